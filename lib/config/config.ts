@@ -1,0 +1,253 @@
+/**
+ * Resolves the environment into a typed, validated configuration — once, at the task edge.
+ * This module is the only reader of `Deno.env`.
+ * @module
+ */
+import { z } from "zod";
+import { ConfigError } from "../core/errors.ts";
+import { VARIABLES } from "./variables.ts";
+
+const bool = (name: string) =>
+  z.string().trim().toLowerCase().transform((s, ctx) => {
+    if (["1", "true", "yes", "on"].includes(s)) return true;
+    if (["0", "false", "no", "off", ""].includes(s)) return false;
+    ctx.addIssue({ code: "custom", message: `${name}: expected true or false` });
+    return z.NEVER;
+  });
+
+const num = (name: string, min: number, max: number, int = false) =>
+  z.string().trim().transform((s, ctx) => {
+    const v = s === "" ? NaN : Number(s);
+    if (!Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${name}: expected ${int ? "an integer" : "a number"} from ${min} to ${max}`,
+      });
+      return z.NEVER;
+    }
+    return v;
+  });
+
+const list = z.string().transform((s) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean));
+
+const url = (name: string, protocols: string[]) =>
+  z.string().trim().transform((s, ctx) => {
+    try {
+      const u = new URL(s);
+      if (!protocols.includes(u.protocol)) throw new Error();
+      return s.replace(/\/+$/, "");
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: `${name}: expected a ${protocols.join(" or ")} URL`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const oneOf = <T extends string>(name: string, values: readonly T[]) =>
+  z.string().trim().toLowerCase().transform((s, ctx) => {
+    if ((values as readonly string[]).includes(s)) return s as T;
+    ctx.addIssue({ code: "custom", message: `${name}: expected one of ${values.join(", ")}` });
+    return z.NEVER;
+  });
+
+const optional = z.string().transform((s) => (s.trim() === "" ? undefined : s.trim()));
+
+const http = ["http:", "https:"];
+const ws = ["ws:", "wss:"];
+
+const schema = z.object({
+  ENVIRONMENT: oneOf("ENVIRONMENT", ["development", "staging", "production"] as const),
+  DEBUG: bool("DEBUG"),
+  LOG_LEVEL: oneOf("LOG_LEVEL", ["debug", "info", "warn", "error"] as const),
+  LOG_FILE: optional,
+  DATABASE_PATH: z.string().trim().min(1, "DATABASE_PATH: expected a file path").transform((s) =>
+    s.replace(/^sqlite:\/\/\//, "")
+  ),
+  DATA_DIR: z.string().trim().min(1, "DATA_DIR: expected a directory path"),
+  REDIS_URL: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    if (!/^rediss?:\/\//.test(s)) {
+      ctx.addIssue({ code: "custom", message: "REDIS_URL: expected redis://host:port[/db]" });
+      return z.NEVER;
+    }
+    return s;
+  }),
+  REDIS_CACHE_TTL: num("REDIS_CACHE_TTL", 1, 31_536_000, true),
+  COINGECKO_API_KEY: optional,
+  COINGECKO_PLAN: z.string().trim().toLowerCase().transform((s, ctx) => {
+    if (s === "") return undefined;
+    if (s === "public" || s === "demo" || s === "pro") return s;
+    ctx.addIssue({ code: "custom", message: "COINGECKO_PLAN: expected public, demo or pro" });
+    return z.NEVER;
+  }),
+  COINGECKO_BASE_URL: url("COINGECKO_BASE_URL", http),
+  COINGECKO_PRO_BASE_URL: url("COINGECKO_PRO_BASE_URL", http),
+  BINANCE_BASE_URL: url("BINANCE_BASE_URL", http),
+  BINANCE_FUTURES_BASE_URL: url("BINANCE_FUTURES_BASE_URL", http),
+  BINANCE_WS_URL: url("BINANCE_WS_URL", ws),
+  BYBIT_BASE_URL: url("BYBIT_BASE_URL", http),
+  BYBIT_WS_URL: url("BYBIT_WS_URL", ws),
+  FRED_API_KEY: optional,
+  FRED_BASE_URL: url("FRED_BASE_URL", http),
+  CBOE_VIX_URL: url("CBOE_VIX_URL", http),
+  HTTP_TIMEOUT_MS: num("HTTP_TIMEOUT_MS", 100, 600_000, true),
+  COLLECT_ASSETS: list,
+  MACRO_INDICATORS: list,
+  CSV_BACKUP: bool("CSV_BACKUP"),
+  REALTIME_ENABLED: bool("REALTIME_ENABLED"),
+  REALTIME_SYMBOLS: list,
+  REALTIME_EXCHANGES: list,
+  ENABLED_STRATEGIES: list,
+  SIGNAL_GENERATION_INTERVAL_MINUTES: num("SIGNAL_GENERATION_INTERVAL_MINUTES", 1, 10_080, true),
+  API_HOST: z.string().trim().min(1, "API_HOST: expected a host name or address"),
+  API_PORT: num("API_PORT", 0, 65_535, true),
+  API_SECRET_KEY: optional,
+  MAX_POSITION_SIZE: num("MAX_POSITION_SIZE", 0, 1),
+  MAX_DAILY_TRADES: num("MAX_DAILY_TRADES", 0, 1_000_000, true),
+  MAX_PORTFOLIO_RISK: num("MAX_PORTFOLIO_RISK", 0, 10),
+  DEFAULT_STOP_LOSS: num("DEFAULT_STOP_LOSS", 0, 1),
+  DEFAULT_TAKE_PROFIT: num("DEFAULT_TAKE_PROFIT", 0, 100),
+});
+
+type Raw = z.infer<typeof schema>;
+
+/** The complete, typed configuration every task works from. */
+export interface ResolvedConfig {
+  readonly environment: Raw["ENVIRONMENT"];
+  readonly logLevel: Raw["LOG_LEVEL"];
+  readonly logFile?: string;
+  readonly databasePath: string;
+  readonly dataDir: string;
+  readonly redis: { readonly url?: string; readonly ttlSeconds: number };
+  readonly coingecko: {
+    readonly apiKey?: string;
+    readonly plan: "public" | "demo" | "pro";
+    readonly baseUrl: string;
+    readonly proBaseUrl: string;
+  };
+  readonly binance: {
+    readonly baseUrl: string;
+    readonly futuresBaseUrl: string;
+    readonly wsUrl: string;
+  };
+  readonly bybit: { readonly baseUrl: string; readonly wsUrl: string };
+  readonly fred: { readonly apiKey?: string; readonly baseUrl: string };
+  readonly cboeVixUrl: string;
+  readonly httpTimeoutMs: number;
+  readonly collect: {
+    readonly assets: readonly string[];
+    readonly macroIndicators: readonly string[];
+    readonly csvBackup: boolean;
+  };
+  readonly realtime: {
+    readonly enabled: boolean;
+    readonly symbols: readonly string[];
+    readonly exchanges: readonly string[];
+  };
+  readonly signals: {
+    readonly enabledStrategies: readonly string[];
+    readonly intervalMinutes: number;
+  };
+  readonly api: { readonly host: string; readonly port: number; readonly secretKey?: string };
+  readonly risk: {
+    readonly maxPositionSize: number;
+    readonly maxDailyTrades: number;
+    readonly maxPortfolioRisk: number;
+    readonly defaultStopLoss: number;
+    readonly defaultTakeProfit: number;
+  };
+}
+
+/**
+ * Builds the configuration from a map of variables (unset ones take their defaults). Throws a
+ * {@link ConfigError} naming every bad variable and the expected form; secret values are never
+ * echoed.
+ */
+export function resolveConfig(env: Readonly<Record<string, string | undefined>>): ResolvedConfig {
+  const input: Record<string, string> = {};
+  for (const v of VARIABLES) input[v.name] = env[v.name] ?? v.default;
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? "");
+      const spec = VARIABLES.find((v) => v.name === name);
+      const shown = spec?.secret ? "(hidden)" : JSON.stringify(input[name]);
+      const msg = i.message.startsWith(`${name}:`) ? i.message : `${name}: ${i.message}`;
+      return `${msg} (got ${shown})`;
+    });
+    throw new ConfigError(
+      `Invalid configuration: ${lines.join("; ")}`,
+      String(parsed.error.issues[0].path[0]),
+    );
+  }
+  const r = parsed.data;
+  const plan = r.COINGECKO_PLAN ?? (r.COINGECKO_API_KEY ? "pro" : "public");
+  return {
+    environment: r.ENVIRONMENT,
+    logLevel: r.DEBUG ? "debug" : r.LOG_LEVEL,
+    logFile: r.LOG_FILE,
+    databasePath: r.DATABASE_PATH,
+    dataDir: r.DATA_DIR,
+    redis: { url: r.REDIS_URL, ttlSeconds: r.REDIS_CACHE_TTL },
+    coingecko: {
+      apiKey: r.COINGECKO_API_KEY,
+      plan,
+      baseUrl: r.COINGECKO_BASE_URL,
+      proBaseUrl: r.COINGECKO_PRO_BASE_URL,
+    },
+    binance: {
+      baseUrl: r.BINANCE_BASE_URL,
+      futuresBaseUrl: r.BINANCE_FUTURES_BASE_URL,
+      wsUrl: r.BINANCE_WS_URL,
+    },
+    bybit: { baseUrl: r.BYBIT_BASE_URL, wsUrl: r.BYBIT_WS_URL },
+    fred: { apiKey: r.FRED_API_KEY, baseUrl: r.FRED_BASE_URL },
+    cboeVixUrl: r.CBOE_VIX_URL,
+    httpTimeoutMs: r.HTTP_TIMEOUT_MS,
+    collect: {
+      assets: r.COLLECT_ASSETS,
+      macroIndicators: r.MACRO_INDICATORS,
+      csvBackup: r.CSV_BACKUP,
+    },
+    realtime: {
+      enabled: r.REALTIME_ENABLED,
+      symbols: r.REALTIME_SYMBOLS,
+      exchanges: r.REALTIME_EXCHANGES,
+    },
+    signals: {
+      enabledStrategies: r.ENABLED_STRATEGIES,
+      intervalMinutes: r.SIGNAL_GENERATION_INTERVAL_MINUTES,
+    },
+    api: { host: r.API_HOST, port: r.API_PORT, secretKey: r.API_SECRET_KEY },
+    risk: {
+      maxPositionSize: r.MAX_POSITION_SIZE,
+      maxDailyTrades: r.MAX_DAILY_TRADES,
+      maxPortfolioRisk: r.MAX_PORTFOLIO_RISK,
+      defaultStopLoss: r.DEFAULT_STOP_LOSS,
+      defaultTakeProfit: r.DEFAULT_TAKE_PROFIT,
+    },
+  };
+}
+
+/** Reads every known variable from the process environment. */
+export function readEnv(): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const v of VARIABLES) out[v.name] = Deno.env.get(v.name);
+  return out;
+}
+
+/** Resolves the configuration from the process environment (the usual entry point for tasks). */
+export function loadConfig(): ResolvedConfig {
+  return resolveConfig(readEnv());
+}
+
+/** A copy of the configuration safe to print: secrets replaced by `"(set)"`. */
+export function redactConfig(c: ResolvedConfig): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(c, (k, v) => {
+    if (/apikey|secretkey|secret_key|password|token/i.test(k) && v !== undefined) return "(set)";
+    if (k === "url" && typeof v === "string") return v.replace(/\/\/[^@/]*@/, "//(credentials)@");
+    return v;
+  }));
+}

@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { redactConfig, resolveConfig } from "./config.ts";
+import { ConfigError } from "../core/errors.ts";
+import { envExample } from "../../scripts/gen_env_example.ts";
+
+Deno.test("defaults resolve without any variable set", () => {
+  const c = resolveConfig({});
+  assert.equal(c.databasePath, "data/mts.db");
+  assert.equal(c.coingecko.plan, "public");
+  assert.equal(c.risk.maxPositionSize, 0.1);
+  assert.deepEqual(c.collect.assets, ["bitcoin", "ethereum", "binancecoin"]);
+  assert.equal(c.redis.url, undefined);
+});
+
+Deno.test("a bad MAX_POSITION_SIZE fails naming the variable and the expected form", () => {
+  assert.throws(
+    () => resolveConfig({ MAX_POSITION_SIZE: "abc" }),
+    (e: unknown) =>
+      e instanceof ConfigError && e.variable === "MAX_POSITION_SIZE" &&
+      /MAX_POSITION_SIZE: expected a number from 0 to 1 \(got "abc"\)/.test(e.message),
+  );
+});
+
+Deno.test("every bad variable is reported at once", () => {
+  assert.throws(
+    () => resolveConfig({ DEBUG: "maybe", API_PORT: "70000", COINGECKO_BASE_URL: "ftp://x" }),
+    /DEBUG: expected true or false.*COINGECKO_BASE_URL: expected a http: or https: URL.*API_PORT: expected an integer from 0 to 65535/,
+  );
+});
+
+Deno.test("secret values are never echoed in errors or redacted output", () => {
+  const c = resolveConfig({ COINGECKO_API_KEY: "CG-supersecret", API_SECRET_KEY: "hunter2" });
+  assert.equal(c.coingecko.plan, "pro");
+  const shown = JSON.stringify(redactConfig(c));
+  assert.ok(!shown.includes("supersecret") && !shown.includes("hunter2"), shown);
+});
+
+Deno.test("DEBUG=true forces debug logging and sqlite:/// paths are accepted", () => {
+  const c = resolveConfig({ DEBUG: "true", DATABASE_PATH: "sqlite:///tmp/x.db" });
+  assert.equal(c.logLevel, "debug");
+  assert.equal(c.databasePath, "tmp/x.db");
+});
+
+Deno.test(".env.example lists every variable with its default", async () => {
+  const committed = await Deno.readTextFile(new URL("../../.env.example", import.meta.url));
+  assert.equal(committed, envExample());
+});

@@ -1,0 +1,173 @@
+/**
+ * Every environment variable mts reads: name, default, meaning and whether it is a secret.
+ * This table drives config parsing, `.env.example`, the README table and the permission check.
+ * @module
+ */
+
+/** Description of one environment variable. */
+export interface VariableSpec {
+  readonly name: string;
+  /** Default as the user would write it; empty string means "unset". */
+  readonly default: string;
+  readonly description: string;
+  readonly secret?: boolean;
+}
+
+/** All variables, grouped in the order `.env.example` lists them. */
+export const VARIABLES: readonly VariableSpec[] = [
+  {
+    name: "ENVIRONMENT",
+    default: "development",
+    description: "development | staging | production",
+  },
+  {
+    name: "DEBUG",
+    default: "false",
+    description: "true turns on debug logging (same as LOG_LEVEL=debug)",
+  },
+  { name: "LOG_LEVEL", default: "info", description: "debug | info | warn | error" },
+  {
+    name: "LOG_FILE",
+    default: "logs/mts.log",
+    description: "JSON-lines log file; empty disables file logging",
+  },
+  {
+    name: "DATABASE_PATH",
+    default: "data/mts.db",
+    description: "SQLite database file (a sqlite:/// URL is accepted)",
+  },
+  { name: "DATA_DIR", default: "data", description: "Directory for backups and reports" },
+  {
+    name: "REDIS_URL",
+    default: "",
+    description: "redis://host:port/db; unset uses the in-process memory cache",
+  },
+  { name: "REDIS_CACHE_TTL", default: "300", description: "Cache entry lifetime in seconds" },
+  {
+    name: "COINGECKO_API_KEY",
+    default: "",
+    description: "CoinGecko key (CG-…); unset uses the public API",
+    secret: true,
+  },
+  {
+    name: "COINGECKO_PLAN",
+    default: "",
+    description: "public | demo | pro; empty: pro when a key is set, else public",
+  },
+  {
+    name: "COINGECKO_BASE_URL",
+    default: "https://api.coingecko.com/api/v3",
+    description: "CoinGecko public (and demo) API base URL",
+  },
+  {
+    name: "COINGECKO_PRO_BASE_URL",
+    default: "https://pro-api.coingecko.com/api/v3",
+    description: "CoinGecko Pro API base URL",
+  },
+  {
+    name: "BINANCE_BASE_URL",
+    default: "https://api.binance.com",
+    description: "Binance spot REST base URL",
+  },
+  {
+    name: "BINANCE_FUTURES_BASE_URL",
+    default: "https://fapi.binance.com",
+    description: "Binance USDⓈ-M futures REST base URL",
+  },
+  {
+    name: "BINANCE_WS_URL",
+    default: "wss://stream.binance.com:9443",
+    description: "Binance spot WebSocket base URL",
+  },
+  {
+    name: "BYBIT_BASE_URL",
+    default: "https://api.bybit.com",
+    description: "Bybit v5 REST base URL",
+  },
+  {
+    name: "BYBIT_WS_URL",
+    default: "wss://stream.bybit.com",
+    description: "Bybit v5 WebSocket base URL",
+  },
+  {
+    name: "FRED_API_KEY",
+    default: "",
+    description: "FRED API key (free at fred.stlouisfed.org); unset: VIX from CBOE only",
+    secret: true,
+  },
+  {
+    name: "FRED_BASE_URL",
+    default: "https://api.stlouisfed.org/fred",
+    description: "FRED API base URL",
+  },
+  {
+    name: "CBOE_VIX_URL",
+    default: "https://cdn.cboe.com/api/global/us_indices/daily_prices/VIX_History.csv",
+    description: "CBOE VIX daily history CSV",
+  },
+  {
+    name: "HTTP_TIMEOUT_MS",
+    default: "10000",
+    description: "Per-request timeout for external APIs, ms",
+  },
+  {
+    name: "COLLECT_ASSETS",
+    default: "bitcoin,ethereum,binancecoin",
+    description: "Assets collected when --assets is not given",
+  },
+  {
+    name: "MACRO_INDICATORS",
+    default: "VIX,DXY,DGS10",
+    description: "Macro indicators collected when --indicators is not given",
+  },
+  { name: "CSV_BACKUP", default: "true", description: "Write a CSV backup after each collection" },
+  { name: "REALTIME_ENABLED", default: "false", description: "Enable the WebSocket streams" },
+  {
+    name: "REALTIME_SYMBOLS",
+    default: "BTCUSDT,ETHUSDT",
+    description: "Exchange symbols to stream",
+  },
+  { name: "REALTIME_EXCHANGES", default: "binance,bybit", description: "Exchanges to stream from" },
+  {
+    name: "ENABLED_STRATEGIES",
+    default: "vix_correlation,mean_reversion",
+    description: "Strategies the signals task runs",
+  },
+  {
+    name: "SIGNAL_GENERATION_INTERVAL_MINUTES",
+    default: "60",
+    description: "Scheduler period for signal generation",
+  },
+  { name: "API_HOST", default: "127.0.0.1", description: "REST API bind address" },
+  { name: "API_PORT", default: "8000", description: "REST API port" },
+  {
+    name: "API_SECRET_KEY",
+    default: "",
+    description: "Bearer token the REST API requires; unset: read-only, loopback only",
+    secret: true,
+  },
+  {
+    name: "MAX_POSITION_SIZE",
+    default: "0.1",
+    description: "Largest position as a fraction of equity (0..1)",
+  },
+  { name: "MAX_DAILY_TRADES", default: "10", description: "Most new orders per UTC day" },
+  {
+    name: "MAX_PORTFOLIO_RISK",
+    default: "0.5",
+    description: "Largest gross exposure as a fraction of equity (0..10)",
+  },
+  {
+    name: "DEFAULT_STOP_LOSS",
+    default: "0.05",
+    description: "Stop-loss fraction used when a signal gives none; 0 disables",
+  },
+  {
+    name: "DEFAULT_TAKE_PROFIT",
+    default: "0.1",
+    description: "Take-profit fraction used when a signal gives none; 0 disables",
+  },
+];
+
+/** Comma-joined names, as used in `--allow-env=` of the task commands. */
+export const VARIABLE_NAMES: readonly string[] = VARIABLES.map((v) => v.name);

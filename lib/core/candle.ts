@@ -1,0 +1,56 @@
+/**
+ * OHLCV candles and series identity.
+ * @module
+ */
+import type { Interval } from "./time.ts";
+
+/** One OHLCV bar. `ts` is the bar's open time in UTC ms (see `time.ts` for the convention). */
+export interface Candle {
+  readonly ts: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  /** Base-asset or quote volume as the source gives it; `NaN` when unknown. */
+  readonly volume: number;
+  /** Market capitalisation in the quote currency; `NaN` when unknown. */
+  readonly marketCap?: number;
+}
+
+/** Identity of a stored price series. */
+export interface SeriesKey {
+  /** Where the data came from: `coingecko`, `binance`, `csv`, `sample`, … */
+  readonly source: string;
+  /** Asset id, e.g. `bitcoin`. */
+  readonly asset: string;
+  readonly interval: Interval;
+}
+
+/** A dated value of a macro series (VIX, DXY, DGS10, …). */
+export interface MacroObservation {
+  /** Observation date (UTC ms of its day start, or of the bar start for intraday series). */
+  readonly ts: number;
+  readonly value: number;
+}
+
+/** Returns a human-readable label such as `coingecko:bitcoin@1d`. */
+export function seriesLabel(key: SeriesKey): string {
+  return `${key.source}:${key.asset}@${key.interval}`;
+}
+
+/**
+ * Checks that a candle is internally consistent; returns the reason it is not, or `undefined`.
+ * Prices must be finite and positive and `low <= open, close <= high`.
+ */
+export function candleProblem(c: Candle): string | undefined {
+  for (const f of ["open", "high", "low", "close"] as const) {
+    const v = c[f];
+    if (!Number.isFinite(v)) return `${f} is not a number`;
+    if (v <= 0) return `${f} must be positive, got ${v}`;
+  }
+  if (c.low > c.high) return `low ${c.low} is above high ${c.high}`;
+  if (c.open > c.high || c.open < c.low) return `open ${c.open} is outside [low, high]`;
+  if (c.close > c.high || c.close < c.low) return `close ${c.close} is outside [low, high]`;
+  if (c.volume < 0) return `volume must not be negative, got ${c.volume}`;
+  return undefined;
+}
