@@ -1,6 +1,6 @@
 /**
  * Enforces the import rules of DESIGN.md:
- * 1. lib/core, lib/indicators, lib/signals, lib/engine, lib/report are pure (no Deno.*, fetch,
+ * 1. lib/core, lib/indicators, lib/signals, lib/engine, lib/report, lib/sample and strategies/ are pure (no Deno.*, fetch,
  *    console, Date.now, new Date() without arguments, Math.random).
  * 2. engine and signals never import clients, storage, services, config or tasks.
  * 3. clients and storage import core (and net, log), never each other.
@@ -11,7 +11,7 @@
  */
 import { join, relative, resolve } from "node:path";
 
-const PURE = ["core", "indicators", "signals", "engine", "report"];
+const PURE = ["core", "indicators", "signals", "engine", "report", "sample", "strategies"];
 const ROOT = resolve(".");
 
 function* walk(dir: string): Generator<string> {
@@ -25,6 +25,7 @@ function* walk(dir: string): Generator<string> {
 /** Area of a path: `lib/<area>`, `tasks`, `tests`, … */
 function area(path: string): string {
   const rel = relative(ROOT, path).split(/[\\/]/);
+  if (rel[0] === "strategies") return "lib/strategies";
   return rel[0] === "lib" ? `lib/${rel.length > 2 ? rel[1] : "mod"}` : rel[0];
 }
 
@@ -43,7 +44,7 @@ function stripComments(src: string): string {
 }
 
 const problems: string[] = [];
-for (const dir of ["lib", "tasks", "scripts"]) {
+for (const dir of ["lib", "strategies", "tasks", "scripts"]) {
   try {
     Deno.statSync(dir);
   } catch {

@@ -100,3 +100,16 @@ export function printJson(value: unknown): void {
     JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2),
   );
 }
+
+/**
+ * Resolves a path the user typed. `deno task` runs commands from the project root, so a relative
+ * path is taken relative to the directory the user ran the task from (`INIT_CWD`), when known.
+ */
+export function resolveUserPath(path: string): string {
+  if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return path;
+  let base: string | undefined;
+  try {
+    base = Deno.env.get("INIT_CWD");
+  } catch { /* no permission: fall back to the current directory */ }
+  return base ? `${base.replace(/\/+$/, "")}/${path}` : path;
+}
