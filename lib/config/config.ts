@@ -54,6 +54,34 @@ const oneOf = <T extends string>(name: string, values: readonly T[]) =>
 
 const optional = z.string().transform((s) => (s.trim() === "" ? undefined : s.trim()));
 
+const pairs = (name: string, form: string) =>
+  z.string().transform((s, ctx) => {
+    const out: Record<string, string> = {};
+    for (const item of s.split(/[\s,]+/).filter(Boolean)) {
+      const m = /^([^=]+)=([^=]+)$/.exec(item);
+      if (!m) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name}: expected ${form} pairs separated by commas`,
+        });
+        return z.NEVER;
+      }
+      out[m[1].trim()] = m[2].trim();
+    }
+    return out;
+  });
+
+const optionalNum = (name: string, min: number, max: number) =>
+  z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    const v = Number(s);
+    if (!Number.isFinite(v) || v < min || v > max) {
+      ctx.addIssue({ code: "custom", message: `${name}: expected a number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return v;
+  });
+
 const http = ["http:", "https:"];
 const ws = ["ws:", "wss:"];
 
@@ -84,15 +112,23 @@ const schema = z.object({
   }),
   COINGECKO_BASE_URL: url("COINGECKO_BASE_URL", http),
   COINGECKO_PRO_BASE_URL: url("COINGECKO_PRO_BASE_URL", http),
+  COINGECKO_RATE_LIMIT_PER_MIN: optionalNum("COINGECKO_RATE_LIMIT_PER_MIN", 0.1, 100_000),
   BINANCE_BASE_URL: url("BINANCE_BASE_URL", http),
+  BINANCE_WEIGHT_LIMIT_PER_MIN: num("BINANCE_WEIGHT_LIMIT_PER_MIN", 10, 1_000_000, true),
+  BINANCE_SYMBOL_MAP: pairs("BINANCE_SYMBOL_MAP", "asset=SYMBOL"),
   BINANCE_FUTURES_BASE_URL: url("BINANCE_FUTURES_BASE_URL", http),
   BINANCE_WS_URL: url("BINANCE_WS_URL", ws),
   BYBIT_BASE_URL: url("BYBIT_BASE_URL", http),
   BYBIT_WS_URL: url("BYBIT_WS_URL", ws),
   FRED_API_KEY: optional,
   FRED_BASE_URL: url("FRED_BASE_URL", http),
+  FRED_RATE_LIMIT_PER_MIN: num("FRED_RATE_LIMIT_PER_MIN", 0.1, 100_000),
+  FRED_SERIES_MAP: pairs("FRED_SERIES_MAP", "NAME=FRED_ID"),
   CBOE_VIX_URL: url("CBOE_VIX_URL", http),
   HTTP_TIMEOUT_MS: num("HTTP_TIMEOUT_MS", 100, 600_000, true),
+  HTTP_MAX_RETRIES: num("HTTP_MAX_RETRIES", 0, 20, true),
+  HTTP_BACKOFF_BASE_MS: num("HTTP_BACKOFF_BASE_MS", 0, 600_000, true),
+  HTTP_MAX_RETRY_WAIT_MS: num("HTTP_MAX_RETRY_WAIT_MS", 0, 86_400_000, true),
   COLLECT_ASSETS: list,
   MACRO_INDICATORS: list,
   CSV_BACKUP: bool("CSV_BACKUP"),
@@ -126,16 +162,33 @@ export interface ResolvedConfig {
     readonly plan: "public" | "demo" | "pro";
     readonly baseUrl: string;
     readonly proBaseUrl: string;
+    /** Client-side limit for the plan's endpoint, calls/min; undefined: the plan's default. */
+    readonly ratePerMinute?: number;
   };
   readonly binance: {
     readonly baseUrl: string;
     readonly futuresBaseUrl: string;
     readonly wsUrl: string;
+    readonly weightPerMinute: number;
+    /** User asset → symbol pairs, merged over the built-in map by the collector. */
+    readonly symbolMap: Readonly<Record<string, string>>;
   };
   readonly bybit: { readonly baseUrl: string; readonly wsUrl: string };
-  readonly fred: { readonly apiKey?: string; readonly baseUrl: string };
+  readonly fred: {
+    readonly apiKey?: string;
+    readonly baseUrl: string;
+    readonly ratePerMinute: number;
+    /** User name → FRED series id pairs, merged over the built-in map by the macro collector. */
+    readonly seriesMap: Readonly<Record<string, string>>;
+  };
   readonly cboeVixUrl: string;
   readonly httpTimeoutMs: number;
+  /** Retry policy shared by every external API client. */
+  readonly http: {
+    readonly maxRetries: number;
+    readonly backoffBaseMs: number;
+    readonly maxRetryWaitMs: number;
+  };
   readonly collect: {
     readonly assets: readonly string[];
     readonly macroIndicators: readonly string[];
@@ -196,16 +249,29 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
       plan,
       baseUrl: r.COINGECKO_BASE_URL,
       proBaseUrl: r.COINGECKO_PRO_BASE_URL,
+      ratePerMinute: r.COINGECKO_RATE_LIMIT_PER_MIN,
     },
     binance: {
       baseUrl: r.BINANCE_BASE_URL,
       futuresBaseUrl: r.BINANCE_FUTURES_BASE_URL,
       wsUrl: r.BINANCE_WS_URL,
+      weightPerMinute: r.BINANCE_WEIGHT_LIMIT_PER_MIN,
+      symbolMap: r.BINANCE_SYMBOL_MAP,
     },
     bybit: { baseUrl: r.BYBIT_BASE_URL, wsUrl: r.BYBIT_WS_URL },
-    fred: { apiKey: r.FRED_API_KEY, baseUrl: r.FRED_BASE_URL },
+    fred: {
+      apiKey: r.FRED_API_KEY,
+      baseUrl: r.FRED_BASE_URL,
+      ratePerMinute: r.FRED_RATE_LIMIT_PER_MIN,
+      seriesMap: r.FRED_SERIES_MAP,
+    },
     cboeVixUrl: r.CBOE_VIX_URL,
     httpTimeoutMs: r.HTTP_TIMEOUT_MS,
+    http: {
+      maxRetries: r.HTTP_MAX_RETRIES,
+      backoffBaseMs: r.HTTP_BACKOFF_BASE_MS,
+      maxRetryWaitMs: r.HTTP_MAX_RETRY_WAIT_MS,
+    },
     collect: {
       assets: r.COLLECT_ASSETS,
       macroIndicators: r.MACRO_INDICATORS,
@@ -231,10 +297,23 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
   };
 }
 
-/** Reads every known variable from the process environment. */
+/**
+ * Reads every known variable from the process environment. A variable the task was not granted
+ * (`--allow-env=` lists only what it needs) counts as unset, so adding a variable to the table does
+ * not break the other tasks' commands.
+ */
 export function readEnv(): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const v of VARIABLES) out[v.name] = Deno.env.get(v.name);
+  for (const v of VARIABLES) {
+    try {
+      out[v.name] = Deno.env.get(v.name);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied)) {
+        throw e;
+      }
+      out[v.name] = undefined;
+    }
+  }
   return out;
 }
 

@@ -65,9 +65,26 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: "CoinGecko Pro API base URL",
   },
   {
+    name: "COINGECKO_RATE_LIMIT_PER_MIN",
+    default: "",
+    description:
+      "Client-side CoinGecko limit, calls/min; empty: per plan (public 10, demo 30, pro 500)",
+  },
+  {
     name: "BINANCE_BASE_URL",
     default: "https://api.binance.com",
     description: "Binance spot REST base URL",
+  },
+  {
+    name: "BINANCE_WEIGHT_LIMIT_PER_MIN",
+    default: "6000",
+    description: "Binance REQUEST_WEIGHT budget per minute (the collector uses 80% of it)",
+  },
+  {
+    name: "BINANCE_SYMBOL_MAP",
+    default: "",
+    description:
+      "Extra asset=SYMBOL pairs for Binance klines, e.g. pepe=PEPEUSDT (merged over the built-in map)",
   },
   {
     name: "BINANCE_FUTURES_BASE_URL",
@@ -101,6 +118,17 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: "FRED API base URL",
   },
   {
+    name: "FRED_RATE_LIMIT_PER_MIN",
+    default: "120",
+    description: "Client-side FRED limit, requests/min",
+  },
+  {
+    name: "FRED_SERIES_MAP",
+    default: "",
+    description:
+      "Extra NAME=FRED_ID pairs, e.g. UNRATE=UNRATE,WTI=DCOILWTICO (merged over VIX=VIXCLS,DXY=DTWEXBGS,...)",
+  },
+  {
     name: "CBOE_VIX_URL",
     default: "https://cdn.cboe.com/api/global/us_indices/daily_prices/VIX_History.csv",
     description: "CBOE VIX daily history CSV",
@@ -109,6 +137,21 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: "HTTP_TIMEOUT_MS",
     default: "10000",
     description: "Per-request timeout for external APIs, ms",
+  },
+  {
+    name: "HTTP_MAX_RETRIES",
+    default: "3",
+    description: "Retries after a 5xx, timeout or rate limit (0 disables retrying)",
+  },
+  {
+    name: "HTTP_BACKOFF_BASE_MS",
+    default: "500",
+    description: "First retry waits up to this long (doubling each retry, with jitter), ms",
+  },
+  {
+    name: "HTTP_MAX_RETRY_WAIT_MS",
+    default: "60000",
+    description: "A server asking to wait longer than this (Retry-After) fails the request, ms",
   },
   {
     name: "COLLECT_ASSETS",

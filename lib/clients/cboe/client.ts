@@ -1,0 +1,60 @@
+/**
+ * CBOE VIX history download (IO): one GET of `CBOE_VIX_URL` with timeout, retries and a breaker,
+ * returning the CSV with ISO dates (see `parse.ts`). No key, no rate limit beyond politeness.
+ * @module
+ */
+import { BreakerRegistry } from "../../net/circuit_breaker.ts";
+import { type Clock, systemClock } from "../../net/clock.ts";
+import type { FetchFn } from "../../net/http.ts";
+import { TokenBucket } from "../../net/rate_limiter.ts";
+import { type NetEvent, ResilientClient } from "../../net/resilient_client.ts";
+import { normalizeVixCsv } from "./parse.ts";
+
+/** Options for {@link CboeClient}. */
+export interface CboeClientOptions {
+  vixUrl: string;
+  timeoutMs: number;
+  maxAttempts?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  breakers?: BreakerRegistry;
+  clock?: Clock;
+  random?: () => number;
+  fetchFn?: FetchFn;
+  signal?: AbortSignal;
+  onEvent?: (e: NetEvent) => void;
+}
+
+/** See the module documentation. */
+export class CboeClient {
+  readonly #http: ResilientClient;
+  readonly #url: URL;
+
+  constructor(o: CboeClientOptions) {
+    const clock = o.clock ?? systemClock;
+    this.#url = new URL(o.vixUrl);
+    this.#http = new ResilientClient({
+      endpoints: [{
+        name: "cboe",
+        baseUrl: this.#url.origin,
+        limiter: new TokenBucket({ perMinute: 30, clock }),
+      }],
+      timeoutMs: o.timeoutMs,
+      maxAttempts: o.maxAttempts,
+      backoff: o.backoff,
+      breakers: o.breakers ?? new BreakerRegistry({ clock }),
+      clock,
+      random: o.random,
+      fetchFn: o.fetchFn,
+      signal: o.signal,
+      onEvent: o.onEvent,
+    });
+  }
+
+  /** Downloads the VIX history and returns `{csv, endpoint}` with ISO dates. */
+  async vixHistory(): Promise<{ csv: string; endpoint: string }> {
+    const path = this.#url.pathname + this.#url.search;
+    const res = await this.#http.get(path);
+    const endpoint = `cboe ${this.#url.pathname}`;
+    return { csv: normalizeVixCsv(res.body, endpoint), endpoint };
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * `deno task status` — success rate of recent collection runs, failed assets, freshness of every
+ * stored series (stale ones flagged) and the data-quality summary.
+ * @module
+ */
+import { parseFlags, printJson, runTask } from "../lib/cli/run.ts";
+import { fmtPct, formatTable } from "../lib/cli/table.ts";
+import { UsageError } from "../lib/core/errors.ts";
+import { isoTime } from "../lib/core/time.ts";
+import { collectionStatus } from "../lib/services/status.ts";
+
+const HELP = `Usage: deno task status [options]
+
+Shows the state of data collection: success rate of the recent collect/macro runs, the assets
+whose latest collection failed, how fresh every stored series is (stale ones flagged) and a
+summary of the data-quality ledger (gaps, duplicates, out-of-order points, missing values, stale
+series, invalid payloads).
+
+Options:
+  --runs N     recent runs used for the success rates (default 20)
+  --json       print the report as JSON only
+  -h, --help   show this help
+`;
+
+function age(ms: number): string {
+  if (ms < 0) return "0m";
+  const m = Math.floor(ms / 60_000);
+  if (m < 120) return `${m}m`;
+  const h = Math.floor(m / 60);
+  return h < 72 ? `${h}h` : `${Math.floor(h / 24)}d`;
+}
+
+/** Entry point; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const json = args.includes("--json");
+  return await runTask("status", async ({ store }) => {
+    const { values } = parseFlags(args, {
+      runs: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const runLimit = values.runs === undefined ? 20 : Number(values.runs);
+    if (!Number.isInteger(runLimit) || runLimit < 1) {
+      throw new UsageError(`--runs: expected a whole number >= 1, got "${values.runs}"`);
+    }
+    const r = await collectionStatus(store(), { nowMs: Date.now(), runLimit });
+    if (json) {
+      printJson(r);
+      return 0;
+    }
+    const rate = r.runs.successRate === null ? "-" : fmtPct(r.runs.successRate, 0);
+    const itemRate = r.runs.itemSuccessRate === null ? "-" : fmtPct(r.runs.itemSuccessRate, 0);
+    console.log(
+      `runs: ${r.runs.considered} recent (success ${r.runs.success}, partial ${r.runs.partial}, ` +
+        `failed ${r.runs.failed}${r.runs.running ? `, unfinished ${r.runs.running}` : ""}); ` +
+        `success rate ${rate}, items ${itemRate}`,
+    );
+    for (const [task, run] of Object.entries(r.runs.last)) {
+      console.log(
+        `last ${task}: run ${run.id} ${run.status} at ${
+          isoTime(run.startedAt)
+        }, ${run.rowsWritten} rows` +
+          (run.error ? ` — ${run.error}` : ""),
+      );
+    }
+    if (r.failedAssets.length) {
+      console.log("\nfailing now:");
+      console.log(formatTable(r.failedAssets, [
+        { header: "task", value: (f) => f.task },
+        { header: "source", value: (f) => f.source },
+        { header: "subject", value: (f) => f.subject },
+        { header: "interval", value: (f) => f.interval },
+        { header: "since run", value: (f) => f.runId, align: "right" },
+        { header: "error", value: (f) => f.error },
+      ]));
+    }
+    console.log("\nseries:");
+    if (r.series.length === 0) console.log("(none stored yet — run deno task collect / macro)");
+    else {
+      console.log(formatTable(r.series, [
+        { header: "kind", value: (s) => s.kind },
+        { header: "source", value: (s) => s.source },
+        { header: "subject", value: (s) => s.subject },
+        { header: "interval", value: (s) => s.interval },
+        { header: "rows", value: (s) => s.count, align: "right" },
+        { header: "first", value: (s) => isoTime(s.firstTs) },
+        { header: "last", value: (s) => isoTime(s.lastTs) },
+        { header: "age", value: (s) => age(s.ageMs), align: "right" },
+        { header: "fresh", value: (s) => (s.stale ? "STALE" : "ok") },
+      ]));
+    }
+    console.log(`\nquality issues: ${r.quality.total}`);
+    if (r.quality.total) {
+      console.log(
+        Object.entries(r.quality.byKind).map(([k, n]) => `${k} ${n}`).join(", "),
+      );
+      console.log(formatTable(r.quality.recent, [
+        { header: "kind", value: (i) => i.kind },
+        {
+          header: "series",
+          value: (i) => `${i.source}:${i.subject}${i.interval ? "@" + i.interval : ""}`,
+        },
+        { header: "at", value: (i) => (i.ts === undefined ? "" : isoTime(i.ts)) },
+        {
+          header: "detail",
+          value: (i) => (i.detail.length > 90 ? i.detail.slice(0, 89) + "…" : i.detail),
+        },
+      ]));
+    }
+    return 0;
+  }, { json });
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
