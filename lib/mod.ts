@@ -7,6 +7,28 @@ export * from "./core/candle.ts";
 export * from "./core/signal.ts";
 export * from "./core/strategy.ts";
 export * from "./core/errors.ts";
+export type * from "./core/order.ts";
+export type * from "./core/events.ts";
+export {
+  annualReturn,
+  annualVolatility,
+  calmarRatio,
+  maxDrawdown,
+  type Metrics,
+  type RatioOptions,
+  sharpeRatio,
+  sortinoRatio,
+} from "./engine/metrics.ts";
+export {
+  type BacktestOptions,
+  type BacktestResult,
+  ENGINE_VERSION,
+  type PipelineContext,
+  runBacktest,
+  type SignalPipeline,
+} from "./engine/engine.ts";
+export { type AssetSeries, seriesFromCandles } from "./engine/feed.ts";
+export { createStrategy, findStrategy, STRATEGY_DEFINITIONS } from "./signals/registry.ts";
 export { loadConfig, redactConfig, resolveConfig } from "./config/config.ts";
 export type { ResolvedConfig } from "./config/config.ts";
 export { VARIABLES } from "./config/variables.ts";

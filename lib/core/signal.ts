@@ -23,6 +23,13 @@ export interface Signal {
   readonly stopLoss?: number;
   /** Take-profit distance from the entry price as a fraction (0.1 = 10% favourable move). */
   readonly takeProfit?: number;
+  /**
+   * How the backtest engine should enter when this signal opens a position: `market` (default),
+   * or a `limit` / `stop` order at {@link Signal.orderPrice}. Exits are always market orders.
+   */
+  readonly orderType?: "market" | "limit" | "stop";
+  /** Limit or stop price for `orderType` `limit` / `stop` (quote currency). */
+  readonly orderPrice?: number;
   /** Name of the strategy (or `aggregate`) that produced it. */
   readonly strategy: string;
   /** One line a human can read: why it fired. */
@@ -42,6 +49,12 @@ export function signalProblem(s: Signal): string | undefined {
   }
   if (s.takeProfit !== undefined && !(s.takeProfit > 0)) {
     return `takeProfit must be a positive fraction, got ${s.takeProfit}`;
+  }
+  if (
+    (s.orderType === "limit" || s.orderType === "stop") &&
+    !(s.orderPrice !== undefined && s.orderPrice > 0 && Number.isFinite(s.orderPrice))
+  ) {
+    return `orderPrice must be a positive price for a ${s.orderType} order, got ${s.orderPrice}`;
   }
   return undefined;
 }

@@ -29,6 +29,28 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
 const nul = (v: number | undefined): number | null => v === undefined || Number.isNaN(v) ? null : v;
 
+/** Rows per multi-row upsert statement (11 parameters each, well under SQLite's limit). */
+const UPSERT_BATCH = 500;
+
+const upsertSqlCache = new Map<number, string>();
+
+/** `INSERT … VALUES (…), (…) ON CONFLICT DO UPDATE … WHERE changed` for `n` candles. */
+function upsertSql(n: number): string {
+  let sql = upsertSqlCache.get(n);
+  if (!sql) {
+    sql = `INSERT INTO candles (source, asset, interval, ts, open, high, low, close, volume, market_cap, updated_at)
+       VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+       ON CONFLICT (source, asset, interval, ts) DO UPDATE SET
+         open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+         volume = excluded.volume, market_cap = excluded.market_cap, updated_at = excluded.updated_at
+       WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low
+          OR close IS NOT excluded.close OR volume IS NOT excluded.volume
+          OR market_cap IS NOT excluded.market_cap`;
+    upsertSqlCache.set(n, sql);
+  }
+  return sql;
+}
+
 /** Options for {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
   /** Clock for `updated_at`, run times and vintages; defaults to `Date.now`. */
@@ -133,37 +155,51 @@ export class SqliteStore implements Store {
   }
 
   upsertCandles(key: SeriesKey, candles: readonly Candle[]): Promise<UpsertResult> {
-    const insert = this.#stmt(
-      `INSERT INTO candles (source, asset, interval, ts, open, high, low, close, volume, market_cap, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    );
-    const update = this.#stmt(
-      `UPDATE candles SET open = ?5, high = ?6, low = ?7, close = ?8, volume = ?9, market_cap = ?10, updated_at = ?11
-       WHERE source = ?1 AND asset = ?2 AND interval = ?3 AND ts = ?4
-         AND (open IS NOT ?5 OR high IS NOT ?6 OR low IS NOT ?7 OR close IS NOT ?8
-              OR volume IS NOT ?9 OR market_cap IS NOT ?10)`,
-    );
-    const now = this.#now();
     const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
+    if (candles.length === 0) return Promise.resolve(result);
+    const now = this.#now();
+    let minTs = Infinity, maxTs = -Infinity;
+    for (const c of candles) {
+      if (c.ts < minTs) minTs = c.ts;
+      if (c.ts > maxTs) maxTs = c.ts;
+    }
+    const count = this.#stmt(
+      `SELECT COUNT(*) AS n FROM candles WHERE source = ? AND asset = ? AND interval = ? AND ts BETWEEN ? AND ?`,
+    );
+    const rows = () =>
+      Number((count.get(key.source, key.asset, key.interval, minTs, maxTs) as Row).n);
     this.#atomic(() => {
-      for (const c of candles) {
-        const args = [
-          key.source,
-          key.asset,
-          key.interval,
-          c.ts,
-          nul(c.open),
-          nul(c.high),
-          nul(c.low),
-          c.close,
-          nul(c.volume),
-          nul(c.marketCap),
-          now,
-        ] as const;
-        if (Number(insert.run(...args).changes) === 1) result.inserted++;
-        else if (Number(update.run(...args).changes) === 1) result.updated++;
-        else result.unchanged++;
+      // Multi-row upserts: a row is written only when it is new or differs, so `changes` counts
+      // inserted + updated rows, and the row count before and after tells the two apart.
+      const before = rows();
+      let changes = 0;
+      const args: (string | number | null)[] = [];
+      for (let start = 0, end = 0; start < candles.length; start = end) {
+        // Full batches, then power-of-two chunks, so that at most ~10 statements are prepared.
+        const left = candles.length - start;
+        end = start + (left >= UPSERT_BATCH ? UPSERT_BATCH : 2 ** Math.floor(Math.log2(left)));
+        args.length = 0;
+        for (let i = start; i < end; i++) {
+          const c = candles[i];
+          args.push(
+            key.source,
+            key.asset,
+            key.interval,
+            c.ts,
+            nul(c.open),
+            nul(c.high),
+            nul(c.low),
+            c.close,
+            nul(c.volume),
+            nul(c.marketCap),
+            now,
+          );
+        }
+        changes += Number(this.#stmt(upsertSql(end - start)).run(...args).changes);
       }
+      result.inserted = rows() - before;
+      result.updated = changes - result.inserted;
+      result.unchanged = candles.length - changes;
     });
     return Promise.resolve(result);
   }

@@ -1,0 +1,269 @@
+/**
+ * Performance metrics. The ratio functions take a series of per-period simple returns and share
+ * these conventions:
+ *
+ * - `NaN` entries are ignored (dropped before anything is computed);
+ * - standard deviations are sample standard deviations (divisor n − 1);
+ * - `periodsPerYear` defaults to 365 (crypto daily bars; 252 is the equity convention);
+ * - `riskFree` is an *annual* rate (default 0), turned into a per-period rate
+ *   rf = (1 + riskFree)^(1 / periodsPerYear) − 1 and subtracted from every return;
+ * - x / 0 gives ±Infinity and 0 / 0 gives NaN (JSON shows both as null).
+ *
+ * | metric | formula |
+ * | --- | --- |
+ * | Sharpe | mean(r − rf) / std(r − rf) · √P |
+ * | Sortino | mean(r − rf) · P / (√mean(min(r − rf, 0)²) · √P), mean of squares over all periods |
+ * | annual return | (∏(1 + r))^(P / n) − 1 |
+ * | annual volatility | std(r) · √P |
+ * | max drawdown | max over t of 1 − W_t / max_{s<=t} W_s, W_0 = 1, W_t = W_{t−1}(1 + r_t) |
+ * | Calmar | annual return / max drawdown |
+ * @module
+ */
+import type { Trade } from "../core/order.ts";
+
+/** Options shared by the ratio functions. */
+export interface RatioOptions {
+  /** Return periods per year (default 365). */
+  periodsPerYear?: number;
+  /** Annual risk-free rate as a fraction (default 0). */
+  riskFree?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+function resolve(options: RatioOptions | undefined): { p: number; rf: number } {
+  const p = options?.periodsPerYear ?? 365;
+  if (!(p > 0)) throw new RangeError(`periodsPerYear must be positive, got ${p}`);
+  const annual = options?.riskFree ?? 0;
+  if (!(annual > -1)) throw new RangeError(`riskFree must be above -1, got ${annual}`);
+  return { p, rf: annual === 0 ? 0 : Math.pow(1 + annual, 1 / p) - 1 };
+}
+
+/** The non-NaN entries of `returns`, each minus `rf`, as a typed array. */
+function clean(returns: ArrayLike<number>, rf = 0): Float64Array {
+  let n = 0;
+  for (let i = 0; i < returns.length; i++) if (!Number.isNaN(returns[i])) n++;
+  if (rf === 0 && n === returns.length && returns instanceof Float64Array) return returns;
+  const out = new Float64Array(n);
+  for (let i = 0, k = 0; i < returns.length; i++) {
+    const r = returns[i];
+    if (!Number.isNaN(r)) out[k++] = r - rf;
+  }
+  return out;
+}
+
+function mean(xs: ArrayLike<number>): number {
+  if (xs.length === 0) return NaN;
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return s / xs.length;
+}
+
+function sampleStd(xs: ArrayLike<number>): number {
+  if (xs.length < 2) return NaN;
+  const m = mean(xs);
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += (xs[i] - m) * (xs[i] - m);
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+// The *Of helpers take returns already cleaned of NaN (and, for Sharpe/Sortino, minus rf).
+const sharpeOf = (ex: Float64Array, p: number) => mean(ex) / sampleStd(ex) * Math.sqrt(p);
+
+function sortinoOf(ex: Float64Array, p: number): number {
+  let sq = 0;
+  for (let i = 0; i < ex.length; i++) if (ex[i] < 0) sq += ex[i] * ex[i];
+  const downside = ex.length ? Math.sqrt(sq / ex.length) : NaN;
+  return mean(ex) * p / (downside * Math.sqrt(p));
+}
+
+function maxDrawdownOf(rs: Float64Array): number {
+  let w = 1, peak = 1, mdd = 0;
+  for (let i = 0; i < rs.length; i++) {
+    w *= 1 + rs[i];
+    if (w > peak) peak = w;
+    const dd = 1 - w / peak;
+    if (dd > mdd) mdd = dd;
+  }
+  return rs.length === 0 ? NaN : mdd;
+}
+
+function annualReturnOf(rs: Float64Array, p: number): number {
+  if (rs.length === 0) return NaN;
+  let w = 1;
+  for (let i = 0; i < rs.length; i++) w *= 1 + rs[i];
+  return Math.pow(w, p / rs.length) - 1;
+}
+
+/** Annualised Sharpe ratio: mean(r − rf) / std(r − rf) · √P. */
+export function sharpeRatio(returns: number[], options?: RatioOptions): number {
+  const { p, rf } = resolve(options);
+  return sharpeOf(clean(returns, rf), p);
+}
+
+/** Annualised Sortino ratio: mean(r − rf) · P / (√mean(min(r − rf, 0)²) · √P). */
+export function sortinoRatio(returns: number[], options?: RatioOptions): number {
+  const { p, rf } = resolve(options);
+  return sortinoOf(clean(returns, rf), p);
+}
+
+/** Maximum drawdown of the compounded returns, as a positive fraction (0.2 = 20% below peak). */
+export function maxDrawdown(returns: number[], _options?: RatioOptions): number {
+  return maxDrawdownOf(clean(returns));
+}
+
+/** Compound annual return: (∏(1 + r))^(P / n) − 1. */
+export function annualReturn(returns: number[], options?: RatioOptions): number {
+  return annualReturnOf(clean(returns), resolve(options).p);
+}
+
+/** Annualised volatility: std(r) · √P. */
+export function annualVolatility(returns: number[], options?: RatioOptions): number {
+  return sampleStd(clean(returns)) * Math.sqrt(resolve(options).p);
+}
+
+/** Calmar ratio: annual return / max drawdown. */
+export function calmarRatio(returns: number[], options?: RatioOptions): number {
+  const rs = clean(returns);
+  return annualReturnOf(rs, resolve(options).p) / maxDrawdownOf(rs);
+}
+
+/** Every metric of a backtest. Returns and drawdowns are fractions; money in quote currency. */
+export interface Metrics {
+  totalReturn: number;
+  cagr: number;
+  annualReturn: number;
+  annualVolatility: number;
+  /** Mean per-bar return (the seed's "daily return" for daily bars). */
+  avgPeriodReturn: number;
+  sharpe: number;
+  sortino: number;
+  calmar: number;
+  maxDrawdown: number;
+  maxDrawdownDurationDays: number;
+  avgDrawdown: number;
+  numTrades: number;
+  winRate: number;
+  bestTrade: number;
+  worstTrade: number;
+  avgTrade: number;
+  avgTradeDurationDays: number;
+  maxTradeDurationDays: number;
+  profitFactor: number;
+  expectancy: number;
+  sqn: number;
+  exposure: number;
+  fees: number;
+  finalEquity: number;
+  peakEquity: number;
+  buyHoldReturn: number;
+}
+
+/** What {@link computeMetrics} needs. */
+export interface MetricsInput {
+  capital: number;
+  /** Equity point times (bar open times) and equity at each bar's close. */
+  ts: ArrayLike<number>;
+  equity: ArrayLike<number>;
+  /** First bar's open time and last bar's close time (for CAGR). */
+  startTs: number;
+  endTs: number;
+  /** Closed trades counted in the statistics. */
+  trades: readonly Trade[];
+  fees: number;
+  /** Bars (equity points) at whose close some position was open. */
+  exposedBars: number;
+  buyHoldReturn: number;
+  periodsPerYear: number;
+  riskFree?: number;
+}
+
+/**
+ * Computes every metric. Per-bar returns are equity_t / equity_{t−1} − 1 with equity_{−1} = the
+ * starting capital. CAGR uses calendar time: (final / capital)^(1 / years) − 1 with years =
+ * (endTs − startTs) / 365.25 days. Trade statistics use each trade's net `returnPct` (best, worst,
+ * average) and net `pnl` (profit factor, expectancy = mean pnl, SQN = √n · mean(pnl) / std(pnl)).
+ * Exposure = share of bars that closed with a position open. Drawdown durations run from a peak
+ * to the first point back at or above it (or the last point, if never recovered).
+ */
+export function computeMetrics(input: MetricsInput): Metrics {
+  const { capital, ts, equity, trades } = input;
+  const n = equity.length;
+  const { p, rf } = resolve({ periodsPerYear: input.periodsPerYear, riskFree: input.riskFree });
+  const raw = new Float64Array(n);
+  let prev = capital;
+  for (let i = 0; i < n; i++) {
+    raw[i] = equity[i] / prev - 1;
+    prev = equity[i];
+  }
+  const returns = clean(raw);
+  const excess = rf === 0 ? returns : clean(returns, rf);
+  const finalEquity = n > 0 ? equity[n - 1] : capital;
+
+  let peak = capital, peakTs = n > 0 ? ts[0] : NaN, maxDur = 0;
+  let inDd = false, depth = 0, ddSum = 0, ddCount = 0, peakEquity = capital;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i];
+    if (e >= peak) {
+      if (inDd) {
+        maxDur = Math.max(maxDur, ts[i] - peakTs);
+        ddSum += depth;
+        ddCount++;
+        inDd = false;
+        depth = 0;
+      }
+      peak = e;
+      peakTs = ts[i];
+    } else {
+      inDd = true;
+      depth = Math.max(depth, 1 - e / peak);
+    }
+    if (e > peakEquity) peakEquity = e;
+  }
+  if (inDd) {
+    maxDur = Math.max(maxDur, ts[n - 1] - peakTs);
+    ddSum += depth;
+    ddCount++;
+  }
+
+  const pnls = trades.map((t) => t.pnl);
+  const rets = trades.map((t) => t.returnPct);
+  const durs = trades.map((t) => (t.exitTs - t.entryTs) / DAY_MS);
+  let grossWin = 0, grossLoss = 0, wins = 0;
+  for (const p of pnls) {
+    if (p > 0) {
+      grossWin += p;
+      wins++;
+    } else grossLoss -= p;
+  }
+  const nt = trades.length;
+  const years = (input.endTs - input.startTs) / (365.25 * DAY_MS);
+  return {
+    totalReturn: finalEquity / capital - 1,
+    cagr: years > 0 ? Math.pow(finalEquity / capital, 1 / years) - 1 : NaN,
+    annualReturn: annualReturnOf(returns, p),
+    annualVolatility: sampleStd(returns) * Math.sqrt(p),
+    avgPeriodReturn: mean(returns),
+    sharpe: sharpeOf(excess, p),
+    sortino: sortinoOf(excess, p),
+    calmar: annualReturnOf(returns, p) / maxDrawdownOf(returns),
+    maxDrawdown: maxDrawdownOf(returns),
+    maxDrawdownDurationDays: n > 0 ? maxDur / DAY_MS : NaN,
+    avgDrawdown: ddCount > 0 ? ddSum / ddCount : 0,
+    numTrades: nt,
+    winRate: nt > 0 ? wins / nt : NaN,
+    bestTrade: nt > 0 ? rets.reduce((a, b) => Math.max(a, b)) : NaN,
+    worstTrade: nt > 0 ? rets.reduce((a, b) => Math.min(a, b)) : NaN,
+    avgTrade: mean(rets),
+    avgTradeDurationDays: mean(durs),
+    maxTradeDurationDays: nt > 0 ? durs.reduce((a, b) => Math.max(a, b)) : NaN,
+    profitFactor: nt > 0 ? grossWin / grossLoss : NaN,
+    expectancy: mean(pnls),
+    sqn: Math.sqrt(nt) * mean(pnls) / sampleStd(pnls),
+    exposure: n > 0 ? input.exposedBars / n : NaN,
+    fees: input.fees,
+    finalEquity,
+    peakEquity,
+    buyHoldReturn: input.buyHoldReturn,
+  };
+}

@@ -1,0 +1,276 @@
+/**
+ * `deno task signals`: runs the enabled strategies on the latest data (or as of `--at`),
+ * aggregates them, applies the risk limits, prints a table (or JSON) and stores the signals.
+ * @module
+ */
+import { UsageError } from "../lib/core/errors.ts";
+import type { Signal } from "../lib/core/signal.ts";
+import {
+  type Interval,
+  intervalMs,
+  isoDate,
+  isoTime,
+  parseDateArg,
+  parseInterval,
+} from "../lib/core/time.ts";
+import { parseFlags, printJson, reportError, runTask } from "../lib/cli/run.ts";
+import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
+import { runSignals, type SignalReport } from "../lib/services/signal_runner.ts";
+import type { PublicationRule } from "../lib/signals/context.ts";
+import { findStrategy, strategyNames } from "../lib/signals/registry.ts";
+
+const HELP = `Usage: deno task signals [options]
+
+Runs strategies as of one decision time, aggregates their signals per asset, applies the risk
+limits (MAX_POSITION_SIZE, MAX_DAILY_TRADES, MAX_PORTFOLIO_RISK, DEFAULT_STOP_LOSS,
+DEFAULT_TAKE_PROFIT), prints them and stores them in the database.
+
+Options:
+  --strategies <a,b>       strategies to run (default: ENABLED_STRATEGIES); known: ${
+  strategyNames().join(", ")
+}
+  --assets <a,b>           assets (default: the strategies' "assets" parameters)
+  --at <YYYY-MM-DD>        decide at the close of the daily bar dated D (D+1 00:00 UTC), seeing
+                           VIX's close of D but nothing later (default: latest complete bar)
+  --params <json>          parameter overrides: {"vix_correlation": {"lookback_days": 20}}, or a
+                           plain object when one strategy runs
+  --weights <s=w,...>      strategy weights for aggregation (default 1 each)
+  --min-net <x>            aggregation threshold: |net| below it means conflict, no trade (0.2)
+  --source <name>          price source (default: preferred stored source per asset)
+  --interval <i>           bar interval (default 1d)
+  --publication-lag <S=d>  macro publication lag per series, e.g. VIX=36h (default: next UTC
+                           midnight after the observation date)
+  --max-price-age <d>      oldest acceptable latest bar at the decision time
+                           (default 0 with --at, one interval without), e.g. 2d
+  --max-macro-age <d>      oldest acceptable latest macro observation by date (default 5d)
+  --no-save                do not store the signals
+  --json                   print JSON: every evaluation (fired or not) with its inputs
+  -h, --help               show this help
+
+Examples:
+  deno task signals --at 2020-03-20
+  deno task signals --strategies mean_reversion --assets bitcoin,ethereum --json`;
+
+/** Parses `36h`, `2d`, `90m`, `30s`, `500ms` into milliseconds. */
+export function parseDuration(text: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new UsageError(`${what} must be a duration such as 36h or 2d, got "${text}"`);
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[m[2] as "ms" | "s" | "m" | "h" | "d"];
+  return Math.round(Number(m[1]) * unit);
+}
+
+function list(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function pairs(text: string, what: string): [string, string][] {
+  return list(text)!.map((p) => {
+    const i = p.indexOf("=");
+    if (i <= 0) throw new UsageError(`${what} expects name=value pairs, got "${p}"`);
+    return [p.slice(0, i).trim(), p.slice(i + 1).trim()];
+  });
+}
+
+/** Splits `--params` into per-strategy overrides. */
+export function parseParams(
+  text: string | undefined,
+  strategies: readonly string[],
+): Record<string, unknown> {
+  if (text === undefined) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--params must be JSON: ${(e as Error).message}`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new UsageError("--params must be a JSON object");
+  }
+  const obj = v as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  const named = keys.length > 0 && keys.every((k) => findStrategy(k) !== undefined);
+  if (named) {
+    const out: Record<string, unknown> = {};
+    for (const s of strategies) {
+      const def = findStrategy(s)!;
+      for (const k of keys) if (findStrategy(k) === def) out[s] = obj[k];
+    }
+    for (const k of keys) {
+      if (!strategies.some((s) => findStrategy(s) === findStrategy(k))) {
+        throw new UsageError(`--params names ${k}, which is not among --strategies`);
+      }
+    }
+    return out;
+  }
+  if (strategies.length !== 1) {
+    throw new UsageError(
+      `--params must be keyed by strategy name when several run: {"${strategies[0]}": {...}}`,
+    );
+  }
+  return { [strategies[0]]: obj };
+}
+
+const SIGNAL_COLUMNS = [
+  { header: "signal", value: (s: Signal) => s.direction.toUpperCase() },
+  { header: "asset", value: (s: Signal) => s.asset },
+  { header: "strategy", value: (s: Signal) => s.strategy },
+  {
+    header: "price",
+    value: (s: Signal & { price?: number }) => fmtNum(s.price, 2),
+    align: "right",
+  },
+  { header: "confidence", value: (s: Signal) => fmtNum(s.confidence, 2), align: "right" },
+  {
+    header: "size",
+    value: (s: Signal) => (s.direction === "flat" ? "-" : fmtPct(s.size)),
+    align: "right",
+  },
+  { header: "reason", value: (s: Signal) => s.reason },
+] as const;
+
+/** Human-readable report. */
+export function formatSignals(r: SignalReport): string {
+  const withPrice = (s: Signal) => ({ ...s, price: r.prices[s.asset] });
+  const out = [
+    `Signals at ${isoTime(r.now)} (close of the ${r.interval} bar dated ${
+      isoDate(r.now - intervalMs(r.interval))
+    }) for ${r.assets.join(", ")}`,
+    "",
+  ];
+  const rows = [...r.signals, ...r.final].map(withPrice);
+  out.push(rows.length ? formatTable(rows, SIGNAL_COLUMNS) : "No strategy fired.");
+  const quiet = r.evaluations.filter((e) => !e.fired);
+  if (quiet.length) {
+    out.push("", "Not fired:");
+    out.push(formatTable(quiet, [
+      { header: "strategy", value: (e) => e.strategy },
+      { header: "asset", value: (e) => e.asset },
+      { header: "why", value: (e) => e.reason },
+    ]));
+  }
+  for (const c of r.conflicts) out.push("", `Conflict on ${c.asset}: ${c.reason}`);
+  for (const a of r.riskActions) out.push(`Risk ${a.rule} ${a.action} ${a.asset}: ${a.detail}`);
+  out.push("", `Stored ${r.stored} signal(s).`);
+  return out.join("\n");
+}
+
+/** JSON shape of the report. */
+export function signalsJson(r: SignalReport) {
+  const withPrice = (s: Signal) => ({ ...s, time: isoTime(s.ts), price: r.prices[s.asset] });
+  return {
+    now: isoTime(r.now),
+    at: isoDate(r.now - intervalMs(r.interval)),
+    interval: r.interval,
+    assets: r.assets,
+    strategies: r.strategies,
+    data: r.data,
+    prices: r.prices,
+    signals: r.signals.map(withPrice),
+    evaluations: r.evaluations.map((e) => ({
+      time: isoTime(e.ts),
+      strategy: e.strategy,
+      asset: e.asset,
+      fired: e.fired,
+      direction: e.signal?.direction ?? null,
+      reason: e.reason,
+      inputs: e.inputs,
+    })),
+    aggregate: {
+      signals: r.final.map(withPrice),
+      conflicts: r.conflicts,
+      risk: r.riskActions,
+    },
+    stored: r.stored,
+  };
+}
+
+/** Entry point. */
+export async function main(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(args, {
+      strategies: { type: "string" },
+      assets: { type: "string" },
+      at: { type: "string" },
+      params: { type: "string" },
+      weights: { type: "string" },
+      "min-net": { type: "string" },
+      source: { type: "string" },
+      interval: { type: "string" },
+      "publication-lag": { type: "string" },
+      "max-price-age": { type: "string" },
+      "max-macro-age": { type: "string" },
+      "no-save": { type: "boolean" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }).values;
+  } catch (e) {
+    return reportError("signals", e);
+  }
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const json = flags.json ?? false;
+  return await runTask("signals", async (ctx) => {
+    const strategies = list(flags.strategies) ?? [...ctx.config.signals.enabledStrategies];
+    if (strategies.length === 0) throw new UsageError("no strategy given (--strategies)");
+    for (const s of strategies) {
+      if (!findStrategy(s)) {
+        throw new UsageError(
+          `unknown strategy "${s}": expected one of ${strategyNames().join(", ")}`,
+        );
+      }
+    }
+    const interval: Interval = flags.interval ? parseInterval(flags.interval) : "1d";
+    const weights: Record<string, number> = {};
+    for (const [k, v] of flags.weights ? pairs(flags.weights, "--weights") : []) {
+      const w = Number(v);
+      if (!(w >= 0 && Number.isFinite(w))) {
+        throw new UsageError(`--weights ${k}: expected a number >= 0`);
+      }
+      const def = findStrategy(k);
+      if (!def) throw new UsageError(`--weights names unknown strategy ${k}`);
+      weights[def.name] = w;
+    }
+    const publication: Record<string, PublicationRule> = {};
+    for (
+      const [k, v] of flags["publication-lag"]
+        ? pairs(flags["publication-lag"], "--publication-lag")
+        : []
+    ) {
+      publication[k] = { kind: "lag", lagMs: parseDuration(v, `--publication-lag ${k}`) };
+    }
+    const minNet = flags["min-net"] === undefined ? undefined : Number(flags["min-net"]);
+    if (minNet !== undefined && !(minNet >= 0 && minNet <= 1)) {
+      throw new UsageError(`--min-net must be a number from 0 to 1, got "${flags["min-net"]}"`);
+    }
+    const report = await runSignals(ctx.store(), {
+      strategies,
+      params: parseParams(flags.params, strategies),
+      assets: list(flags.assets),
+      defaultAssets: ctx.config.collect.assets,
+      at: flags.at === undefined ? undefined : parseDateArg(flags.at, "--at"),
+      wallClock: Date.now(),
+      interval,
+      source: flags.source,
+      weights,
+      minNet,
+      limits: ctx.config.risk,
+      publication,
+      maxPriceAgeMs: flags["max-price-age"] === undefined
+        ? undefined
+        : parseDuration(flags["max-price-age"], "--max-price-age"),
+      maxMacroAgeMs: flags["max-macro-age"] === undefined
+        ? undefined
+        : parseDuration(flags["max-macro-age"], "--max-macro-age"),
+      save: !flags["no-save"],
+    });
+    if (json) printJson(signalsJson(report));
+    else console.log(formatSignals(report));
+    return 0;
+  }, { json });
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

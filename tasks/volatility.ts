@@ -1,0 +1,260 @@
+/**
+ * `deno task volatility`: annualised rolling volatility of log returns per asset (the seed's
+ * rolling volatility script).
+ *
+ * `vol[i] = stdev(r[i-window+1..i]) * sqrt(periodsPerYear)`, sample standard deviation of the
+ * log returns `r[i] = ln(close[i] / close[i-1])`; periods per year default to a calendar year of
+ * bars (365 for daily crypto, which trades every day; pass 252 for trading-day series). A return
+ * across a gap in the bars is left out (the window containing it has no value) rather than
+ * spread over the missing days.
+ * @module
+ */
+import { dirname, resolve, sep } from "node:path";
+import { UsageError } from "../lib/core/errors.ts";
+import {
+  DAY_MS,
+  type Interval,
+  intervalMs,
+  isoDate,
+  parseDateArg,
+  parseInterval,
+} from "../lib/core/time.ts";
+import { parseFlags, printJson, reportError, resolveUserPath, runTask } from "../lib/cli/run.ts";
+import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
+import { logReturns } from "../lib/indicators/returns.ts";
+import { rollingVolatility } from "../lib/indicators/volatility.ts";
+import { DataError } from "../lib/core/errors.ts";
+import { pickSource, type Store } from "../lib/storage/store.ts";
+
+const HELP = `Usage: deno task volatility [options]
+
+Annualised rolling volatility of log returns per asset, from the stored bars.
+
+Options:
+  --assets <a,b>           assets (default: COLLECT_ASSETS)
+  --window <n>             returns per window (default 30)
+  --periods-per-year <n>   annualisation factor (default: a year of bars, 365 for 1d)
+  --interval <i>           bar interval (default 1d)
+  --source <name>          price source (default: preferred stored source per asset)
+  --start <YYYY-MM-DD>     first bar date to report (earlier bars still warm up the window)
+  --end <YYYY-MM-DD>       last bar date to report
+  --out <file.csv>         write date,asset,close,log_return,volatility rows (- for stdout);
+                           the task may write under data/ and reports/ only
+  --json                   print JSON (the full series per asset)
+  -h, --help               show this help
+
+Examples:
+  deno task volatility --assets bitcoin,ethereum
+  deno task volatility --assets bitcoin --window 60 --out reports/btc_vol.csv`;
+
+/** One row of the volatility series. */
+export interface VolatilityRow {
+  date: string;
+  ts: number;
+  close: number;
+  logReturn: number | null;
+  volatility: number | null;
+}
+
+/** Per-asset result. */
+export interface AssetVolatility {
+  asset: string;
+  source: string;
+  gaps: number;
+  rows: VolatilityRow[];
+  latest: VolatilityRow | null;
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+/** Computes the rolling volatility of one series of bars. */
+export function assetVolatility(
+  bars: readonly { ts: number; close: number }[],
+  options: { window: number; periodsPerYear: number; interval: Interval },
+): { rows: VolatilityRow[]; gaps: number } {
+  const step = intervalMs(options.interval);
+  const closes = bars.map((b) => b.close);
+  const r = logReturns(closes);
+  let gaps = 0;
+  for (let i = 1; i < bars.length; i++) {
+    if (options.interval !== "1M" && bars[i].ts - bars[i - 1].ts !== step) {
+      r[i] = NaN;
+      gaps++;
+    }
+  }
+  const vol = rollingVolatility(r, options.window, options.periodsPerYear);
+  const num = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    gaps,
+    rows: bars.map((b, i) => ({
+      date: isoDate(b.ts),
+      ts: b.ts,
+      close: b.close,
+      logReturn: num(r[i]),
+      volatility: num(vol[i]),
+    })),
+  };
+}
+
+async function load(
+  store: Store,
+  assets: readonly string[],
+  options: { interval: Interval; source?: string; from?: number; to?: number; window: number },
+) {
+  const stored = await store.listSeries();
+  const out: { asset: string; source: string; bars: { ts: number; close: number }[] }[] = [];
+  const problems: string[] = [];
+  for (const asset of assets) {
+    const available = stored.filter((s) => s.asset === asset && s.interval === options.interval)
+      .map((s) => s.source);
+    const source = options.source ?? pickSource(available);
+    if (!source || !available.includes(source)) {
+      problems.push(
+        `no ${options.interval} prices for ${asset} (stored: ${available.join(", ") || "none"})`,
+      );
+      continue;
+    }
+    const warm = options.from === undefined
+      ? undefined
+      : options.from - (options.window + 1) * intervalMs(options.interval);
+    const candles = await store.getCandles({ source, asset, interval: options.interval }, {
+      from: warm,
+      to: options.to,
+    });
+    out.push({ asset, source, bars: candles.filter((c) => c.close > 0) });
+  }
+  if (problems.length) throw new DataError(`Cannot compute volatility: ${problems.join("; ")}`);
+  return out;
+}
+
+/** Entry point. */
+export async function main(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(args, {
+      assets: { type: "string" },
+      window: { type: "string" },
+      "periods-per-year": { type: "string" },
+      interval: { type: "string" },
+      source: { type: "string" },
+      start: { type: "string" },
+      end: { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }).values;
+  } catch (e) {
+    return reportError("volatility", e);
+  }
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const json = flags.json ?? false;
+  return await runTask("volatility", async (ctx) => {
+    if (json && flags.out) throw new UsageError("use either --json or --out, not both");
+    const window = flags.window === undefined ? 30 : Number(flags.window);
+    if (!Number.isInteger(window) || window < 2 || window > 10_000) {
+      throw new UsageError(
+        `--window must be a whole number from 2 to 10000, got "${flags.window}"`,
+      );
+    }
+    const interval = flags.interval ? parseInterval(flags.interval) : "1d";
+    const ppy = flags["periods-per-year"] === undefined
+      ? 365 * DAY_MS / intervalMs(interval)
+      : Number(flags["periods-per-year"]);
+    if (!(ppy > 0 && Number.isFinite(ppy))) {
+      throw new UsageError(
+        `--periods-per-year must be a positive number, got "${flags["periods-per-year"]}"`,
+      );
+    }
+    const assets = flags.assets?.split(",").map((s) => s.trim()).filter(Boolean) ??
+      [...ctx.config.collect.assets];
+    if (assets.length === 0) throw new UsageError("no asset given (--assets)");
+    const from = flags.start ? parseDateArg(flags.start, "--start") : undefined;
+    const to = flags.end ? parseDateArg(flags.end, "--end") : undefined;
+    const loaded = await load(ctx.store(), assets, {
+      interval,
+      source: flags.source,
+      from,
+      to,
+      window,
+    });
+    const results: AssetVolatility[] = loaded.map(({ asset, source, bars }) => {
+      const { rows: all, gaps } = assetVolatility(bars, { window, periodsPerYear: ppy, interval });
+      const rows = all.filter((r) => from === undefined || r.ts >= from);
+      const vols = rows.map((r) => r.volatility).filter((v): v is number => v !== null);
+      const withVol = rows.filter((r) => r.volatility !== null);
+      return {
+        asset,
+        source,
+        gaps,
+        rows,
+        latest: withVol.at(-1) ?? null,
+        mean: vols.length ? vols.reduce((a, b) => a + b, 0) / vols.length : null,
+        min: vols.length ? Math.min(...vols) : null,
+        max: vols.length ? Math.max(...vols) : null,
+      };
+    });
+    if (flags.out) {
+      const lines = ["date,asset,close,log_return,volatility"];
+      for (const a of results) {
+        for (const r of a.rows) {
+          lines.push(`${r.date},${a.asset},${r.close},${r.logReturn ?? ""},${r.volatility ?? ""}`);
+        }
+      }
+      const text = lines.join("\n") + "\n";
+      if (flags.out === "-") {
+        await Deno.stdout.write(new TextEncoder().encode(text));
+        return 0;
+      }
+      const path = resolve(resolveUserPath(flags.out));
+      const allowed = ["data", "reports"].some((d) => path.startsWith(resolve(d) + sep));
+      if (!allowed) {
+        throw new UsageError(
+          `--out ${flags.out} must be under data/ or reports/ of the project (the task may write only there), or - for stdout`,
+        );
+      }
+      await Deno.mkdir(dirname(path), { recursive: true });
+      await Deno.writeTextFile(path, text);
+      console.error(`Wrote ${lines.length - 1} rows to ${path}`);
+      return 0;
+    }
+    if (json) {
+      printJson({
+        window,
+        periodsPerYear: ppy,
+        interval,
+        assets: results.map((a) => ({
+          asset: a.asset,
+          source: a.source,
+          gaps: a.gaps,
+          latest: a.latest,
+          mean: a.mean,
+          min: a.min,
+          max: a.max,
+          series: a.rows.map(({ ts: _ts, ...r }) => r),
+        })),
+      });
+      return 0;
+    }
+    console.log(
+      `Annualised ${window}-bar volatility of log returns (x sqrt(${fmtNum(ppy, 0)}))\n`,
+    );
+    console.log(formatTable(results, [
+      { header: "asset", value: (a) => a.asset },
+      { header: "source", value: (a) => a.source },
+      { header: "date", value: (a) => a.latest?.date },
+      { header: "close", value: (a) => fmtNum(a.latest?.close), align: "right" },
+      { header: "volatility", value: (a) => fmtPct(a.latest?.volatility), align: "right" },
+      { header: "mean", value: (a) => fmtPct(a.mean), align: "right" },
+      { header: "min", value: (a) => fmtPct(a.min), align: "right" },
+      { header: "max", value: (a) => fmtPct(a.max), align: "right" },
+      { header: "gaps", value: (a) => a.gaps, align: "right" },
+    ]));
+    return 0;
+  }, { json: json || flags.out === "-" });
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
