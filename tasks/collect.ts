@@ -189,7 +189,13 @@ export async function main(args: string[]): Promise<number> {
         { header: "via", value: (i) => i.via },
         {
           header: "note",
-          value: (i) => i.error ?? (i.missingAfter ? `${i.missingAfter} bars not available` : ""),
+          value: (i) =>
+            i.error ?? [
+              i.missingAfter - i.pending
+                ? `${i.missingAfter - i.pending} bars missing at source`
+                : "",
+              i.pending ? `${i.pending} newest not published yet (retried next run)` : "",
+            ].filter(Boolean).join("; "),
         },
       ]));
       if (backup && "dir" in backup) {

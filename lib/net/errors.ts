@@ -17,21 +17,26 @@ export type NetworkErrorKind = "refused" | "dns" | "timeout" | "reset" | "other"
 
 /** The request never got an HTTP answer: connection refused, DNS failure, timeout, reset. */
 export class NetworkError extends Error {
-  constructor(readonly kind: NetworkErrorKind, readonly url: string, detail: string) {
+  /** The URL, with secrets redacted (the error may be serialised into a log). */
+  readonly url: string;
+  constructor(readonly kind: NetworkErrorKind, url: string, detail: string) {
     super(`Cannot reach ${redactSecrets(url)}: ${kind} (${redactSecrets(detail)})`);
     this.name = "NetworkError";
+    this.url = redactSecrets(url);
   }
 }
 
 /** The server answered with a status the caller cannot use (after any retries). */
 export class HttpStatusError extends Error {
-  constructor(
-    readonly status: number,
-    readonly url: string,
-    readonly detail: string,
-  ) {
+  /** The URL, with secrets redacted (the error may be serialised into a log). */
+  readonly url: string;
+  /** The server's message, with secrets redacted. */
+  readonly detail: string;
+  constructor(readonly status: number, url: string, detail: string) {
     super(`HTTP ${status} from ${redactSecrets(url)}${detail ? `: ${redactSecrets(detail)}` : ""}`);
     this.name = "HttpStatusError";
+    this.url = redactSecrets(url);
+    this.detail = redactSecrets(detail);
   }
 }
 

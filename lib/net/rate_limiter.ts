@@ -2,6 +2,11 @@
  * Token-bucket rate limiter: `capacity` tokens, refilled continuously at `perMinute / 60_000` per
  * ms. `take(n)` waits until `n` tokens are available. A server's "slow down" (Retry-After, a
  * used-weight header near its limit) pauses the whole bucket with {@link TokenBucket.pauseUntil}.
+ *
+ * A bucket whose burst equals its per-minute rate lets through up to twice that rate in one
+ * minute (a full burst, then a minute of refill). To stay under a published "N per minute" limit,
+ * build the bucket with {@link perMinuteLimiter}, which splits N between a small burst and the
+ * refill rate so that no 60-second window ever carries more than N.
  * @module
  */
 import { type Clock, systemClock } from "./clock.ts";
@@ -99,4 +104,23 @@ export class TokenBucket {
       await this.#clock.sleep(ms, signal);
     }
   }
+}
+
+/**
+ * A bucket that never lets more than `limit` tokens through in any 60-second window: a burst of
+ * `max(minBurst, 10 % of limit)` plus a refill of `limit - burst` per minute (burst + one minute
+ * of refill = `limit`). `minBurst` must cover the heaviest single request (e.g. Binance weight).
+ * @example perMinuteLimiter(10) // burst 1, then one token every 60_000 / 9 ms
+ */
+export function perMinuteLimiter(
+  limit: number,
+  options: { clock?: Clock; minBurst?: number } = {},
+): TokenBucket {
+  if (!(limit > 0)) {
+    throw new RangeError(`Cannot create a rate limiter: the limit must be > 0, got ${limit}`);
+  }
+  const burst = Math.min(limit, Math.max(options.minBurst ?? 1, Math.floor(limit / 10)));
+  // A limit no larger than the burst cannot be split; the bucket then refills at the limit.
+  const rate = limit - burst > 0 ? limit - burst : limit;
+  return new TokenBucket({ perMinute: rate, capacity: burst, clock: options.clock });
 }

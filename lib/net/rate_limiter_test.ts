@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ManualClock } from "./clock.ts";
-import { TokenBucket } from "./rate_limiter.ts";
+import { perMinuteLimiter, TokenBucket } from "./rate_limiter.ts";
 
 Deno.test("a token bucket serves its burst at once, then one token per 60000/perMinute ms", async () => {
   const clock = new ManualClock(0);
@@ -46,4 +46,47 @@ Deno.test("taking more than the capacity is refused up front", () => {
 
 Deno.test("a non-positive rate is rejected", () => {
   assert.throws(() => new TokenBucket({ perMinute: 0 }), /perMinute must be > 0/);
+});
+
+/** Largest number of takes that fall in any 60-second window [t, t + 60 s). */
+function busiestMinute(times: readonly number[]): number {
+  let best = 0;
+  for (let i = 0; i < times.length; i++) {
+    let n = 0;
+    for (let j = i; j < times.length && times[j] < times[i] + 60_000; j++) n++;
+    best = Math.max(best, n);
+  }
+  return best;
+}
+
+Deno.test("a bucket with a full minute of burst lets twice its rate through in one minute", async () => {
+  // Why perMinuteLimiter exists: burst 10 + 10 refilled in the same minute = 20 > 10.
+  const clock = new ManualClock(0);
+  const b = new TokenBucket({ perMinute: 10, clock });
+  const times: number[] = [];
+  for (let i = 0; i < 25; i++) {
+    await b.take();
+    times.push(clock.now());
+  }
+  assert.ok(busiestMinute(times) > 10);
+});
+
+Deno.test("perMinuteLimiter never lets more than its limit through in any 60-second window", async () => {
+  for (const [limit, weight] of [[10, 1], [30, 1], [500, 1], [4_800, 2], [8, 2], [1, 1]]) {
+    const clock = new ManualClock(0);
+    const b = perMinuteLimiter(limit, { clock, minBurst: weight });
+    const times: number[] = [];
+    for (let i = 0; i < Math.ceil((3 * limit) / weight); i++) {
+      await b.take(weight);
+      for (let w = 0; w < weight; w++) times.push(clock.now());
+    }
+    const worst = busiestMinute(times);
+    assert.ok(worst <= limit || limit === 1, `limit ${limit}: ${worst} in one minute`);
+  }
+  // public CoinGecko (10/min): burst 1, then one call every 60_000 / 9 ms
+  const clock = new ManualClock(0);
+  const b = perMinuteLimiter(10, { clock });
+  assert.equal(b.capacity, 1);
+  await b.take();
+  assert.equal(await b.take(), Math.ceil(60_000 / 9));
 });

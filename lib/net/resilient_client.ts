@@ -1,7 +1,8 @@
 /**
  * A GET client that combines the small pieces of `lib/net`: a per-request timeout, retries with
- * exponential backoff and full jitter on 5xx and transport failures, `Retry-After` on 429/418
- * (and on rate-limit bodies an API sends with other statuses), a token-bucket limiter per endpoint,
+ * exponential backoff and full jitter on 5xx and transport failures (never sooner than a 5xx's
+ * `Retry-After`), `Retry-After` on 429/418 (and on rate-limit bodies an API sends with other
+ * statuses), a token-bucket limiter per endpoint,
  * a circuit breaker per host, and fallback endpoints.
  *
  * Fallback policy: a later endpoint is used **only when an earlier host cannot be reached**
@@ -230,7 +231,18 @@ export class ResilientClient {
         if (attempt >= this.#o.maxAttempts) {
           throw new HttpStatusError(res.status, url, `${detail} (after ${attempt} attempts)`);
         }
-        const waitMs = this.#backoff(attempt - 1);
+        // A 503 may say when to come back; never retry sooner than that (nor wait past the cap).
+        const asked = parseRetryAfter(res.headers.get("retry-after"), now);
+        if (asked !== undefined && asked > this.#o.maxRetryAfterMs) {
+          throw new HttpStatusError(
+            res.status,
+            url,
+            `${detail} (it asks to wait ${Math.ceil(asked / 1000)} s, more than the ${
+              Math.ceil(this.#o.maxRetryAfterMs / 1000)
+            } s allowed)`,
+          );
+        }
+        const waitMs = Math.max(this.#backoff(attempt - 1), asked ?? 0);
         emit({
           type: "retry",
           url: redactSecrets(url),

@@ -156,3 +156,28 @@ Deno.test("each endpoint's limiter is consulted before every request", async () 
   await c.get("/c");
   assert.deepEqual(clock.sleeps, [1_000, 1_000]);
 });
+
+Deno.test("a 503 with Retry-After is retried no sooner than asked, on the same host", async () => {
+  const { c, clock, calls } = client({
+    "pro.test": [{ status: 503, headers: { "retry-after": "7" } }, { status: 200, body: "{}" }],
+  });
+  const r = await c.get("/ping");
+  assert.equal(r.endpoint, "pro");
+  // backoff alone would be 50 ms (0.5 x 100); the server asked for 7 s
+  assert.deepEqual(clock.sleeps, [7_000]);
+  assert.ok(calls.every((x) => x.url.startsWith("http://pro.test")));
+});
+
+Deno.test("errors keep no secret even when serialised whole into a log line", async () => {
+  const key = "0123456789abcdef0123456789abcdef";
+  const ep: Endpoint = { name: "fred", baseUrl: "http://fred.test/fred", query: { api_key: key } };
+  for (const step of ["refused", { status: 400, body: '{"error_code":400}' }] as Step[]) {
+    const { c } = client({ "fred.test": [step] }, { endpoints: [ep], maxAttempts: 1 });
+    await assert.rejects(c.get("/series/observations"), (e) => {
+      assert.ok(e instanceof NetworkError || e instanceof HttpStatusError);
+      const text = JSON.stringify(e) + String(e) + (e as Error).stack;
+      assert.ok(!text.includes(key), text);
+      return true;
+    });
+  }
+});

@@ -6,8 +6,10 @@
  * Incremental rules:
  * - the window is the last `days` worth of complete bars (the bar still forming is never stored);
  * - bars already stored are not fetched again; holes inside the window are fetched (backfill);
- * - bars the source was asked for but does not have are recorded as a `gap` issue and not asked
- *   for again (unless `refetchGaps`);
+ * - bars the source was asked for but does not have, while it has a later bar, are recorded as a
+ *   `gap` issue and not asked for again (unless `refetchGaps`); the newest bars, after the last
+ *   one the source returned, are only "not published yet" (CoinGecko makes a day's 00:00 point
+ *   available some time after midnight) and are asked for again on the next run;
  * - rows are upserted by (source, asset, interval, ts), so nothing is ever duplicated.
  *
  * One asset's failure (network, rate limit, invalid payload) is recorded and the others go on.
@@ -54,6 +56,8 @@ export interface CollectItemReport extends RunItem {
   updated: number;
   missingBefore: number;
   missingAfter: number;
+  /** Of `missingAfter`: the newest bars, not returned yet, asked for again next run. */
+  pending: number;
   issues: number;
   via?: string;
 }
@@ -198,7 +202,12 @@ export async function collectPrices(store: Store, o: CollectOptions): Promise<Co
       const stillMissing = missing.filter((t) => !got.has(t));
       item.missingAfter = stillMissing.length;
       const quality = toQuality(fetched.issues, source, asset, o.interval);
-      for (const [a, b] of runsOf(stillMissing, o.interval)) {
+      // Only a hole before a bar the source did return is a gap at the source; bars after its
+      // newest one may simply not be published yet, so they stay missing and are asked for again.
+      const newest = fetched.candles.reduce((m, c) => Math.max(m, c.ts), -Infinity);
+      const sourceGaps = stillMissing.filter((t) => t < newest);
+      item.pending = stillMissing.length - sourceGaps.length;
+      for (const [a, b] of runsOf(sourceGaps, o.interval)) {
         quality.push({
           source,
           subject: asset,
@@ -282,6 +291,7 @@ function emptyItem(
     updated: 0,
     missingBefore: 0,
     missingAfter: 0,
+    pending: 0,
     issues: 0,
   };
 }

@@ -293,6 +293,59 @@ Deno.test("a bar the source lacks is recorded as a gap once and not asked for ag
   }
 });
 
+Deno.test("the newest bar not published yet is not recorded as a gap and is fetched on the next run", async () => {
+  // CoinGecko publishes a day's 00:00 point some time after midnight: at 00:05 the close of
+  // yesterday (D19) may be absent. That is a delay, not a hole at the source.
+  const pub = startMarket({ now: () => NOW, missing: { bitcoin: new Set([D19]) } });
+  const store = SqliteStore.open(":memory:");
+  try {
+    const { source } = gecko("public", { pub: pub.server.url });
+    const opts = { source, assets: ["bitcoin"], interval: "1d" as const, nowMs: NOW, days: 5 };
+    const first = await collectPrices(store, opts);
+    assert.equal(first.items[0].inserted, 4);
+    assert.equal(first.items[0].missingAfter, 1);
+    assert.equal(first.items[0].pending, 1);
+    assert.deepEqual(await store.listQualityIssues({ kind: "gap", subject: "bitcoin" }), []);
+    pub.opts.missing = {};
+    const second = await collectPrices(store, opts);
+    assert.equal(second.items[0].requests, 1, "the newest bar is asked for again");
+    assert.equal(second.items[0].inserted, 1);
+    const btc = await store.getCandles({ source: "coingecko", asset: "bitcoin", interval: "1d" });
+    assert.equal(btc[btc.length - 1].ts, D19);
+  } finally {
+    store.close();
+    await pub.server.close();
+  }
+});
+
+Deno.test("the public CoinGecko client never sends more than 10 calls in any minute", async () => {
+  const pub = startMarket({ now: () => NOW });
+  try {
+    const clock = new ManualClock(NOW);
+    const sent: number[] = [];
+    const client = new CoinGeckoClient({
+      plan: "public",
+      baseUrl: `${pub.server.url}/api/v3`,
+      proBaseUrl: `${refusedUrl()}/api/v3`,
+      timeoutMs: 2_000,
+      clock,
+      fetchFn: (url, init) => {
+        sent.push(clock.now());
+        return fetch(url, init);
+      },
+    });
+    for (let i = 0; i < 25; i++) await client.ping();
+    for (let i = 0; i + 10 < sent.length; i++) {
+      assert.ok(
+        sent[i + 10] - sent[i] >= MINUTE_MS,
+        `11 calls within ${sent[i + 10] - sent[i]} ms`,
+      );
+    }
+  } finally {
+    await pub.server.close();
+  }
+});
+
 Deno.test("an hourly CoinGecko series never stores the still-forming hour", async () => {
   const pub = startMarket({ now: () => NOW });
   const store = SqliteStore.open(":memory:");

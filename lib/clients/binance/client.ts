@@ -9,7 +9,7 @@ import type { Interval } from "../../core/time.ts";
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
 import { type Clock, systemClock } from "../../net/clock.ts";
 import type { FetchFn } from "../../net/http.ts";
-import { TokenBucket } from "../../net/rate_limiter.ts";
+import { perMinuteLimiter, type TokenBucket } from "../../net/rate_limiter.ts";
 import { type NetEvent, ResilientClient } from "../../net/resilient_client.ts";
 import { type PayloadIssue, tryJson } from "../issues.ts";
 import { binanceError, type Kline, parseKlines } from "./parse.ts";
@@ -52,9 +52,9 @@ export class BinanceClient {
     this.#clock = o.clock ?? systemClock;
     this.#weightLimit = o.weightPerMinute ?? 6000;
     this.#safety = o.weightSafety ?? 0.8;
-    this.#limiter = new TokenBucket({
-      perMinute: Math.floor(this.#weightLimit * this.#safety),
+    this.#limiter = perMinuteLimiter(Math.floor(this.#weightLimit * this.#safety), {
       clock: this.#clock,
+      minBurst: KLINES_WEIGHT,
     });
     this.#http = new ResilientClient({
       endpoints: [{ name: "binance", baseUrl: o.baseUrl, limiter: this.#limiter }],

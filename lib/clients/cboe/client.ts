@@ -6,7 +6,7 @@
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
 import { type Clock, systemClock } from "../../net/clock.ts";
 import type { FetchFn } from "../../net/http.ts";
-import { TokenBucket } from "../../net/rate_limiter.ts";
+import { perMinuteLimiter } from "../../net/rate_limiter.ts";
 import { type NetEvent, ResilientClient } from "../../net/resilient_client.ts";
 import { normalizeVixCsv } from "./parse.ts";
 
@@ -36,7 +36,7 @@ export class CboeClient {
       endpoints: [{
         name: "cboe",
         baseUrl: this.#url.origin,
-        limiter: new TokenBucket({ perMinute: 30, clock }),
+        limiter: perMinuteLimiter(30, { clock }),
       }],
       timeoutMs: o.timeoutMs,
       maxAttempts: o.maxAttempts,

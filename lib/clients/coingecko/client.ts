@@ -16,7 +16,7 @@ import { ConfigError, DataError } from "../../core/errors.ts";
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
 import { type Clock, systemClock } from "../../net/clock.ts";
 import type { FetchFn } from "../../net/http.ts";
-import { TokenBucket } from "../../net/rate_limiter.ts";
+import { perMinuteLimiter } from "../../net/rate_limiter.ts";
 import { type Endpoint, type NetEvent, ResilientClient } from "../../net/resilient_client.ts";
 import type { PayloadIssue } from "../issues.ts";
 import { tryJson } from "../issues.ts";
@@ -83,7 +83,7 @@ export class CoinGeckoClient {
     this.plan = o.plan;
     const clock = o.clock ?? systemClock;
     const limiter = (plan: CoinGeckoPlan, rate?: number) =>
-      new TokenBucket({ perMinute: rate ?? COINGECKO_DEFAULT_RATE_PER_MIN[plan], clock });
+      perMinuteLimiter(rate ?? COINGECKO_DEFAULT_RATE_PER_MIN[plan], { clock });
     const publicEp: Endpoint = { name: "public", baseUrl: o.baseUrl };
     const endpoints: Endpoint[] = o.plan === "pro"
       ? [

@@ -9,7 +9,7 @@ import { isoDate } from "../../core/time.ts";
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
 import { type Clock, systemClock } from "../../net/clock.ts";
 import type { FetchFn } from "../../net/http.ts";
-import { TokenBucket } from "../../net/rate_limiter.ts";
+import { perMinuteLimiter } from "../../net/rate_limiter.ts";
 import { type NetEvent, ResilientClient } from "../../net/resilient_client.ts";
 import { type PayloadIssue, tryJson } from "../issues.ts";
 import type { MacroObservation } from "../../core/candle.ts";
@@ -49,7 +49,7 @@ export class FredClient {
         name: "fred",
         baseUrl: o.baseUrl,
         query: { api_key: o.apiKey, file_type: "json" },
-        limiter: new TokenBucket({ perMinute: o.ratePerMinute ?? 120, clock }),
+        limiter: perMinuteLimiter(o.ratePerMinute ?? 120, { clock }),
       }],
       timeoutMs: o.timeoutMs,
       maxAttempts: o.maxAttempts,
