@@ -15,6 +15,7 @@ import {
 } from "../lib/core/time.ts";
 import { parseFlags, printJson, reportError, runTask } from "../lib/cli/run.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
+import { joinListFlags } from "../lib/cli/list_flags.ts";
 import { runSignals, type SignalReport } from "../lib/services/signal_runner.ts";
 import type { PublicationRule } from "../lib/signals/context.ts";
 import { findStrategy, strategyNames } from "../lib/signals/registry.ts";
@@ -26,10 +27,11 @@ limits (MAX_POSITION_SIZE, MAX_DAILY_TRADES, MAX_PORTFOLIO_RISK, DEFAULT_STOP_LO
 DEFAULT_TAKE_PROFIT), prints them and stores them in the database.
 
 Options:
-  --strategies <a,b>       strategies to run (default: ENABLED_STRATEGIES); known: ${
+  --strategies <a,b>       strategies to run, a,b or a b (default: ENABLED_STRATEGIES); known: ${
   strategyNames().join(", ")
 }
-  --assets <a,b>           assets (default: the strategies' "assets" parameters)
+  --assets <a,b>           assets, a,b or a b (default: the strategies' "assets" parameters;
+                           those without stored prices are skipped)
   --at <YYYY-MM-DD>        decide at the close of the daily bar dated D (D+1 00:00 UTC), seeing
                            VIX's close of D but nothing later (default: latest complete bar)
   --params <json>          parameter overrides: {"vix_correlation": {"lookback_days": 20}}, or a
@@ -51,8 +53,9 @@ Examples:
   deno task signals --at 2020-03-20
   deno task signals --strategies mean_reversion --assets bitcoin,ethereum --json`;
 
-/** Parses `36h`, `2d`, `90m`, `30s`, `500ms` into milliseconds. */
+/** Parses `36h`, `2d`, `90m`, `30s`, `500ms` (or a bare `0`) into milliseconds. */
 export function parseDuration(text: string, what: string): number {
+  if (text.trim() === "0") return 0;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
   if (!m) throw new UsageError(`${what} must be a duration such as 36h or 2d, got "${text}"`);
   const unit = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[m[2] as "ms" | "s" | "m" | "h" | "d"];
@@ -140,6 +143,9 @@ export function formatSignals(r: SignalReport): string {
   ];
   const rows = [...r.signals, ...r.final].map(withPrice);
   out.push(rows.length ? formatTable(rows, SIGNAL_COLUMNS) : "No strategy fired.");
+  for (const x of r.skipped) {
+    out.push(`Skipped ${x.asset}: ${x.reason} (a default asset; name assets with --assets).`);
+  }
   const quiet = r.evaluations.filter((e) => !e.fired);
   if (quiet.length) {
     out.push("", "Not fired:");
@@ -163,6 +169,7 @@ export function signalsJson(r: SignalReport) {
     at: isoDate(r.now - intervalMs(r.interval)),
     interval: r.interval,
     assets: r.assets,
+    skipped: r.skipped,
     strategies: r.strategies,
     data: r.data,
     prices: r.prices,
@@ -189,7 +196,7 @@ export function signalsJson(r: SignalReport) {
 export async function main(args: string[]): Promise<number> {
   let flags;
   try {
-    flags = parseFlags(args, {
+    flags = parseFlags(joinListFlags(args, ["assets", "strategies"]), {
       strategies: { type: "string" },
       assets: { type: "string" },
       at: { type: "string" },

@@ -21,6 +21,7 @@ import {
 } from "../lib/core/time.ts";
 import { parseFlags, printJson, reportError, resolveUserPath, runTask } from "../lib/cli/run.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
+import { joinListFlags } from "../lib/cli/list_flags.ts";
 import { logReturns } from "../lib/indicators/returns.ts";
 import { rollingVolatility } from "../lib/indicators/volatility.ts";
 import { DataError } from "../lib/core/errors.ts";
@@ -31,7 +32,7 @@ const HELP = `Usage: deno task volatility [options]
 Annualised rolling volatility of log returns per asset, from the stored bars.
 
 Options:
-  --assets <a,b>           assets (default: COLLECT_ASSETS)
+  --assets <a,b>           assets, a,b or a b (default: COLLECT_ASSETS)
   --window <n>             returns per window (default 30)
   --periods-per-year <n>   annualisation factor (default: a year of bars, 365 for 1d)
   --interval <i>           bar interval (default 1d)
@@ -132,7 +133,7 @@ async function load(
 export async function main(args: string[]): Promise<number> {
   let flags;
   try {
-    flags = parseFlags(args, {
+    flags = parseFlags(joinListFlags(args, ["assets"]), {
       assets: { type: "string" },
       window: { type: "string" },
       "periods-per-year": { type: "string" },

@@ -30,7 +30,11 @@ export interface SignalRunOptions {
   readonly params?: Readonly<Record<string, unknown>>;
   /** Assets to evaluate; default: the union of the strategies' `assets` parameters. */
   readonly assets?: readonly string[];
-  /** Fallback assets when neither `assets` nor the strategies name any. */
+  /**
+   * Fallback assets when neither `assets` nor the strategies name any. Assets that come from a
+   * default (the strategies' `assets` or this list) and have no stored prices are skipped and
+   * reported; assets given in `assets` must all have prices.
+   */
   readonly defaultAssets?: readonly string[];
   /** Bar date D (UTC ms): decide at its close. Default: the latest complete bar. */
   readonly at?: number;
@@ -75,6 +79,8 @@ export interface SignalReport {
   readonly now: number;
   readonly interval: Interval;
   readonly assets: readonly string[];
+  /** Default assets left out because no prices are stored for them, with the reason. */
+  readonly skipped: readonly { asset: string; reason: string }[];
   readonly strategies: readonly { name: string; params: Readonly<Record<string, unknown>> }[];
   readonly data: readonly SeriesStatus[];
   /** Latest close per asset at the decision time. */
@@ -109,9 +115,10 @@ export async function runSignals(store: Store, options: SignalRunOptions): Promi
   const strategies: Strategy[] = options.strategies.map((name) =>
     createStrategy(name, options.params?.[name] ?? {})
   );
-  const assets = [
+  const explicitAssets = (options.assets?.length ?? 0) > 0;
+  let assets = [
     ...new Set(
-      options.assets?.length ? options.assets : [
+      explicitAssets ? options.assets! : [
         ...strategies.flatMap((s) => {
           const a = s.params.assets;
           return Array.isArray(a) ? a.map(String) : [];
@@ -136,10 +143,16 @@ export async function runSignals(store: Store, options: SignalRunOptions): Promi
   const bars: Record<string, Candle[]> = {};
   const sources: Record<string, string> = {};
   const storedLast: Record<string, number> = {};
+  const skipped: { asset: string; reason: string }[] = [];
   for (const asset of assets) {
     const available = stored.filter((s) => s.asset === asset && s.interval === interval)
       .map((s) => s.source);
     const source = options.source ?? pickSource(available);
+    if (!explicitAssets && available.length === 0) {
+      // A default asset (e.g. binancecoin in the seed's strategy configs) nobody imported.
+      skipped.push({ asset, reason: `no ${interval} prices stored` });
+      continue;
+    }
     if (!source || !available.includes(source)) {
       problems.push(
         `no ${interval} prices for ${asset}${options.source ? ` from ${options.source}` : ""} ` +
@@ -154,6 +167,17 @@ export async function runSignals(store: Store, options: SignalRunOptions): Promi
     )!.lastTs;
     bars[asset] = (await store.getCandles({ source, asset, interval }, { from, to: now - step }))
       .filter((c) => c.close > 0);
+  }
+  if (skipped.length) {
+    log.warn("assets skipped: no prices stored", { assets: skipped.map((x) => x.asset) });
+    assets = assets.filter((a) => !skipped.some((x) => x.asset === a));
+    if (assets.length === 0) {
+      problems.push(
+        `no ${interval} prices stored for any of the default assets (${
+          skipped.map((x) => x.asset).join(", ")
+        }); import or collect them first, or name assets with --assets`,
+      );
+    }
   }
   // Load macro series.
   const macroNames = [...new Set(strategies.flatMap((s) => s.macroSeries))];
@@ -271,6 +295,7 @@ export async function runSignals(store: Store, options: SignalRunOptions): Promi
     now,
     interval,
     assets,
+    skipped,
     strategies: strategies.map((s) => ({ name: s.name, params: s.params })),
     data,
     prices,

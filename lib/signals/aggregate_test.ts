@@ -110,3 +110,43 @@ Deno.test("assets are aggregated separately and in the given order", () => {
     "bitcoin:long",
   ]);
 });
+
+Deno.test("the conflict threshold is strict: |net| equal to min_net trades, just under does not", () => {
+  // long 0.75 vs short 0.25: net = 0.5 / 1.0 = 0.5 (exact in binary floating point)
+  const at = aggregateSignals([sig("a", "long", 0.75), sig("b", "short", 0.25)], { minNet: 0.5 });
+  assert.equal(at.conflicts.length, 0);
+  assert.equal(at.signals[0].direction, "long");
+  near(at.signals[0].confidence, 0.5 * 0.75);
+  near(at.signals[0].size, 0.5 * 0.02);
+  const under = aggregateSignals([sig("a", "long", 0.75), sig("b", "short", 0.25)], {
+    minNet: 0.51,
+  });
+  assert.equal(under.signals.length, 0);
+  assert.equal(under.conflicts[0].reason.includes("nothing trades"), true);
+});
+
+Deno.test("a conflict records the flat side too, and flat votes dilute the confidence", () => {
+  // long 0.5, short 0.3, flat 0.5: net = 0.2 / 1.3 = 0.154 < 0.2
+  const c = aggregateSignals([
+    sig("a", "long", 0.5),
+    sig("b", "short", 0.3),
+    sig("c", "flat", 0.5, 0),
+  ]).conflicts[0];
+  near(c.net, 0.2 / 1.3);
+  assert.deepEqual(c.flat.map((v) => v.strategy), ["c"]);
+  near(c.flatScore, 0.5);
+  // long 0.8 against flat 0.5: net 0.8/1.3; confidence = net * 0.8 / 1 (one winner, weight 1)
+  const [s] = aggregateSignals([sig("a", "long", 0.8), sig("b", "flat", 0.5, 0)]).signals;
+  assert.equal(s.direction, "long");
+  near(s.confidence, (0.8 / 1.3) * 0.8);
+});
+
+Deno.test("a single strategy's signal passes through the aggregator unchanged", () => {
+  const [s] = aggregateSignals([
+    sig("a", "short", 0.7, 0.03, { stopLoss: 0.04, takeProfit: 0.09 }),
+  ]).signals;
+  assert.deepEqual(
+    [s.direction, s.confidence, s.size, s.stopLoss, s.takeProfit],
+    ["short", 0.7, 0.03, 0.04, 0.09],
+  );
+});

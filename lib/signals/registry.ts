@@ -9,6 +9,7 @@
  */
 import type { z } from "zod";
 import type { Strategy } from "../core/strategy.ts";
+import { deepMerge } from "./params.ts";
 import { buyHoldDefinition } from "../../strategies/buy_hold.ts";
 import { smaCrossDefinition } from "../../strategies/sma_cross.ts";
 import { vixCorrelationDefinition } from "../../strategies/vix_correlation.ts";
@@ -70,8 +71,9 @@ export function getStrategy(name: string): StrategyDefinition {
 }
 
 /**
- * Merges `overrides` over the strategy's defaults and validates the result. Throws a RangeError
- * naming the strategy and each bad or unknown parameter.
+ * Deep-merges `overrides` over the strategy's defaults (nested objects such as
+ * `correlation_thresholds` merge key by key; arrays replace) and validates the result. Throws a
+ * RangeError naming the strategy and each bad or unknown parameter.
  */
 export function resolveStrategyParams(
   name: string,
@@ -81,7 +83,7 @@ export function resolveStrategyParams(
   if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
     throw new RangeError(`Cannot use parameters for ${definition.name}: expected a JSON object`);
   }
-  const merged = { ...definition.defaults, ...(overrides as Record<string, unknown>) };
+  const merged = deepMerge(definition.defaults, overrides);
   const r = definition.schema.safeParse(merged);
   if (!r.success) {
     const why = r.error.issues.map((i) => {

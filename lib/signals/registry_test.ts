@@ -37,3 +37,27 @@ Deno.test("every registered strategy's default parameters are valid", () => {
     assert.deepEqual(s.params, d.defaults);
   }
 });
+
+Deno.test("--params overrides deep-merge: one nested key keeps its siblings' defaults", () => {
+  const { params } = resolveStrategyParams("vix_correlation", {
+    correlation_thresholds: { strong_negative: -0.5 },
+  });
+  assert.deepEqual(params.correlation_thresholds, { strong_negative: -0.5, strong_positive: 0.6 });
+  assert.equal(params.lookback_days, 30, "untouched top-level keys keep their defaults");
+  const mr = resolveStrategyParams("MeanReversionStrategy", { exit: { max_holding_days: 3 } });
+  assert.deepEqual(mr.params.exit, { drawdown_below: 0.05, vix_below: 20, max_holding_days: 3 });
+  const s = createStrategy("vix_correlation", { risk_management: { stop_loss_pct: 0.02 } });
+  assert.deepEqual(s.params.risk_management, {
+    max_position_size: 0.05,
+    stop_loss_pct: 0.02,
+    take_profit_pct: 0.1,
+  });
+  // arrays replace rather than merge; unknown nested keys are still rejected by path
+  assert.deepEqual(resolveStrategyParams("vix_correlation", { assets: ["solana"] }).params.assets, [
+    "solana",
+  ]);
+  assert.throws(
+    () => resolveStrategyParams("vix_correlation", { correlation_thresholds: { strong: 1 } }),
+    /correlation_thresholds/,
+  );
+});

@@ -128,3 +128,108 @@ Deno.test("the risk manager rejects impossible limits", () => {
   assert.throws(() => new RiskManager({ ...LIMITS, maxPositionSize: 2 }), RangeError);
   assert.throws(() => new RiskManager({ ...LIMITS, maxDailyTrades: 1.5 }), RangeError);
 });
+
+Deno.test("MAX_POSITION_SIZE leaves sizes at or under the cap alone and never touches exits", () => {
+  const rm = new RiskManager(LIMITS);
+  const held = snapshot({ solana: { qty: 1, price: 100 } });
+  const { signals, actions } = rm.apply([
+    sig("bitcoin", "long", 0.04),
+    sig("ethereum", "short", 0.1),
+    sig("solana", "flat", 0),
+  ], held);
+  assert.deepEqual(signals.map((s) => [s.asset, s.direction, s.size]), [
+    ["bitcoin", "long", 0.04],
+    ["ethereum", "short", 0.1],
+    ["solana", "flat", 0],
+  ]);
+  assert.equal(actions.filter((a) => a.rule === "MAX_POSITION_SIZE").length, 0);
+  // the exit gets no default stop-loss / take-profit; the opens get both
+  assert.equal(signals[2].stopLoss, undefined);
+  assert.equal(signals[2].takeProfit, undefined);
+  assert.deepEqual([signals[0].stopLoss, signals[0].takeProfit], [0.05, 0.1]);
+  assert.deepEqual([signals[1].stopLoss, signals[1].takeProfit], [0.05, 0.1]);
+});
+
+Deno.test("a signal's own take-profit is kept; only the missing stop-loss is defaulted", () => {
+  const rm = new RiskManager({ ...LIMITS, defaultStopLoss: 0.03, defaultTakeProfit: 0.2 });
+  const { signals, actions } = rm.apply(
+    [{ ...sig("bitcoin", "long", 0.05), takeProfit: 0.07 }],
+    snapshot(),
+  );
+  assert.equal(signals[0].stopLoss, 0.03);
+  assert.equal(signals[0].takeProfit, 0.07);
+  assert.deepEqual(actions.map((a) => a.rule), ["DEFAULT_STOP_LOSS"]);
+});
+
+Deno.test("MAX_DAILY_TRADES counts a flip as two orders", () => {
+  // 3 orders a day; bitcoin is held long. Flip (2) + ethereum open (1) use all three.
+  const rm = new RiskManager({ ...LIMITS, maxDailyTrades: 3 });
+  const held = snapshot({ bitcoin: { qty: 1, price: 100 } });
+  const r = rm.apply([
+    sig("bitcoin", "short", 0.05, 0.9),
+    sig("ethereum", "long", 0.05, 0.8),
+    sig("solana", "long", 0.05, 0.7),
+  ], held);
+  assert.deepEqual(r.signals.map((s) => `${s.asset}:${s.direction}`), [
+    "bitcoin:short",
+    "ethereum:long",
+  ]);
+  assert.equal(rm.ordersOn(held.now), 3);
+  assert.deepEqual(
+    r.actions.filter((a) => a.rule === "MAX_DAILY_TRADES").map((a) => [a.asset, a.action]),
+    [["solana", "rejected"]],
+  );
+});
+
+Deno.test("MAX_DAILY_TRADES: exits count toward the limit, and equal confidences keep input order", () => {
+  const rm = new RiskManager({ ...LIMITS, maxDailyTrades: 2 });
+  const held = snapshot({ solana: { qty: -1, price: 100 } });
+  const r = rm.apply([
+    sig("bitcoin", "long", 0.05, 0.6),
+    sig("ethereum", "long", 0.05, 0.6),
+    sig("solana", "flat", 0),
+  ], held);
+  // the exit takes one order, the first of the two equally confident opens the other
+  assert.deepEqual(r.signals.map((s) => s.asset), ["bitcoin", "solana"]);
+  // a second batch the same day: no order left, but an exit still passes (and is counted)
+  const again = rm.apply([sig("bitcoin", "long", 0.05, 1), sig("solana", "flat", 0)], held);
+  assert.deepEqual(again.signals.map((s) => s.asset), ["solana"]);
+  assert.equal(rm.ordersOn(held.now), 3);
+});
+
+Deno.test("MAX_PORTFOLIO_RISK: a flip does not count the asset's own position; held targets do count", () => {
+  const rm = new RiskManager({ ...LIMITS, maxPositionSize: 1 });
+  // bitcoin held long 40 x 100 = 40% of equity; flipping it short 30% replaces that exposure
+  const flip = rm.apply(
+    [sig("bitcoin", "short", 0.3)],
+    snapshot({ bitcoin: { qty: 40, price: 100 } }),
+  );
+  assert.deepEqual(flip.signals.map((s) => [s.direction, s.size]), [["short", 0.3]]);
+  assert.equal(flip.actions.filter((a) => a.rule === "MAX_PORTFOLIO_RISK").length, 0);
+  // ethereum held long 30% with a long target (hold): its exposure stays, bitcoin gets 20%
+  const rm2 = new RiskManager({ ...LIMITS, maxPositionSize: 1 });
+  const hold = rm2.apply(
+    [sig("ethereum", "long", 0.3), sig("bitcoin", "long", 0.45)],
+    snapshot({ ethereum: { qty: 30, price: 100 } }),
+  );
+  assert.deepEqual(hold.signals.map((s) => [s.asset, s.size]), [["ethereum", 0.3], [
+    "bitcoin",
+    0.2,
+  ]]);
+});
+
+Deno.test("MAX_PORTFOLIO_RISK turns a flip with no room left into an exit", () => {
+  const rm = new RiskManager({ ...LIMITS, maxPositionSize: 1 });
+  // ethereum short 50 x 100 = 50%: the gross limit is used up by others
+  const held = snapshot({
+    bitcoin: { qty: 10, price: 100 },
+    ethereum: { qty: -50, price: 100 },
+  });
+  const r = rm.apply([sig("bitcoin", "short", 0.1)], held);
+  assert.deepEqual(r.signals.map((s) => [s.asset, s.direction, s.size]), [["bitcoin", "flat", 0]]);
+  assert.equal(r.signals[0].stopLoss, undefined);
+  assert.deepEqual(r.actions.filter((a) => a.rule === "MAX_PORTFOLIO_RISK").map((a) => a.action), [
+    "downgraded",
+  ]);
+  assert.equal(rm.ordersOn(held.now), 1, "the exit is one order");
+});

@@ -102,3 +102,16 @@ Deno.test("mean_reversion defaults are the seed's", () => {
   assert.equal(p.lookback_days, 14);
   assert.equal(p.position_size, 0.025);
 });
+
+Deno.test("mean_reversion's rolling high spans exactly lookback_days closes, the current one included", () => {
+  // lookback 3 at bar 3: closes [100, 95, 88] -> high 100 (the oldest in the window), drawdown
+  // 0.12. A 4-close window would see 120 (drawdown 0.267); a 2-close window only 95 (0.074).
+  const e = run([120, 100, 95, 88], [15, 15, 15, 30]);
+  assert.ok(Math.abs((e[3].inputs.drawdown as number) - 0.12) < 1e-12);
+  assert.equal(e[3].inputs.rolling_high, 100);
+  assert.equal(e[3].signal?.direction, "long");
+  // a new high at the current close: drawdown 0, no entry
+  const up = run([100, 90, 80, 130], [15, 15, 15, 30]);
+  assert.equal(up[3].inputs.drawdown, 0);
+  assert.equal(up[3].fired, false);
+});

@@ -5,7 +5,7 @@
  * issue 5 (no mts code involved in the expected values).
  */
 import assert from "node:assert/strict";
-import { haveReference, REFERENCE, taskEnv } from "./task_helpers.ts";
+import { haveReference, REFERENCE, ROOT, taskEnv } from "./task_helpers.ts";
 
 const DAY = 86_400_000;
 
@@ -66,16 +66,14 @@ Deno.test({
         const r = await t.run("import", ["--file", `${REFERENCE}${f}`, "--json"]);
         assert.equal(r.code, 0, r.stderr);
       }
-      const r = await t.run("signals", [
-        "--at",
-        "2020-03-20",
-        "--assets",
-        "bitcoin,ethereum",
-        "--json",
-      ]);
+      // The issue's command as a new user types it: the seed's configs also list binancecoin,
+      // which was not imported; it is skipped and reported, not a failure.
+      const r = await t.run("signals", ["--at", "2020-03-20", "--json"]);
       assert.equal(r.code, 0, r.stderr);
       const out: Json = JSON.parse(r.stdout);
       assert.equal(out.now, "2020-03-21T00:00:00Z");
+      assert.deepEqual(out.assets, ["bitcoin", "ethereum"]);
+      assert.deepEqual(out.skipped.map((x: Json) => x.asset), ["binancecoin"]);
 
       const vix = readVix();
       // VIX dates published by 2020-03-21 00:00 (next UTC midnight rule): dated <= 2020-03-20
@@ -118,12 +116,34 @@ Deno.test({
           `${asset}: ${mr.inputs.drawdown} vs ${dd}`,
         );
         assert.equal(mr.direction, vix.get("2020-03-20")! > 25 && dd > 0.1 ? "long" : null);
+        // size = 0.025 * min(VIX / 25, 2) capped at 0.05; confidence formula of docs/signals.md
+        const v = vix.get("2020-03-20")!;
+        const sig = out.signals.find((s: Json) =>
+          s.strategy === "mean_reversion" && s.asset === asset
+        );
+        assert.ok(Math.abs(sig.size - Math.min(0.025 * Math.min(v / 25, 2), 0.05)) < 1e-12);
+        const conf = 0.5 + 0.25 * Math.min(1, (v - 25) / 25) + 0.25 * Math.min(1, (dd - 0.1) / 0.1);
+        assert.ok(Math.abs(sig.confidence - conf) < 1e-12);
         assert.equal(out.prices[asset], px.get("2020-03-20"));
         const agg = out.aggregate.signals.find((s: Json) => s.asset === asset);
         assert.equal(agg.strategy, "aggregate");
         assert.ok(agg.size <= 0.1 + 1e-12, "MAX_POSITION_SIZE default 0.1");
       }
       assert.ok(out.stored >= 2);
+
+      // The human table says what was skipped; without --at the stale data is named with its age.
+      const human = await t.run("signals", ["--at", "2020-03-20", "--no-save"]);
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.stdout, /Skipped binancecoin: no 1d prices stored/);
+      const latest = await t.run("signals", []);
+      assert.equal(latest.code, 1);
+      const reasons = latest.stderr.split("\n").filter((l) => l.startsWith("mts "));
+      assert.equal(reasons.length, 1, latest.stderr);
+      assert.match(
+        latest.stderr,
+        /bitcoin \(coingecko 1d\) is stale: its latest bar closes 2026-01-31T00:00:00Z, \d+d before/,
+      );
+      assert.match(latest.stderr, /VIX is stale: .* is dated \d{4}-\d\d-\d\dT00:00:00Z, \d+d old/);
 
       // The aggregate backtests, and the lookahead check passes the shipped strategies.
       const bt = await t.run("backtest", [
@@ -156,11 +176,24 @@ Deno.test({
   async fn() {
     const t = taskEnv();
     try {
-      const imp = await t.run("import", ["--file", `${REFERENCE}coingecko-export/btc-usd-max.csv`]);
-      assert.equal(imp.code, 0, imp.stderr);
-      const r = await t.run("volatility", ["--assets", "bitcoin", "--end", "2020-03-20", "--json"]);
+      for (const f of ["btc-usd-max.csv", "eth-usd-max.csv"]) {
+        const imp = await t.run("import", ["--file", `${REFERENCE}coingecko-export/${f}`]);
+        assert.equal(imp.code, 0, imp.stderr);
+      }
+      // the seed's space-separated asset list
+      const r = await t.run("volatility", [
+        "--assets",
+        "bitcoin",
+        "ethereum",
+        "--end",
+        "2020-03-20",
+        "--window",
+        "30",
+        "--json",
+      ]);
       assert.equal(r.code, 0, r.stderr);
       const out: Json = JSON.parse(r.stdout);
+      assert.deepEqual(out.assets.map((a: Json) => a.asset), ["bitcoin", "ethereum"]);
       const px = readCoinGecko("btc-usd-max.csv");
       const rets: number[] = [];
       for (let d = Date.parse("2020-02-20"); d <= Date.parse("2020-03-20"); d += DAY) {
@@ -174,6 +207,21 @@ Deno.test({
       const latest = out.assets[0].latest;
       assert.equal(latest.date, "2020-03-20");
       assert.ok(Math.abs(latest.volatility - sd * Math.sqrt(365)) < 1e-12);
+
+      const csv = await t.run("volatility", [
+        "--assets",
+        "bitcoin",
+        "--end",
+        "2020-03-20",
+        "--out",
+        `${t.dir}/vol.csv`,
+      ]);
+      assert.equal(csv.code, 0, csv.stderr);
+      const lines = Deno.readTextFileSync(`${ROOT}${t.dir}/vol.csv`).trim().split("\n");
+      assert.equal(lines[0], "date,asset,close,log_return,volatility");
+      const last = lines.at(-1)!.split(",");
+      assert.equal(last[0], "2020-03-20");
+      assert.ok(Math.abs(Number(last[4]) - sd * Math.sqrt(365)) < 1e-12);
     } finally {
       t.cleanup();
     }
