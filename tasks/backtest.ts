@@ -113,6 +113,15 @@ function oneOf<T extends string>(v: string | undefined, flag: string, values: re
   return v as T;
 }
 
+/** Runs a flag parser; its RangeError becomes a usage error (exit 2), as for any bad flag value. */
+function flagValue<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw e instanceof RangeError ? new UsageError(e.message) : e;
+  }
+}
+
 /** `--end 2023-12-31` means through the end of that day. */
 function endOf(text: string): number {
   const t = parseDateArg(text, "--end");
@@ -211,21 +220,27 @@ export async function main(args: string[]): Promise<number> {
       (n) => Number.isInteger(n) && n >= 1 && n <= 1000,
       "a whole number from 1 to 1000",
     ) ?? 10;
-    const start = flags.start !== undefined ? parseDateArg(flags.start, "--start") : undefined;
-    const end = flags.end !== undefined ? endOf(flags.end) : undefined;
+    const start = flags.start !== undefined
+      ? flagValue(() => parseDateArg(flags.start!, "--start"))
+      : undefined;
+    const end = flags.end !== undefined ? flagValue(() => endOf(flags.end!)) : undefined;
     if (start !== undefined && end !== undefined && start > end) {
       throw new UsageError(`--start ${flags.start} is after --end ${flags.end}`);
     }
     const out = await runBacktestJob({
       strategies: perStrategy,
       pipeline: makePipeline?.(),
+      // recorded in the manifest: the config hash must change with the risk limits
+      pipelineParams: makePipeline ? { aggregateAndRisk: { limits: ctx.config.risk } } : undefined,
       lookahead: flags["check-lookahead"] ? { points: lookaheadPoints, makePipeline } : undefined,
       symbols: flags.data === undefined ? symbols : undefined,
       dataFile: flags.data !== undefined ? resolveUserPath(flags.data) : undefined,
       asset: flags.asset,
       start,
       end,
-      interval: flags.interval !== undefined ? parseInterval(flags.interval) : undefined,
+      interval: flags.interval !== undefined
+        ? flagValue(() => parseInterval(flags.interval!))
+        : undefined,
       source: flags.source,
       capital: number(flags.capital, "capital", (n) => n > 0, "a positive number") ?? 100_000,
       commission: number(
@@ -258,10 +273,11 @@ export async function main(args: string[]): Promise<number> {
     }
     const r = out.result;
     for (const w of out.warnings) console.error(`warning: ${w}`);
+    const lastBar = r.equity.ts[r.equity.ts.length - 1];
     console.log(
-      `${out.json.strategy} on ${r.assets.join(", ")} · ${isoTime(r.startTs)} → ${
-        isoTime(r.endTs)
-      } · ${r.interval} · ${r.equity.ts.length} bars · capital ${r.capital}`,
+      `${out.json.strategy} on ${r.assets.join(", ")} · bars ${isoTime(r.startTs)} … ${
+        isoTime(lastBar)
+      } (${r.equity.ts.length} × ${r.interval}) · capital ${r.capital}`,
     );
     console.log(
       formatTable(metricRows(r.metrics), [

@@ -11,7 +11,9 @@
  * 3. stop-loss / take-profit of positions that just opened at this open (the rest of the bar
  *    comes after the open, so they can fire in the same bar);
  * 4. limit and stop entries that the bar reaches.
- * A limit or stop entry that fills inside a bar gets its SL/TP checked from the next bar on.
+ * A limit or stop entry that fills at the open (the bar gapped through its price) gets its SL/TP
+ * checked against the same bar, like a market entry; one that fills inside the bar, from the next
+ * bar on (the order of prices inside a bar is unknown).
  * @module
  */
 import type { EngineEvent } from "../core/events.ts";
@@ -191,7 +193,10 @@ export class Broker {
       const ref = triggerPrice(o.type, o.side, o.price, b);
       if (Number.isNaN(ref)) continue;
       this.#removePending(o);
-      this.#entry(o, ref, ref === b.open ? openTs : closeTs, o.type === "stop");
+      const atOpen = ref === b.open;
+      const filled = this.#entry(o, ref, atOpen ? openTs : closeTs, o.type === "stop");
+      // Filled at the open (a gap): the rest of the bar follows, as after a market entry.
+      if (filled && atOpen) this.#checkProtective(i, b, openTs, closeTs);
     }
   }
 

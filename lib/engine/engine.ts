@@ -51,9 +51,10 @@ import { DAY_MS, type Interval, intervalMs, nextBarTs } from "../core/time.ts";
 import { type BarPrices, Broker } from "./broker.ts";
 import {
   type AssetSeries,
+  barFeed,
   buildTimeline,
-  FeedBarView,
-  FeedMacroView,
+  type FeedMacroView,
+  macroFeed,
   type MacroInput,
   validateSeries,
 } from "./feed.ts";
@@ -98,6 +99,11 @@ export interface BacktestOptions {
   /** Starting cash (quote currency). */
   capital: number;
   pipeline?: SignalPipeline;
+  /**
+   * The pipeline's settings (risk limits, weights, …), recorded in the manifest and its config
+   * hash. A pipeline is a function, so without these the hash only says that one was used.
+   */
+  pipelineParams?: Readonly<Record<string, unknown>>;
   /** Macro series the strategies read through `ctx.macro(name)`. */
   macro?: readonly MacroInput[];
   /** Commission rate per side on notional (default 0). */
@@ -224,7 +230,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const { series, strategies, pipeline, onEvent } = options;
   for (const s of series) validateSeries(s);
   const A = series.length;
-  const assets = series.map((s) => s.asset);
+  const assets: readonly string[] = Object.freeze(series.map((s) => s.asset));
   const index = new Map(assets.map((a, i) => [a, i]));
   const timeline = buildTimeline(series);
   const T = timeline.length;
@@ -238,10 +244,17 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     slippageBps: cfg.slippageBps,
     wholeUnits: cfg.units === "whole",
   }, onEvent);
-  const views = series.map((s) => new FeedBarView(s));
+  // The views go to strategies; only the engine holds the functions that move their horizon.
+  const feeds = series.map(barFeed);
+  const views = feeds.map((f) => f.view);
+  const releases = feeds.map((f) => f.release);
   const macroViews = new Map<string, FeedMacroView>();
-  for (const m of options.macro ?? []) macroViews.set(m.series, new FeedMacroView(m));
-  const macroList = [...macroViews.values()];
+  const macroAdvance: ((now: number) => void)[] = [];
+  for (const m of options.macro ?? []) {
+    const f = macroFeed(m);
+    macroViews.set(m.series, f.view);
+    macroAdvance.push(f.advanceTo);
+  }
 
   const cursor = new Int32Array(A); // next unreleased bar per asset
   const at = new Int32Array(A); // assets with a bar at the current timestamp
@@ -322,7 +335,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       pf.mark[i] = c;
       lastClose[i] = c;
       lastCloseTs[i] = closeTs;
-      views[i].release(++cursor[i]);
+      releases[i](++cursor[i]);
     }
     let equity = pf.equity();
     if (equity <= 0 && pf.openCount > 0 && !halted) {
@@ -336,7 +349,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     if (!halted) {
       ctx.now = closeTs;
       ctx.equity = equity;
-      for (let m = 0; m < macroList.length; m++) macroList[m].advanceTo(closeTs);
+      for (let m = 0; m < macroAdvance.length; m++) macroAdvance[m](closeTs);
       let signals: readonly Signal[] = EMPTY;
       for (let s = 0; s < strategies.length; s++) {
         const out = strategies[s].onBar(ctx);
@@ -405,7 +418,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     engineVersion: ENGINE_VERSION,
     settings: cfg,
     strategies: strategies.map((s) => ({ name: s.name, params: s.params })),
-    pipeline: pipeline !== undefined,
+    pipeline: pipeline === undefined ? false : options.pipelineParams ?? true,
     extra: options.manifestParams ?? {},
     series,
     macro: options.macro ?? [],

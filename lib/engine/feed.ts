@@ -102,11 +102,25 @@ function sameTimes(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-/** A {@link BarView} whose visible length the engine advances as the clock moves. */
+/** Engine-side handles, set in the classes' static blocks: not reachable through a view. */
+let setReleased: (view: FeedBarView, n: number) => void;
+let setPublished: (view: FeedMacroView, now: number) => void;
+
+/**
+ * A {@link BarView} whose visible length only the engine advances. It has no method that moves
+ * its horizon: the engine holds the `release` function of {@link barFeed}, so a strategy that
+ * keeps the view, or casts it, still cannot read past `now`.
+ */
 export class FeedBarView implements BarView {
   #n = 0;
   readonly #s: AssetSeries;
   readonly #what: string;
+
+  static {
+    setReleased = (view, n) => {
+      view.#n = n;
+    };
+  }
 
   constructor(series: AssetSeries) {
     this.#s = series;
@@ -116,11 +130,6 @@ export class FeedBarView implements BarView {
   /** Bars released so far. */
   get length(): number {
     return this.#n;
-  }
-
-  /** Engine only: releases bars up to index `n − 1`. */
-  release(n: number): void {
-    this.#n = n;
   }
 
   ts(i: number): number {
@@ -178,10 +187,11 @@ export class FeedMacroView implements MacroView {
     this.#what = `${series} observation`;
   }
 
-  /** Engine only: releases the observations published at or before `now`. */
-  advanceTo(now: number): void {
-    const a = this.#m.availableAt;
-    while (this.#n < a.length && a[this.#n] <= now) this.#n++;
+  static {
+    setPublished = (view, now) => {
+      const a = view.#m.availableAt;
+      while (view.#n < a.length && a[view.#n] <= now) view.#n++;
+    };
   }
 
   get length(): number {
@@ -196,4 +206,24 @@ export class FeedMacroView implements MacroView {
   availableAt(i: number): number {
     return this.#m.availableAt[boundedIndex(i, this.#n, this.#what)];
   }
+}
+
+/** A bar view for a strategy and, for the engine only, the function that moves its horizon. */
+export function barFeed(series: AssetSeries): {
+  view: FeedBarView;
+  /** Makes bars `0 … n − 1` readable. */
+  release: (n: number) => void;
+} {
+  const view = new FeedBarView(series);
+  return { view, release: (n) => setReleased(view, n) };
+}
+
+/** A macro view for a strategy and, for the engine only, the function that advances it. */
+export function macroFeed(input: MacroInput): {
+  view: FeedMacroView;
+  /** Makes the observations published at or before `now` readable. */
+  advanceTo: (now: number) => void;
+} {
+  const view = new FeedMacroView(input);
+  return { view, advanceTo: (now) => setPublished(view, now) };
 }

@@ -52,7 +52,8 @@ export function buildManifest(input: {
   engineVersion: string;
   settings: object;
   strategies: readonly { name: string; params: Readonly<Record<string, unknown>> }[];
-  pipeline: boolean;
+  /** `false` without a pipeline; its settings (or `true`) with one. */
+  pipeline: boolean | Readonly<Record<string, unknown>>;
   extra: Readonly<Record<string, unknown>>;
   series: readonly AssetSeries[];
   macro: readonly MacroInput[];

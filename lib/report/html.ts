@@ -7,7 +7,7 @@
  * with the message in `#render-error`); each chart's `<svg>` gets `data-points` (points drawn).
  * @module
  */
-import { isoDate, isoTime } from "../core/time.ts";
+import { isoTime } from "../core/time.ts";
 import type { BacktestResult } from "../engine/engine.ts";
 import { metricRows } from "./summary.ts";
 
@@ -118,6 +118,23 @@ export function renderHtml(result: BacktestResult, options: HtmlOptions = {}): s
   const more = result.trades.length > maxRows
     ? `<p class="note">First ${maxRows} of ${result.trades.length} trades; all are in trades.csv.</p>`
     : "";
+  const openRows = result.openPositions.map((p) =>
+    `<tr><td>${esc(p.asset)}</td><td>${p.side}</td><td>${isoTime(p.entryTs)}</td><td>${
+      num(p.entryPrice, 4)
+    }</td><td>${num(p.size, 6)}</td><td>${num(p.lastPrice, 4)}</td><td class="${
+      p.unrealizedPnl >= 0 ? "pos" : "neg"
+    }">${num(p.unrealizedPnl)}</td><td>${num(p.fees)}</td></tr>`
+  ).join("\n");
+  const openTable = openRows
+    ? `<h2>Open positions (${result.openPositions.length}, valued at the last close, not counted as trades)</h2>
+<table class="trades" id="open-positions"><thead><tr><th>Asset</th><th>Side</th><th>Entry</th><th>Entry price</th><th>Size</th><th>Last close</th><th>Unrealised PnL</th><th>Fees</th></tr></thead>
+<tbody>
+${openRows}
+</tbody></table>`
+    : "";
+  const lastBar = result.equity.ts.length > 0
+    ? result.equity.ts[result.equity.ts.length - 1]
+    : result.startTs;
   const warnings = (options.warnings ?? []).length
     ? `<div class="warn"><b>Warnings</b><ul>${
       options.warnings!.map((w) => `<li>${esc(w)}</li>`).join("")
@@ -146,9 +163,11 @@ svg text{font-size:11px;fill:#5b6b7b}.note{color:#5b6b7b;font-size:12px}
 </head>
 <body data-rendered="no">
 <h1>${esc(title)}</h1>
-<p class="sub">${isoDate(result.startTs)} → ${
-    isoDate(result.endTs)
-  } · ${result.interval} bars · capital ${num(result.capital)} · engine ${esc(m.engineVersion)}</p>
+<p class="sub">bars ${isoTime(result.startTs)} … ${
+    isoTime(lastBar)
+  } (${result.equity.ts.length} × ${result.interval}, the last closing ${
+    isoTime(result.endTs)
+  }) · capital ${num(result.capital)} · engine ${esc(m.engineVersion)}</p>
 ${warnings}
 <div class="grid">
 <table class="metrics"><tbody>
@@ -175,6 +194,7 @@ ${
 ${tradeRows}
 </tbody></table>
 ${more}
+${openTable}
 <h2>Reproducibility</h2>
 <p class="note">config hash <code>${esc(m.configHash)}</code><br>data checksum <code>${
     esc(m.dataChecksum)

@@ -107,3 +107,40 @@ Deno.test("downsample keeps each bucket's extremes and the last point", () => {
   assert.deepEqual(d.t, [...d.t].sort((a, b) => a - b), "still in time order");
   assert.deepEqual(downsample([1, 2], [3, 4], 10), { t: [1, 2], v: [3, 4] });
 });
+
+Deno.test("report.html lists open positions and names the last bar, not the time after it", () => {
+  const { s } = tiny();
+  // Same run, positions left open: bought 10 at 100 (bar 1's open), valued at 110.
+  let done = false;
+  const result = runBacktest({
+    series: [s],
+    interval: "1d",
+    capital: 1000,
+    closeAtEnd: "none",
+    strategies: [{
+      name: "once",
+      params: {},
+      warmup: 0,
+      macroSeries: [],
+      onBar(ctx): Signal[] {
+        if (done) return [];
+        done = true;
+        return [{
+          ts: ctx.now,
+          asset: "btc",
+          direction: "long",
+          confidence: 1,
+          size: 1,
+          strategy: "once",
+          reason: "test",
+        }];
+      },
+    }],
+  });
+  const html = renderHtml(result, { prices: [{ asset: s.asset, ts: s.ts, close: s.close }] });
+  const table = html.slice(html.indexOf('id="open-positions"'));
+  assert.ok(html.includes("Open positions (1, valued at the last close"), "open positions shown");
+  assert.ok(table.includes("<td>100.0000</td>"), "entry price");
+  assert.ok(table.includes("100.00</td>"), "unrealised pnl 10 × (110 − 100) = 100");
+  assert.ok(html.includes("2024-01-03T00:00:00Z (3 × 1d"), "the last bar is dated 2024-01-03");
+});

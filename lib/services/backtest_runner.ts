@@ -29,6 +29,8 @@ export interface BacktestJob {
   strategies: readonly { name: string; params?: unknown }[];
   /** Combines several strategies' signals (required when there is more than one). */
   pipeline?: SignalPipeline;
+  /** The pipeline's settings, recorded in the manifest so that the config hash covers them. */
+  pipelineParams?: Readonly<Record<string, unknown>>;
   /** Assets to load from the store (database mode). */
   symbols?: readonly string[];
   /** A CSV file to backtest instead of the store (CSV mode). */
@@ -89,7 +91,8 @@ export interface BacktestJobOutput {
   lookahead?: LookaheadReport;
 }
 
-interface Loaded {
+/** Bars of one asset as loaded, before close-only rows are completed. */
+export interface Loaded {
   asset: string;
   source: string;
   candles: Candle[];
@@ -201,19 +204,31 @@ async function loadFromCsv(
 }
 
 /**
- * Close-only rows (e.g. CoinGecko prices, which have no open/high/low) get open = high = low =
- * close, so a market order fills at the next bar's close price. Says so in a warning.
+ * Close-only rows (e.g. CoinGecko's 00:00 UTC snapshots, which have no open/high/low) get
+ * open = the previous bar's close — the price at the bar's start, for a market that trades around
+ * the clock — and high / low = the larger / smaller of that open and the close (the first bar:
+ * open = high = low = close). So a market order decided at a close fills at that same price (like
+ * `--fill close`), and a stop-loss that the close-to-close move crosses fills at its level, not a
+ * day later at the next close. The true intrabar range is wider than this envelope, so stops and
+ * limits it would have reached can be missed, and a fill at a level assumes the price moved
+ * through it without a jump. Says so in a warning.
  */
-function fillCloseOnly(l: Loaded, warnings: string[]): Candle[] {
+export function fillCloseOnly(l: Loaded, warnings: string[]): Candle[] {
   let n = 0;
+  let prevClose = NaN;
   const out = l.candles.map((c) => {
+    const prev = prevClose;
+    prevClose = c.close;
     if (Number.isFinite(c.open) && Number.isFinite(c.high) && Number.isFinite(c.low)) return c;
     n++;
-    return { ...c, open: c.close, high: c.close, low: c.close };
+    const open = Number.isFinite(c.open) ? c.open : Number.isFinite(prev) ? prev : c.close;
+    const high = Math.max(open, c.close, Number.isFinite(c.high) ? c.high : -Infinity);
+    const low = Math.min(open, c.close, Number.isFinite(c.low) ? c.low : Infinity);
+    return { ...c, open, high, low };
   });
   if (n > 0) {
     warnings.push(
-      `${l.asset}: ${n} of ${out.length} bars have only a close (${l.source}); open, high and low are taken as the close, so orders fill at closes and stops/limits see no intrabar range`,
+      `${l.asset}: ${n} of ${out.length} bars have only a close (${l.source}); each such bar opens at the previous close and its high/low span only open and close, so market orders fill at the deciding close and stops fill at their level when the close-to-close move crosses it — the true intrabar range is wider, so some stops/limits that would have triggered are missed`,
     );
   }
   return out;
@@ -317,6 +332,7 @@ export async function runBacktestJob(
     strategies,
     capital: job.capital,
     pipeline: job.pipeline,
+    pipelineParams: job.pipelineParams,
     macro,
     commission: job.commission,
     commissionFixed: job.commissionFixed,

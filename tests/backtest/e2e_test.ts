@@ -210,6 +210,8 @@ Deno.test("backtest explains bad input in one line", async () => {
       [["--symbols", "alpha", "--params", '{"fast":50}'], 1, /fast must be smaller/],
       [["--symbols", "alpha", "--fill", "mid"], 2, /--fill must be one of open, close/],
       [["--symbols", "alpha", "--interval", "1h"], 1, /no 1h bars for alpha/],
+      [["--symbols", "alpha", "--interval", "7x"], 2, /Cannot parse interval "7x"/],
+      [["--symbols", "alpha", "--start", "2023-13-01"], 2, /Cannot parse --start/],
     ];
     for (const [args, code, re] of cases) {
       const strategy = args.includes("--params") && !args.includes("--strategy")
