@@ -27,8 +27,24 @@ export function parseFlags<O extends Options>(
   options: O,
   allowPositionals = false,
 ) {
+  // parseArgs treats "-5" after "--capital" as a flag; join negative numbers to their option.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const name = a.startsWith("--") ? a.slice(2) : undefined;
+    const next = args[i + 1];
+    if (
+      name && !name.includes("=") && options[name]?.type === "string" && next !== undefined &&
+      /^-\d|^-\.\d/.test(next)
+    ) {
+      joined.push(`${a}=${next}`);
+      i++;
+    } else {
+      joined.push(a);
+    }
+  }
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals });
+    return parseArgs({ args: joined, options, strict: true, allowPositionals });
   } catch (e) {
     throw new UsageError(
       (e as Error).message.replace(/^.*?: /, "").replace(/\. To specify.*$/, ""),

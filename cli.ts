@@ -1,0 +1,56 @@
+/**
+ * `mts` — one entry point for every task, used by `deno compile` to build a single binary:
+ * `mts <task> [flags]` runs exactly what `deno task <task> [flags]` runs.
+ * This is the one module allowed to import tasks (it is an edge, like them).
+ * @module
+ */
+import { main as backtest } from "./tasks/backtest.ts";
+import { main as collect } from "./tasks/collect.ts";
+import { main as demo } from "./tasks/demo.ts";
+import { main as exportTask } from "./tasks/export.ts";
+import { main as importTask } from "./tasks/import.ts";
+import { main as macro } from "./tasks/macro.ts";
+import { main as signals } from "./tasks/signals.ts";
+import { main as status } from "./tasks/status.ts";
+import { main as volatility } from "./tasks/volatility.ts";
+
+/** Every task the binary can run, with a one-line summary. */
+export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> =
+  {
+    demo: { run: demo, summary: "load the generated sample market, run signals and a backtest" },
+    import: {
+      run: importTask,
+      summary: "import a CSV file (CoinGecko, CryptoDataDownload, OHLCV, FRED, CBOE)",
+    },
+    export: { run: exportTask, summary: "write every stored series to CSV backups" },
+    collect: { run: collect, summary: "collect crypto prices from CoinGecko or Binance" },
+    macro: { run: macro, summary: "collect macro indicators (VIX, DXY, yields) from FRED / CBOE" },
+    status: { run: status, summary: "collection runs, failures and freshness of every series" },
+    signals: {
+      run: signals,
+      summary: "run the enabled strategies on the latest data (or --at a date)",
+    },
+    volatility: { run: volatility, summary: "annualised rolling volatility per asset" },
+    backtest: { run: backtest, summary: "event-driven backtest with metrics and reports" },
+  };
+
+/** Dispatches `args[0]` to its task; prints usage for no task or `--help`. */
+export async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    const width = Math.max(...Object.keys(TASKS).map((k) => k.length));
+    console.log(
+      "Usage: mts <task> [flags]   (mts <task> --help for a task's flags)\n\nTasks:\n" +
+        Object.entries(TASKS).map(([k, t]) => `  ${k.padEnd(width)}  ${t.summary}`).join("\n"),
+    );
+    return name ? 0 : 2;
+  }
+  const task = TASKS[name];
+  if (!task) {
+    console.error(`mts: unknown task "${name}"; expected one of ${Object.keys(TASKS).join(", ")}`);
+    return 2;
+  }
+  return await task.run(rest);
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
