@@ -38,7 +38,8 @@ const upsertSqlCache = new Map<number, string>();
 function upsertSql(n: number): string {
   let sql = upsertSqlCache.get(n);
   if (!sql) {
-    sql = `INSERT INTO candles (source, asset, interval, ts, open, high, low, close, volume, market_cap, updated_at)
+    sql =
+      `INSERT INTO candles (source, asset, interval, ts, open, high, low, close, volume, market_cap, updated_at)
        VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
        ON CONFLICT (source, asset, interval, ts) DO UPDATE SET
          open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
@@ -78,6 +79,8 @@ export class SqliteStore implements Store {
     const db = new DatabaseSync(path);
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
     db.exec("PRAGMA busy_timeout = 5000;");
+    // A 64 MiB page cache (allocated only as used) keeps large batched imports in memory.
+    db.exec("PRAGMA cache_size = -65536;");
     const store = new SqliteStore(db, options.now ?? Date.now);
     store.#migrate();
     return store;
