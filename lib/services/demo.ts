@@ -10,6 +10,7 @@ import type { ResolvedConfig } from "../config/config.ts";
 import { DAY_MS, isoDate } from "../core/time.ts";
 import { SAMPLE_ASSETS, SAMPLE_MACRO } from "../sample/market.ts";
 import type { Store } from "../storage/store.ts";
+import { backtestSection, signalsSection } from "./demo_strategies.ts";
 import { loadSampleMarket, SAMPLE_SOURCE, type SampleLoadResult } from "./sample_loader.ts";
 
 /** What every section gets. */
@@ -181,7 +182,13 @@ export const qualitySection: DemoSection = {
 };
 
 /** Sections in the order the demo shows them. Append new capabilities here. */
-export const DEMO_SECTIONS: DemoSection[] = [storedDataSection, recentSection, qualitySection];
+export const DEMO_SECTIONS: DemoSection[] = [
+  storedDataSection,
+  recentSection,
+  qualitySection,
+  signalsSection,
+  backtestSection,
+];
 
 /** Loads the sample market and runs every section. */
 export async function runDemo(
