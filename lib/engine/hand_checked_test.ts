@@ -1,6 +1,6 @@
 /**
  * Review cases worked out by hand: every expected number is derived in the comments from the
- * fill rules in docs/backtest.md, not taken from the engine's output.
+ * fill rules in the README (Backtesting), not taken from the engine's output.
  */
 import assert from "node:assert/strict";
 import type { Signal } from "../core/signal.ts";

@@ -29,7 +29,7 @@ export async function missingNetPermissions(urls: readonly ConfiguredUrl[]): Pro
     const status = await Deno.permissions.query({ name: "net", host });
     if (status.state !== "granted") {
       out.push(
-        `no network permission for ${host} (${variable}); add it to --allow-net in this task's deno.json command (see docs/collect.md, "Proxies")`,
+        `no network permission for ${host} (${variable}); add it to --allow-net in this task's deno.json command (see the README, "Permissions and proxies")`,
       );
     }
   }

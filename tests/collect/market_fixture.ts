@@ -211,7 +211,7 @@ export function startMarket(
 }
 
 // `deno run -A tests/collect/market_fixture.ts [port]` serves the fake market until Ctrl-C, so
-// that the collection tasks can be tried offline (see docs/collect.md, "Try it offline").
+// that the collection tasks can be tried offline (see the README, "Try it offline").
 if (import.meta.main) {
   const { server } = startMarket({}, Number(Deno.args[0] ?? 8765));
   const base = server.url;

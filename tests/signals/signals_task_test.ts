@@ -116,7 +116,7 @@ Deno.test({
           `${asset}: ${mr.inputs.drawdown} vs ${dd}`,
         );
         assert.equal(mr.direction, vix.get("2020-03-20")! > 25 && dd > 0.1 ? "long" : null);
-        // size = 0.025 * min(VIX / 25, 2) capped at 0.05; confidence formula of docs/signals.md
+        // size = 0.025 * min(VIX / 25, 2) capped at 0.05; confidence formula of the README (Signals)
         const v = vix.get("2020-03-20")!;
         const sig = out.signals.find((s: Json) =>
           s.strategy === "mean_reversion" && s.asset === asset
