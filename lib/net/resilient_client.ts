@@ -41,6 +41,30 @@ export type NetEvent =
   | { type: "rate_limited"; url: string; waitMs: number; reason: string }
   | { type: "fallback"; from: string; to: string; reason: string };
 
+/** Resilience settings every API client accepts (timeouts, retries, breakers, test seams). */
+export interface ApiClientOptions {
+  /** Per-request timeout, covering the whole body, ms. */
+  timeoutMs: number;
+  /** Attempts per request, the first included. */
+  maxAttempts?: number;
+  /** A server asking to wait longer than this fails the request instead, ms. */
+  maxRetryAfterMs?: number;
+  /** Exponential backoff with full jitter. */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Circuit breakers per host (share one registry between clients of a run). */
+  breakers?: BreakerRegistry;
+  /** Clock for waits (tests pass a manual one). */
+  clock?: Clock;
+  /** Jitter source (tests fix it). */
+  random?: () => number;
+  /** The fetch implementation. */
+  fetchFn?: FetchFn;
+  /** Aborts every request of the client. */
+  signal?: AbortSignal;
+  /** Retries, fallbacks and waits, for logs and tests. */
+  onEvent?: (e: NetEvent) => void;
+}
+
 /** Options for {@link ResilientClient}. */
 export interface ResilientClientOptions {
   /** Primary endpoint first; later ones are fallbacks (see the module doc). */

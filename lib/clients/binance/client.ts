@@ -8,9 +8,8 @@ import { DataError } from "../../core/errors.ts";
 import type { Interval } from "../../core/time.ts";
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
 import { type Clock, systemClock } from "../../net/clock.ts";
-import type { FetchFn } from "../../net/http.ts";
 import { perMinuteLimiter, type TokenBucket } from "../../net/rate_limiter.ts";
-import { type NetEvent, ResilientClient } from "../../net/resilient_client.ts";
+import { type ApiClientOptions, ResilientClient } from "../../net/resilient_client.ts";
 import { type PayloadIssue, tryJson } from "../issues.ts";
 import { binanceError, type Kline, parseKlines } from "./parse.ts";
 
@@ -20,22 +19,12 @@ export const KLINES_WEIGHT = 2;
 export const KLINES_MAX_LIMIT = 1000;
 
 /** Options for {@link BinanceClient}. */
-export interface BinanceClientOptions {
+export interface BinanceClientOptions extends ApiClientOptions {
   baseUrl: string;
-  timeoutMs: number;
   /** REQUEST_WEIGHT budget per minute (Binance's example limit is 6000). */
   weightPerMinute?: number;
   /** Fraction of the budget the client allows itself before pausing (default 0.8). */
   weightSafety?: number;
-  maxAttempts?: number;
-  maxRetryAfterMs?: number;
-  backoff?: { baseMs: number; maxMs: number };
-  breakers?: BreakerRegistry;
-  clock?: Clock;
-  random?: () => number;
-  fetchFn?: FetchFn;
-  signal?: AbortSignal;
-  onEvent?: (e: NetEvent) => void;
 }
 
 /** See the module documentation. */

@@ -4,24 +4,14 @@
  * @module
  */
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
-import { type Clock, systemClock } from "../../net/clock.ts";
-import type { FetchFn } from "../../net/http.ts";
+import { systemClock } from "../../net/clock.ts";
 import { perMinuteLimiter } from "../../net/rate_limiter.ts";
-import { type NetEvent, ResilientClient } from "../../net/resilient_client.ts";
+import { type ApiClientOptions, ResilientClient } from "../../net/resilient_client.ts";
 import { normalizeVixCsv } from "./parse.ts";
 
 /** Options for {@link CboeClient}. */
-export interface CboeClientOptions {
+export interface CboeClientOptions extends ApiClientOptions {
   vixUrl: string;
-  timeoutMs: number;
-  maxAttempts?: number;
-  backoff?: { baseMs: number; maxMs: number };
-  breakers?: BreakerRegistry;
-  clock?: Clock;
-  random?: () => number;
-  fetchFn?: FetchFn;
-  signal?: AbortSignal;
-  onEvent?: (e: NetEvent) => void;
 }
 
 /** See the module documentation. */

@@ -14,10 +14,13 @@
 import type { Candle } from "../../core/candle.ts";
 import { ConfigError, DataError } from "../../core/errors.ts";
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
-import { type Clock, systemClock } from "../../net/clock.ts";
-import type { FetchFn } from "../../net/http.ts";
+import { systemClock } from "../../net/clock.ts";
 import { perMinuteLimiter } from "../../net/rate_limiter.ts";
-import { type Endpoint, type NetEvent, ResilientClient } from "../../net/resilient_client.ts";
+import {
+  type ApiClientOptions,
+  type Endpoint,
+  ResilientClient,
+} from "../../net/resilient_client.ts";
 import type { PayloadIssue } from "../issues.ts";
 import { tryJson } from "../issues.ts";
 import {
@@ -41,23 +44,13 @@ export const COINGECKO_DEFAULT_RATE_PER_MIN: Readonly<Record<CoinGeckoPlan, numb
 };
 
 /** Options for {@link CoinGeckoClient}. */
-export interface CoinGeckoClientOptions {
+export interface CoinGeckoClientOptions extends ApiClientOptions {
   plan: CoinGeckoPlan;
   apiKey?: string;
   baseUrl: string;
   proBaseUrl: string;
-  timeoutMs: number;
   /** Limit for the plan's own endpoint, calls/min (default per plan). */
   ratePerMinute?: number;
-  maxAttempts?: number;
-  maxRetryAfterMs?: number;
-  backoff?: { baseMs: number; maxMs: number };
-  breakers?: BreakerRegistry;
-  clock?: Clock;
-  random?: () => number;
-  fetchFn?: FetchFn;
-  signal?: AbortSignal;
-  onEvent?: (e: NetEvent) => void;
 }
 
 /** A market chart and where it came from. */

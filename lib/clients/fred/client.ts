@@ -7,32 +7,21 @@
 import { ConfigError, DataError } from "../../core/errors.ts";
 import { isoDate } from "../../core/time.ts";
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
-import { type Clock, systemClock } from "../../net/clock.ts";
-import type { FetchFn } from "../../net/http.ts";
+import { systemClock } from "../../net/clock.ts";
 import { perMinuteLimiter } from "../../net/rate_limiter.ts";
-import { type NetEvent, ResilientClient } from "../../net/resilient_client.ts";
+import { type ApiClientOptions, ResilientClient } from "../../net/resilient_client.ts";
 import { type PayloadIssue, tryJson } from "../issues.ts";
 import type { MacroObservation } from "../../core/candle.ts";
 import { fredError, parseObservations } from "./parse.ts";
 
 /** Options for {@link FredClient}. */
-export interface FredClientOptions {
+export interface FredClientOptions extends ApiClientOptions {
   apiKey: string;
   baseUrl: string;
-  timeoutMs: number;
   /** Client-side limit, requests/min (third-party sources say FRED allows 120). */
   ratePerMinute?: number;
   /** Rows per page (FRED allows up to 100000). */
   pageSize?: number;
-  maxAttempts?: number;
-  maxRetryAfterMs?: number;
-  backoff?: { baseMs: number; maxMs: number };
-  breakers?: BreakerRegistry;
-  clock?: Clock;
-  random?: () => number;
-  fetchFn?: FetchFn;
-  signal?: AbortSignal;
-  onEvent?: (e: NetEvent) => void;
 }
 
 /** See the module documentation. */
