@@ -11,9 +11,9 @@ import { formatTable } from "../lib/cli/table.ts";
 import { parseFlags, printJson, runTask } from "../lib/cli/run.ts";
 import { ConfigError, UsageError } from "../lib/core/errors.ts";
 import { isoTime, parseInterval } from "../lib/core/time.ts";
-import { BreakerRegistry } from "../lib/net/circuit_breaker.ts";
 import { missingNetPermissions } from "../lib/net/permissions.ts";
 import {
+  apiClientOptions,
   expandListFlags,
   interruptSignal,
   splitList,
@@ -94,15 +94,7 @@ export async function main(args: string[]): Promise<number> {
 
     const progress = new TerminalProgress(!json && Deno.stderr.isTerminal());
     const interrupt = interruptSignal();
-    const common = {
-      timeoutMs: config.httpTimeoutMs,
-      maxAttempts: config.http.maxRetries + 1,
-      maxRetryAfterMs: config.http.maxRetryWaitMs,
-      backoff: { baseMs: config.http.backoffBaseMs, maxMs: 30_000 },
-      breakers: new BreakerRegistry(),
-      signal: interrupt.signal,
-      onEvent: (e: Parameters<TerminalProgress["net"]>[0]) => progress.net(e),
-    };
+    const common = apiClientOptions(config, interrupt.signal, (e) => progress.net(e));
     const gecko = sourceName === "coingecko"
       ? new CoinGeckoClient({
         ...common,

@@ -4,7 +4,9 @@
  * so that an interrupted run is recorded as such.
  * @module
  */
-import type { NetEvent } from "../net/resilient_client.ts";
+import type { ResolvedConfig } from "../config/config.ts";
+import { BreakerRegistry } from "../net/circuit_breaker.ts";
+import type { ApiClientOptions, NetEvent } from "../net/resilient_client.ts";
 import type { CollectProgress } from "./collector.ts";
 
 /**
@@ -98,5 +100,25 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
   return {
     signal: ac.signal,
     dispose: () => handlers.forEach(([n, h]) => Deno.removeSignalListener(n, h)),
+  };
+}
+
+/**
+ * The configuration's resilience settings (timeout, retries, backoff) for every client of one
+ * run, sharing one set of circuit breakers, the run's abort signal and its event sink.
+ */
+export function apiClientOptions(
+  config: ResolvedConfig,
+  signal: AbortSignal,
+  onEvent: (e: NetEvent) => void,
+): ApiClientOptions {
+  return {
+    timeoutMs: config.httpTimeoutMs,
+    maxAttempts: config.http.maxRetries + 1,
+    maxRetryAfterMs: config.http.maxRetryWaitMs,
+    backoff: { baseMs: config.http.backoffBaseMs, maxMs: 30_000 },
+    breakers: new BreakerRegistry(),
+    signal,
+    onEvent,
   };
 }
