@@ -45,11 +45,11 @@ export type NetEvent =
 export interface ApiClientOptions {
   /** Per-request timeout, covering the whole body, ms. */
   timeoutMs: number;
-  /** Attempts per request, the first included. */
+  /** Attempts per request on one host, the first included (default 4). */
   maxAttempts?: number;
   /** A server asking to wait longer than this fails the request instead, ms. */
   maxRetryAfterMs?: number;
-  /** Exponential backoff with full jitter. */
+  /** Exponential backoff with full jitter for 5xx and transport failures (default 500 ms, 30 s cap). */
   backoff?: { baseMs: number; maxMs: number };
   /** Circuit breakers per host (share one registry between clients of a run). */
   breakers?: BreakerRegistry;
@@ -66,26 +66,29 @@ export interface ApiClientOptions {
 }
 
 /** Options for {@link ResilientClient}. */
-export interface ResilientClientOptions {
+export interface ResilientClientOptions extends ApiClientOptions {
   /** Primary endpoint first; later ones are fallbacks (see the module doc). */
   endpoints: readonly Endpoint[];
-  timeoutMs: number;
-  /** Attempts per request on one host, including the first (default 4). */
-  maxAttempts?: number;
-  /** Backoff for 5xx and transport failures (default 500 ms base, 30 s cap). */
-  backoff?: { baseMs: number; maxMs: number };
-  /** A server-requested wait above this fails the request at once (default 60 s). */
-  maxRetryAfterMs?: number;
-  breakers?: BreakerRegistry;
-  clock?: Clock;
-  random?: () => number;
-  fetchFn?: FetchFn;
-  signal?: AbortSignal;
   /** Looks at every response for an API-specific error (e.g. an error body with HTTP 200). */
   inspect?: (res: HttpResponse) => ResponseVerdict;
   /** Sees every successful response (e.g. to read a used-weight header). */
   afterResponse?: (res: HttpResponse, endpoint: Endpoint) => void;
-  onEvent?: (e: NetEvent) => void;
+}
+
+/** Picks the {@link ApiClientOptions} out of a client's options (leaving its own keys behind). */
+export function apiOptionsOf(o: ApiClientOptions): ApiClientOptions {
+  return {
+    timeoutMs: o.timeoutMs,
+    maxAttempts: o.maxAttempts,
+    maxRetryAfterMs: o.maxRetryAfterMs,
+    backoff: o.backoff,
+    breakers: o.breakers,
+    clock: o.clock,
+    random: o.random,
+    fetchFn: o.fetchFn,
+    signal: o.signal,
+    onEvent: o.onEvent,
+  };
 }
 
 /** A successful response and the endpoint that gave it. */

@@ -9,7 +9,11 @@ import type { Interval } from "../../core/time.ts";
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
 import { type Clock, systemClock } from "../../net/clock.ts";
 import { perMinuteLimiter, type TokenBucket } from "../../net/rate_limiter.ts";
-import { type ApiClientOptions, ResilientClient } from "../../net/resilient_client.ts";
+import {
+  type ApiClientOptions,
+  apiOptionsOf,
+  ResilientClient,
+} from "../../net/resilient_client.ts";
 import { type PayloadIssue, tryJson } from "../issues.ts";
 import { binanceError, type Kline, parseKlines } from "./parse.ts";
 
@@ -47,16 +51,9 @@ export class BinanceClient {
     });
     this.#http = new ResilientClient({
       endpoints: [{ name: "binance", baseUrl: o.baseUrl, limiter: this.#limiter }],
-      timeoutMs: o.timeoutMs,
-      maxAttempts: o.maxAttempts,
-      maxRetryAfterMs: o.maxRetryAfterMs,
-      backoff: o.backoff,
+      ...apiOptionsOf(o),
       breakers: o.breakers ?? new BreakerRegistry({ clock: this.#clock }),
       clock: this.#clock,
-      random: o.random,
-      fetchFn: o.fetchFn,
-      signal: o.signal,
-      onEvent: o.onEvent,
       inspect: (res) => {
         if (res.status >= 200 && res.status < 300) return undefined;
         const e = binanceError(res.body);

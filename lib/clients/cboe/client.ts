@@ -6,7 +6,11 @@
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
 import { systemClock } from "../../net/clock.ts";
 import { perMinuteLimiter } from "../../net/rate_limiter.ts";
-import { type ApiClientOptions, ResilientClient } from "../../net/resilient_client.ts";
+import {
+  type ApiClientOptions,
+  apiOptionsOf,
+  ResilientClient,
+} from "../../net/resilient_client.ts";
 import { normalizeVixCsv } from "./parse.ts";
 
 /** Options for {@link CboeClient}. */
@@ -28,15 +32,9 @@ export class CboeClient {
         baseUrl: this.#url.origin,
         limiter: perMinuteLimiter(30, { clock }),
       }],
-      timeoutMs: o.timeoutMs,
-      maxAttempts: o.maxAttempts,
-      backoff: o.backoff,
+      ...apiOptionsOf(o),
       breakers: o.breakers ?? new BreakerRegistry({ clock }),
       clock,
-      random: o.random,
-      fetchFn: o.fetchFn,
-      signal: o.signal,
-      onEvent: o.onEvent,
     });
   }
 

@@ -18,6 +18,7 @@ import { systemClock } from "../../net/clock.ts";
 import { perMinuteLimiter } from "../../net/rate_limiter.ts";
 import {
   type ApiClientOptions,
+  apiOptionsOf,
   type Endpoint,
   ResilientClient,
 } from "../../net/resilient_client.ts";
@@ -98,16 +99,9 @@ export class CoinGeckoClient {
       : [{ ...publicEp, limiter: limiter("public", o.ratePerMinute) }];
     this.#http = new ResilientClient({
       endpoints,
-      timeoutMs: o.timeoutMs,
-      maxAttempts: o.maxAttempts,
-      maxRetryAfterMs: o.maxRetryAfterMs,
-      backoff: o.backoff,
+      ...apiOptionsOf(o),
       breakers: o.breakers ?? new BreakerRegistry({ clock }),
       clock,
-      random: o.random,
-      fetchFn: o.fetchFn,
-      signal: o.signal,
-      onEvent: o.onEvent,
       inspect: (res) => {
         const err = coinGeckoError(res.body);
         if (!err) return undefined;

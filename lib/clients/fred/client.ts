@@ -9,7 +9,11 @@ import { isoDate } from "../../core/time.ts";
 import { BreakerRegistry } from "../../net/circuit_breaker.ts";
 import { systemClock } from "../../net/clock.ts";
 import { perMinuteLimiter } from "../../net/rate_limiter.ts";
-import { type ApiClientOptions, ResilientClient } from "../../net/resilient_client.ts";
+import {
+  type ApiClientOptions,
+  apiOptionsOf,
+  ResilientClient,
+} from "../../net/resilient_client.ts";
 import { type PayloadIssue, tryJson } from "../issues.ts";
 import type { MacroObservation } from "../../core/candle.ts";
 import { fredError, parseObservations } from "./parse.ts";
@@ -40,16 +44,9 @@ export class FredClient {
         query: { api_key: o.apiKey, file_type: "json" },
         limiter: perMinuteLimiter(o.ratePerMinute ?? 120, { clock }),
       }],
-      timeoutMs: o.timeoutMs,
-      maxAttempts: o.maxAttempts,
-      maxRetryAfterMs: o.maxRetryAfterMs,
-      backoff: o.backoff,
+      ...apiOptionsOf(o),
       breakers: o.breakers ?? new BreakerRegistry({ clock }),
       clock,
-      random: o.random,
-      fetchFn: o.fetchFn,
-      signal: o.signal,
-      onEvent: o.onEvent,
       inspect: (res) => {
         const e = fredError(res.body);
         if (!e) return undefined;
