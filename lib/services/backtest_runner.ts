@@ -7,7 +7,12 @@
 import type { Candle, MacroObservation } from "../core/candle.ts";
 import { DataError, DataGapError } from "../core/errors.ts";
 import { type Interval, isoDate, isoTime } from "../core/time.ts";
-import { type BacktestResult, runBacktest, type SignalPipeline } from "../engine/engine.ts";
+import {
+  type BacktestOptions,
+  type BacktestResult,
+  runBacktest,
+  type SignalPipeline,
+} from "../engine/engine.ts";
 import { type AssetSeries, type MacroInput, seriesFromCandles } from "../engine/feed.ts";
 import { equityCsv, tradesCsv } from "../report/csv.ts";
 import { renderHtml } from "../report/html.ts";
@@ -24,7 +29,19 @@ import { parseCsvText } from "../storage/csv/parse.ts";
 import { pickSource, type QualityIssue, type Store } from "../storage/store.ts";
 
 /** What to backtest and how. Times are UTC ms, both ends inclusive. */
-export interface BacktestJob {
+export interface BacktestJob extends
+  Pick<
+    BacktestOptions,
+    | "capital"
+    | "commission"
+    | "commissionFixed"
+    | "slippageBps"
+    | "fill"
+    | "units"
+    | "closeAtEnd"
+    | "periodsPerYear"
+    | "riskFree"
+  > {
   /** Strategies by registry name with parameter overrides (merged over their defaults). */
   strategies: readonly { name: string; params?: unknown }[];
   /** Combines several strategies' signals (required when there is more than one). */
@@ -43,15 +60,6 @@ export interface BacktestJob {
   interval?: Interval;
   /** Source to read in database mode (default: {@link pickSource} per asset). */
   source?: string;
-  capital: number;
-  commission?: number;
-  commissionFixed?: number;
-  slippageBps?: number;
-  fill?: "open" | "close";
-  units?: "fractional" | "whole";
-  closeAtEnd?: "last_close" | "none";
-  periodsPerYear?: number;
-  riskFree?: number;
   /** Fail on gaps inside the range instead of warning. */
   strict?: boolean;
   /** Directory to write result.json, trades.csv, equity.csv and report.html into. */
