@@ -1,81 +1,8 @@
 import assert from "node:assert/strict";
 import type { EngineEvent } from "../core/events.ts";
-import type { Signal } from "../core/signal.ts";
-import type { Strategy, StrategyContext } from "../core/strategy.ts";
-import { type BacktestOptions, runBacktest } from "./engine.ts";
-import type { AssetSeries } from "./feed.ts";
-
-const DAY = 86_400_000;
-const T0 = Date.UTC(2024, 0, 1);
-
-const close = (actual: number, expected: number, what = "value", tol = 1e-9) =>
-  assert.ok(
-    Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)),
-    `${what}: expected ${expected}, got ${actual}`,
-  );
-
-/** Daily bars from [open, high, low, close] rows, starting 2024-01-01. */
-function bars(asset: string, rows: [number, number, number, number][]): AssetSeries {
-  const n = rows.length;
-  const s = {
-    asset,
-    ts: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
-  rows.forEach(([o, h, l, c], i) => {
-    s.ts[i] = T0 + i * DAY;
-    s.open[i] = o;
-    s.high[i] = h;
-    s.low[i] = l;
-    s.close[i] = c;
-  });
-  return s;
-}
-
-type Plan = Record<number, Partial<Signal>[]>;
-
-/** Emits the planned signals at decision k (the close of timestamp k). */
-class Script implements Strategy {
-  readonly name = "script";
-  readonly params = {};
-  readonly warmup = 0;
-  readonly macroSeries: readonly string[] = [];
-  #k = 0;
-  constructor(readonly plan: Plan) {}
-  onBar(ctx: StrategyContext): readonly Signal[] {
-    const k = this.#k++;
-    return (this.plan[k] ?? []).map((s) => ({
-      ts: ctx.now,
-      asset: ctx.assets[0],
-      direction: "long" as const,
-      confidence: 1,
-      size: 1,
-      strategy: "script",
-      reason: `step ${k}`,
-      ...s,
-    }));
-  }
-}
-
-function run(
-  series: AssetSeries[],
-  plan: Plan,
-  extra: Partial<BacktestOptions> = {},
-) {
-  return runBacktest({
-    series,
-    interval: "1d",
-    strategies: [new Script(plan)],
-    capital: 100_000,
-    ...extra,
-  });
-}
-
-const FLAT: [number, number, number, number] = [100, 100, 100, 100];
+import type { Strategy } from "../core/strategy.ts";
+import { runBacktest } from "./engine.ts";
+import { bars, DAY, FLAT, near as close, run, T0 } from "../../tests/helpers/engine.ts";
 
 Deno.test("a market order decided at a close fills at the next bar's open", () => {
   const r = run([bars("btc", [FLAT, [101, 105, 99, 104], [106, 107, 105, 106]])], {
@@ -451,7 +378,11 @@ Deno.test("bad series are rejected before the run", () => {
   const s = bars("btc", [FLAT, FLAT]);
   s.ts[1] = s.ts[0];
   assert.throws(() => run([s], {}), /strictly increasing/);
-  const t = bars("btc", [FLAT, [100, 99, 101, 100]]);
+  // A series built by hand (not through seriesFromCandles) is validated again by the engine.
+  const t = bars("btc", [FLAT, FLAT]);
+  t.high[1] = 99;
+  t.low[1] = 101;
   assert.throws(() => run([t], {}), /low <= open/);
+  assert.throws(() => bars("btc", [FLAT, [100, 99, 101, 100]]), /low <= open/);
   assert.throws(() => run([bars("btc", [FLAT])], {}, { capital: 0 }), /capital/);
 });

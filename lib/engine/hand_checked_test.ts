@@ -3,82 +3,10 @@
  * fill rules in the README (Backtesting), not taken from the engine's output.
  */
 import assert from "node:assert/strict";
-import type { Signal } from "../core/signal.ts";
 import type { BarView, MacroView, Strategy, StrategyContext } from "../core/strategy.ts";
 import { type BacktestOptions, runBacktest } from "./engine.ts";
-import type { AssetSeries } from "./feed.ts";
+import { bars, DAY, FLAT, near, type Row, run, Script, T0 } from "../../tests/helpers/engine.ts";
 import { resultToJson, stringifyResult } from "../report/json.ts";
-
-const DAY = 86_400_000;
-const T0 = Date.UTC(2024, 0, 1);
-type Row = [number, number, number, number];
-
-const near = (actual: number, expected: number, what: string, tol = 1e-9) =>
-  assert.ok(
-    Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)),
-    `${what}: expected ${expected}, got ${actual}`,
-  );
-
-/** Daily bars from [open, high, low, close] rows, the first dated 2024-01-01 + `offset` days. */
-function bars(asset: string, rows: Row[], offset = 0): AssetSeries {
-  const n = rows.length;
-  const s = {
-    asset,
-    ts: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
-  rows.forEach(([o, h, l, c], i) => {
-    s.ts[i] = T0 + (offset + i) * DAY;
-    s.open[i] = o;
-    s.high[i] = h;
-    s.low[i] = l;
-    s.close[i] = c;
-  });
-  return s;
-}
-
-/** Emits the planned signals at decision k (the close of timestamp k); asset defaults to the first. */
-class Script implements Strategy {
-  readonly name = "script";
-  readonly params = {};
-  readonly warmup = 0;
-  readonly macroSeries: readonly string[] = [];
-  #k = 0;
-  constructor(readonly plan: Record<number, Partial<Signal>[]>) {}
-  onBar(ctx: StrategyContext): readonly Signal[] {
-    const k = this.#k++;
-    return (this.plan[k] ?? []).map((s) => ({
-      ts: ctx.now,
-      asset: ctx.assets[0],
-      direction: "long" as const,
-      confidence: 1,
-      size: 1,
-      strategy: "script",
-      reason: `step ${k}`,
-      ...s,
-    }));
-  }
-}
-
-function run(
-  series: AssetSeries[],
-  plan: Record<number, Partial<Signal>[]>,
-  extra: Partial<BacktestOptions> = {},
-) {
-  return runBacktest({
-    series,
-    interval: "1d",
-    strategies: [new Script(plan)],
-    capital: 100_000,
-    ...extra,
-  });
-}
-
-const FLAT: Row = [100, 100, 100, 100];
 
 Deno.test("a short whose stop-loss and take-profit both lie inside one bar loses at the stop", () => {
   // k=0: short all equity, SL 5%, TP 5%. Bar 1 opens 100: 100000 / 100 = 1000 units short;
