@@ -8,7 +8,7 @@ import { BinanceClient } from "../lib/clients/binance/client.ts";
 import { CoinGeckoClient } from "../lib/clients/coingecko/client.ts";
 import { fmtNum } from "../lib/cli/table.ts";
 import { formatTable } from "../lib/cli/table.ts";
-import { parseFlags, printJson, runTask } from "../lib/cli/run.ts";
+import { intFlag, parseFlags, printJson, runTask } from "../lib/cli/run.ts";
 import { ConfigError, UsageError } from "../lib/core/errors.ts";
 import { isoTime, parseInterval } from "../lib/core/time.ts";
 import { missingNetPermissions } from "../lib/net/permissions.ts";
@@ -64,10 +64,7 @@ export async function main(args: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    const days = values.days === undefined ? 1 : Number(values.days);
-    if (!Number.isInteger(days) || days < 1 || days > 10_000) {
-      throw new UsageError(`--days: expected a whole number from 1 to 10000, got "${values.days}"`);
-    }
+    const days = intFlag(values.days, "days", { min: 1, max: 10_000, fallback: 1 });
     const sourceName = values.source ?? "coingecko";
     if (sourceName !== "coingecko" && sourceName !== "binance") {
       throw new UsageError(`--source: expected coingecko or binance, got "${sourceName}"`);

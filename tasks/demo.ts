@@ -4,8 +4,7 @@
  * recent closes and data-quality issues. Later capabilities add sections in lib/services/demo.ts.
  * @module
  */
-import { parseFlags, printJson, reportError, runTask } from "../lib/cli/run.ts";
-import { UsageError } from "../lib/core/errors.ts";
+import { intFlag, parseFlags, printJson, reportError, runTask } from "../lib/cli/run.ts";
 import { formatDemo, runDemo } from "../lib/services/demo.ts";
 
 const HELP = `Usage: deno task demo [options]
@@ -30,12 +29,7 @@ export async function main(args: string[]): Promise<number> {
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     }).values;
-    if (flags.days !== undefined) {
-      days = Number(flags.days);
-      if (!Number.isInteger(days) || days < 1 || days > 3650) {
-        throw new UsageError(`--days must be a whole number from 1 to 3650, got "${flags.days}"`);
-      }
-    }
+    days = intFlag(flags.days, "days", { min: 1, max: 3650, fallback: 10 });
   } catch (e) {
     return reportError("demo", e);
   }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { CboeClient } from "../lib/clients/cboe/client.ts";
 import { FredClient } from "../lib/clients/fred/client.ts";
 import { fredSeriesId } from "../lib/clients/fred/series.ts";
-import { parseFlags, printJson, runTask } from "../lib/cli/run.ts";
+import { intFlag, parseFlags, printJson, runTask } from "../lib/cli/run.ts";
 import { fmtNum, formatTable } from "../lib/cli/table.ts";
 import { ConfigError, UsageError } from "../lib/core/errors.ts";
 import { isoDate } from "../lib/core/time.ts";
@@ -57,12 +57,7 @@ export async function main(args: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    const days = values.days === undefined ? 30 : Number(values.days);
-    if (!Number.isInteger(days) || days < 1 || days > 100_000) {
-      throw new UsageError(
-        `--days: expected a whole number from 1 to 100000, got "${values.days}"`,
-      );
-    }
+    const days = intFlag(values.days, "days", { min: 1, max: 100_000, fallback: 30 });
     const indicators = (splitList(values.indicators) ?? [...config.collect.macroIndicators])
       .map((s) => s.toUpperCase());
     if (indicators.length === 0) throw new UsageError("--indicators: no indicators given");

@@ -3,9 +3,8 @@
  * stored series (stale ones flagged) and the data-quality summary.
  * @module
  */
-import { parseFlags, printJson, runTask } from "../lib/cli/run.ts";
+import { intFlag, parseFlags, printJson, runTask } from "../lib/cli/run.ts";
 import { fmtPct, formatTable } from "../lib/cli/table.ts";
-import { UsageError } from "../lib/core/errors.ts";
 import { isoTime } from "../lib/core/time.ts";
 import { collectionStatus } from "../lib/services/status.ts";
 
@@ -43,10 +42,7 @@ export async function main(args: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    const runLimit = values.runs === undefined ? 20 : Number(values.runs);
-    if (!Number.isInteger(runLimit) || runLimit < 1) {
-      throw new UsageError(`--runs: expected a whole number >= 1, got "${values.runs}"`);
-    }
+    const runLimit = intFlag(values.runs, "runs", { min: 1, max: 1_000_000, fallback: 20 });
     const r = await collectionStatus(store(), { nowMs: Date.now(), runLimit });
     if (json) {
       printJson(r);

@@ -19,7 +19,14 @@ import {
   parseDateArg,
   parseInterval,
 } from "../lib/core/time.ts";
-import { parseFlags, printJson, reportError, resolveUserPath, runTask } from "../lib/cli/run.ts";
+import {
+  intFlag,
+  parseFlags,
+  printJson,
+  reportError,
+  resolveUserPath,
+  runTask,
+} from "../lib/cli/run.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
 import { joinListFlags } from "../lib/cli/list_flags.ts";
 import { logReturns } from "../lib/indicators/returns.ts";
@@ -155,12 +162,7 @@ export async function main(args: string[]): Promise<number> {
   const json = flags.json ?? false;
   return await runTask("volatility", async (ctx) => {
     if (json && flags.out) throw new UsageError("use either --json or --out, not both");
-    const window = flags.window === undefined ? 30 : Number(flags.window);
-    if (!Number.isInteger(window) || window < 2 || window > 10_000) {
-      throw new UsageError(
-        `--window must be a whole number from 2 to 10000, got "${flags.window}"`,
-      );
-    }
+    const window = intFlag(flags.window, "window", { min: 2, max: 10_000, fallback: 30 });
     const interval = flags.interval ? parseInterval(flags.interval) : "1d";
     const ppy = flags["periods-per-year"] === undefined
       ? 365 * DAY_MS / intervalMs(interval)

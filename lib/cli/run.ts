@@ -129,3 +129,22 @@ export function resolveUserPath(path: string): string {
   } catch { /* no permission: fall back to the current directory */ }
   return base ? `${base.replace(/\/+$/, "")}/${path}` : path;
 }
+
+/**
+ * Reads a whole-number flag: `fallback` when absent, otherwise an integer in [min, max], or a
+ * {@link UsageError} that names the flag, the range and what was given.
+ */
+export function intFlag(
+  value: string | undefined,
+  flag: string,
+  range: { min: number; max: number; fallback: number },
+): number {
+  if (value === undefined) return range.fallback;
+  const n = value.trim() === "" ? NaN : Number(value);
+  if (!Number.isInteger(n) || n < range.min || n > range.max) {
+    throw new UsageError(
+      `--${flag}: expected a whole number from ${range.min} to ${range.max}, got "${value}"`,
+    );
+  }
+  return n;
+}

@@ -142,7 +142,7 @@ Deno.test("demo task: creates the database, loads the sample market once, labels
 
     r = await task(dbDir, "demo", "--days", "0");
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--days must be a whole number/);
+    assert.match(r.stderr, /--days: expected a whole number from 1 to 3650/);
   });
 });
 
