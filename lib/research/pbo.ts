@@ -68,15 +68,15 @@ function validate(returns: readonly (readonly number[])[], blocks: number) {
       `Cannot ${ACTION}: blocks must be an even whole number ≥ 2, got ${blocks}`,
     );
   }
-  if (n < 2) {
-    throw new RangeError(`Cannot ${ACTION}: returns needs N ≥ 2 trials (columns), got ${n}`);
-  }
   // Each half must hold at least 2 rows for a sample standard deviation.
   const need = Math.max(blocks, blocks === 2 ? 4 : 0);
   if (t < need) {
     throw new RangeError(
       `Cannot ${ACTION}: returns has T = ${t} rows; blocks = ${blocks} needs T ≥ ${need}`,
     );
+  }
+  if (n < 2) {
+    throw new RangeError(`Cannot ${ACTION}: returns needs N ≥ 2 trials (columns), got ${n}`);
   }
   for (let i = 0; i < t; i++) {
     const row = returns[i];

@@ -208,3 +208,10 @@ Deno.test("PBO rejects odd or too few blocks, too few trials or rows, ragged row
   bad[5][2] = NaN;
   fails(bad, 4, /returns\[5\]\[2\] is NaN/);
 });
+
+Deno.test("an empty matrix is reported as too few rows", () => {
+  assert.throws(
+    () => probabilityOfBacktestOverfitting([], { blocks: 16 }),
+    /returns has T = 0 rows; blocks = 16 needs T ≥ 16/,
+  );
+});
