@@ -7,7 +7,7 @@
  *   deviation (divisor T − 1) of the per-period returns, not annualised. Convert an annual figure
  *   with SR / √k for k periods a year.
  * - `skewness` γ₃ and `kurtosis` γ₄ are of the same per-period returns; `kurtosis` is
- *   **non-excess** (a normal distribution has 3). {@link sampleMoments} computes all of them.
+ *   **non-excess** (a normal distribution has 3). `sampleMoments` (moments.ts) computes all of them.
  * @module
  */
 import { above, atLeast, finite } from "./_validate.ts";

@@ -157,7 +157,7 @@ function dimension(name: string, spec: RangeSpec | readonly ParamValue[]): Dimen
 export interface SampleOptions {
   /** How many distinct trials to return (≥ 1). */
   count: number;
-  /** Seed of the generator (a whole number). */
+  /** Seed of the generator (a whole number, taken modulo 2³² as sfc32's seed). */
   seed: number;
   /** Constraints every trial must satisfy. */
   constraints?: Constraints;
