@@ -124,7 +124,11 @@ export interface BacktestOptions {
   riskFree?: number;
   /** Receives every event (bar events only exist when this is set). */
   onEvent?: (event: EngineEvent) => void;
-  /** Checksum of the input data when the caller already has one; computed otherwise. */
+  /**
+   * Checksum of the input data (`dataChecksum(series, macro)`, `manifest.ts`). A caller that runs
+   * several backtests over one dataset computes it once and passes it to each run; without it,
+   * the engine computes it itself.
+   */
   dataChecksum?: string;
   /** Extra parameters to record in the manifest (data source, date range, …). */
   manifestParams?: Readonly<Record<string, unknown>>;
