@@ -48,6 +48,10 @@ const PROBES: Record<string, string[]> = {
   "lib/report/probe_performance.ts": ["export const t = () => performance.now();"], // 1
   "lib/signals/probe_global.ts": ["export const f = globalThis.fetch;"], // 1: purity globalThis
   "lib/engine/probe_meta.ts": ["export const here = import.meta.url;"], // 1: purity import.meta
+  "lib/core/probe_extends.ts": [
+    "interface Opened { open(): void }",
+    "export class Socket extends WebSocket implements Opened { open() {} }", // 2: purity
+  ],
   "lib/indicators/probe_node_fs.ts": ['import { readFileSync } from "node:fs";', "export {};"],
   "lib/engine/probe_node_random.ts": [
     'import { createHash, randomBytes } from "node:crypto";', // 1: node-module randomBytes
@@ -115,6 +119,7 @@ const EXPECTED: [string, number, RuleId, string][] = [
   ["lib/report/probe_performance.ts", 1, "purity", "performance.* reads a clock"],
   ["lib/signals/probe_global.ts", 1, "purity", "globalThis reaches the IO globals"],
   ["lib/engine/probe_meta.ts", 1, "purity", "import.meta"],
+  ["lib/core/probe_extends.ts", 2, "purity", "WebSocket is network IO"],
   ["lib/indicators/probe_node_fs.ts", 1, "node-module", "may not use module node:fs"],
   ["lib/engine/probe_node_random.ts", 1, "node-module", "randomBytes from node:crypto"],
   ["lib/clients/probe/client.ts", 1, "layer-import", "DESIGN import rule 3"],
@@ -156,6 +161,8 @@ const CLEAN: Record<string, string[]> = {
     "export const t = Date.UTC(2024, 0, 1) + new Date(0).getTime() + obj.fetch;",
     "export const u = performance.now() + new Clock().now() + Number(re.test(tpl));",
     "export type Env = typeof Deno.env;",
+    "interface Console { log(): void }",
+    "export class Quiet implements Console { log() {} }",
     "export const schema = z.number();",
     "export const h = createHash('sha256').update('x').digest('hex');",
     "export function exactly100(): number {",

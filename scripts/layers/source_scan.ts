@@ -36,7 +36,7 @@ export function scanSource(file: string, text: string): Violation[] {
   const scan: Scan = { file, area, sf, local: declaredNames(sf), out: [] };
   const pure = LAYERS[area]?.pure ?? false;
   const visit = (node: ts.Node, inType: boolean): void => {
-    const typeHere = inType || ts.isTypeNode(node) || isTypeDeclaration(node);
+    const typeHere = inType || isTypePosition(node);
     if (!typeHere) {
       if (pure) checkPurity(scan, node);
       else checkEdgeOnly(scan, node);
@@ -57,8 +57,15 @@ function scriptKind(file: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-function isTypeDeclaration(node: ts.Node): boolean {
-  return ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node);
+/** Types never run: a name used only as a type is no IO. `class A extends B` runs `B`, though. */
+function isTypePosition(node: ts.Node): boolean {
+  if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return true;
+  if (ts.isExpressionWithTypeArguments(node)) {
+    const clause = node.parent;
+    return !(ts.isHeritageClause(clause) && clause.token === ts.SyntaxKind.ExtendsKeyword &&
+      (ts.isClassDeclaration(clause.parent) || ts.isClassExpression(clause.parent)));
+  }
+  return ts.isTypeNode(node);
 }
 
 function report(scan: Scan, node: ts.Node, rule: RuleId, message: string, key: string): void {
