@@ -46,21 +46,31 @@ export interface EquityCurve {
 
 /** Everything a backtest produces. */
 export interface BacktestResult {
+  /** The run's assets in their fixed order. */
   readonly assets: readonly string[];
+  /** Bar interval of every series. */
   readonly interval: Interval;
+  /** Starting cash (quote currency). */
   readonly capital: number;
-  /** First bar's open time and last bar's close time. */
+  /** First bar's open time (UTC ms). */
   readonly startTs: number;
+  /** Last bar's close time (UTC ms). */
   readonly endTs: number;
+  /** Every metric of the run (see `metrics.ts`). */
   readonly metrics: Metrics;
   /** Closed trades (those closed at the end with `last_close` included). */
   readonly trades: readonly Trade[];
+  /** Positions left open at the end (with `closeAtEnd: "none"`), valued at the last close. */
   readonly openPositions: readonly OpenPosition[];
+  /** Every fill, in time order. */
   readonly fills: readonly Fill[];
+  /** Every rejected or reduced order, with its reason. */
   readonly rejections: readonly OrderRejection[];
+  /** Equity and drawdown at each timestamp. */
   readonly equity: EquityCurve;
   /** Per asset: last close / first close − 1 over the run. */
   readonly buyHold: Readonly<Record<string, number>>;
+  /** Engine version, parameters, config hash and data checksum: what makes the run reproducible. */
   readonly manifest: Manifest;
 }
 

@@ -13,11 +13,13 @@ import type { SignalPipeline } from "./pipeline.ts";
 export interface BacktestOptions {
   /** One series per asset, all of the same `interval`; their order is the run's asset order. */
   series: readonly AssetSeries[];
+  /** Bar interval of every series (`1d`, `1h`, …). */
   interval: Interval;
   /** Fresh strategy instances (they keep state). Their signals are concatenated in this order. */
   strategies: readonly Strategy[];
   /** Starting cash (quote currency). */
   capital: number;
+  /** Aggregation / risk between the strategies' signals and the orders (`pipeline.ts`). */
   pipeline?: SignalPipeline;
   /**
    * The pipeline's settings (risk limits, weights, …), recorded in the manifest and its config
