@@ -198,8 +198,8 @@ export const PURITY: Readonly<Record<string, string>> = {
   XMLHttpRequest: "XMLHttpRequest is network IO",
   localStorage: "localStorage is storage IO",
   sessionStorage: "sessionStorage is storage IO",
+  // The ways around the names above (Deno 2 has no `window`, so it is not one).
   globalThis: "globalThis reaches the IO globals",
-  window: "window reaches the IO globals",
   self: "self reaches the IO globals",
   eval: "eval runs unchecked code",
   Function: "the Function constructor runs unchecked code",
