@@ -58,10 +58,39 @@ interface InfoJson {
   redirects?: Record<string, string>;
 }
 
+/** Longest root module per `deno info` call: Linux caps one argument at 128 KiB. */
+const MAX_ROOT_CHARS = 100_000;
+
 /** Runs `deno info --json` over `files` (root-relative) from `root` and returns the graph. */
 export async function loadGraph(root: string, files: readonly string[]): Promise<ModuleGraph> {
-  const rootModule = "data:application/typescript," +
-    files.map((f) => `import ${JSON.stringify(pathToFileURL(`${root}/${f}`).href)};`).join("");
+  const edges = new Map<string, readonly Edge[]>();
+  const errors = new Map<string, { error: string; line?: number }>();
+  for (const chunk of rootModules(root, files)) {
+    const part = parseInfo(await denoInfo(root, chunk), root);
+    for (const [k, v] of part.edges) edges.set(k, v);
+    for (const [k, v] of part.errors) errors.set(k, v);
+  }
+  return { edges, errors };
+}
+
+/** `data:` modules importing every file, each short enough to pass as one argument. */
+function rootModules(root: string, files: readonly string[]): string[] {
+  const head = "data:application/typescript,";
+  const out: string[] = [];
+  let cur = head;
+  for (const f of files) {
+    const line = `import ${JSON.stringify(pathToFileURL(`${root}/${f}`).href)};`;
+    if (cur.length + line.length > MAX_ROOT_CHARS && cur !== head) {
+      out.push(cur);
+      cur = head;
+    }
+    cur += line;
+  }
+  if (cur !== head) out.push(cur);
+  return out;
+}
+
+async function denoInfo(root: string, rootModule: string): Promise<InfoJson> {
   const out = await new Deno.Command("deno", {
     args: ["info", "--json", rootModule],
     cwd: root,
@@ -72,7 +101,7 @@ export async function loadGraph(root: string, files: readonly string[]): Promise
     const why = new TextDecoder().decode(out.stderr).trim().split("\n")[0];
     throw new Error(`Cannot read the module graph: deno info failed: ${why}`);
   }
-  return parseInfo(JSON.parse(new TextDecoder().decode(out.stdout)), root);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
 /** Turns `deno info --json` output into a {@link ModuleGraph} of project files. */
