@@ -8,7 +8,7 @@
  * @module
  */
 import { probabilityOfBacktestOverfitting } from "../lib/research/pbo.ts";
-import { createRng } from "../lib/sample/prng.ts";
+import { createRng } from "../lib/core/prng.ts";
 
 /** T × N per-period returns: small per-trial drifts plus 1% noise. */
 function matrix(t: number, n: number, seed: number): number[][] {

@@ -9,7 +9,7 @@
  * (≈ 1e-300) still leaves more than 100 correct digits.
  */
 import assert from "node:assert/strict";
-import { createRng } from "../sample/prng.ts";
+import { createRng } from "../core/prng.ts";
 import { normalCdf, normalQuantile } from "./normal.ts";
 
 const BITS = 1400n;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { createRng } from "../sample/prng.ts";
+import { createRng } from "../core/prng.ts";
 import { probabilityOfBacktestOverfitting } from "./pbo.ts";
 
 const close = (a: number, b: number, tol = 1e-12) =>

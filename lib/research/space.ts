@@ -8,7 +8,7 @@
  * - Random `{"fast":{"min":2,"max":50,"int":true},"slow":{"min":10,"max":300},"side":[true,false]}`:
  *   `min` and `max` are inclusive; `int: true` draws whole numbers (min and max must then be
  *   whole); an array is a list of choices. Draws come from the project's seeded sfc32 generator
- *   (`lib/sample/prng.ts`), one draw per parameter in key order, so a seed always gives the same
+ *   (`lib/core/prng.ts`), one draw per parameter in key order, so a seed always gives the same
  *   trials. `count` trials are returned, all distinct and all satisfying the constraints:
  *   - a finite space of at most 200,000 points (whole-number ranges and choices only) is listed
  *     and filtered first, and `count` points are drawn from it without replacement (a partial
@@ -19,7 +19,7 @@
  *     how many it found.
  * @module
  */
-import { createRng, type Rng } from "../sample/prng.ts";
+import { createRng, type Rng } from "../core/prng.ts";
 import { type Constraint, type Params, type ParamValue, parseConstraint } from "./constraint.ts";
 
 /** A grid: each parameter's list of values. */

@@ -208,7 +208,7 @@ export const PURITY: Readonly<Record<string, string>> = {
 /** `object.property` uses forbidden in pure modules (called or not). */
 export const PURITY_MEMBERS: Readonly<Record<string, string>> = {
   "Date.now": "Date.now() reads the clock",
-  "Math.random": "Math.random() is not reproducible (use lib/sample/prng.ts)",
+  "Math.random": "Math.random() is not reproducible (use lib/core/prng.ts)",
   "crypto.getRandomValues": "crypto.getRandomValues() is not reproducible",
   "crypto.randomUUID": "crypto.randomUUID() is not reproducible",
 };
