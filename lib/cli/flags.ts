@@ -51,9 +51,13 @@ export function intFlag(
 
 /** Bounds of a {@link numberFlag}; a bound is inclusive unless marked exclusive. */
 export interface NumberRange {
+  /** Smallest accepted value. */
   readonly min?: number;
+  /** Largest accepted value. */
   readonly max?: number;
+  /** `min` itself is refused. */
   readonly minExclusive?: boolean;
+  /** `max` itself is refused. */
   readonly maxExclusive?: boolean;
 }
 

@@ -8,8 +8,11 @@ import { escapeControls } from "../core/text.ts";
 
 /** A column: header text, how to read the cell, and alignment. */
 export interface Column<T> {
+  /** Header text. */
   header: string;
+  /** The cell of `row`; `undefined` and `null` show as `-`. */
   value: (row: T) => string | number | undefined | null;
+  /** Alignment (default left). */
   align?: "left" | "right";
 }
 

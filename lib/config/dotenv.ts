@@ -12,8 +12,11 @@ import { ConfigError } from "../core/errors.ts";
 
 /** One `NAME=value` assignment and the line it came from. */
 export interface DotenvEntry {
+  /** The variable's name. */
   readonly name: string;
+  /** Its value, unquoted. */
   readonly value: string;
+  /** 1-based line number in the file. */
   readonly line: number;
 }
 

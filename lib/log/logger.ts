@@ -19,6 +19,7 @@ const SECRET_KEY = /key|secret|token|password|authorization/i;
 
 /** Where log records go. */
 export interface LogOptions {
+  /** Records below this level are dropped. */
   level: LogLevel;
   /** JSON-lines file; `undefined` disables file logging. */
   file?: string;

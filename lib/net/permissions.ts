@@ -8,7 +8,9 @@
 
 /** A URL the task will call and the variable it came from. */
 export interface ConfiguredUrl {
+  /** The variable that set the URL (named in the message). */
   readonly variable: string;
+  /** The URL. */
   readonly url: string;
 }
 

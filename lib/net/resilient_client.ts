@@ -22,10 +22,13 @@ import type { TokenBucket } from "./rate_limiter.ts";
 export interface Endpoint {
   /** Label for logs and reports, e.g. `pro` or `public`. */
   readonly name: string;
+  /** Base URL that request paths are appended to. */
   readonly baseUrl: string;
+  /** Headers sent with every request (e.g. an API key header). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Query parameters added to every request (e.g. an API key). Redacted in messages. */
   readonly query?: Readonly<Record<string, string>>;
+  /** Rate limiter consulted before every request to this endpoint. */
   readonly limiter?: TokenBucket;
 }
 
@@ -99,11 +102,13 @@ export function apiOptionsOf(o: ApiClientOptions): ApiClientOptions {
 
 /** A successful response and the endpoint that gave it. */
 export interface ClientResponse extends HttpResponse {
+  /** The name of the endpoint that answered. */
   readonly endpoint: string;
 }
 
 /** Per-request options. */
 export interface RequestOptions {
+  /** Query parameters (undefined values are left out). */
   query?: Readonly<Record<string, string | number | undefined>>;
   /** Limiter tokens this request costs (Binance request weight; default 1). */
   weight?: number;
@@ -135,6 +140,7 @@ export class ResilientClient {
   readonly #breakers: BreakerRegistry;
   #sent = 0;
 
+  /** Validates the options; throws a RangeError without endpoints or with `maxAttempts < 1`. */
   constructor(options: ResilientClientOptions) {
     if (options.endpoints.length === 0) {
       throw new RangeError("Cannot create a client without endpoints");

@@ -8,22 +8,30 @@ import { escapeControls } from "../core/text.ts";
 import type { NetEvent } from "../net/resilient_client.ts";
 import type { CollectProgress } from "./collector.ts";
 
+/** Carriage return + "erase line": the one terminal sequence progress writes itself. */
+const CLEAR_LINE = "\r\x1b[2K";
+
 /** Progress on standard error, only when it is a terminal; silent otherwise. */
 export class TerminalProgress {
   readonly #enabled: boolean;
-  readonly #enc = new TextEncoder();
+  readonly #out: (text: string) => void;
   #line = "";
   #pages = 0;
 
-  constructor(enabled: boolean) {
+  /**
+   * `enabled` false makes every method a no-op (not a terminal, or `--json`); `write` replaces
+   * standard error (tests capture the output).
+   */
+  constructor(enabled: boolean, write?: (text: string) => void) {
     this.#enabled = enabled;
+    const enc = new TextEncoder();
+    this.#out = write ?? ((t) => Deno.stderr.writeSync(enc.encode(t)));
   }
 
   #write(text: string): void {
     if (!this.#enabled) return;
-    const clear = "\r\x1b[2K";
     // labels and server messages are escaped: only this class's own sequences reach the terminal
-    Deno.stderr.writeSync(this.#enc.encode(clear + escapeControls(text, { singleLine: true })));
+    this.#out(CLEAR_LINE + escapeControls(text, { singleLine: true }));
     this.#line = text;
   }
 
@@ -52,7 +60,7 @@ export class TerminalProgress {
 
   /** Clears the progress line. */
   done(): void {
-    if (this.#enabled && this.#line) Deno.stderr.writeSync(this.#enc.encode("\r\x1b[2K"));
+    if (this.#enabled && this.#line) this.#out(CLEAR_LINE);
     this.#line = "";
   }
 }
@@ -73,8 +81,9 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
   };
   const handlers = names.map((name) => {
     const h = () => {
-      ac.abort(new Error(`interrupted by ${name}`));
+      // listeners go first, so that a second signal during the abort handlers already ends it
       dispose();
+      ac.abort(new Error(`interrupted by ${name}`));
     };
     Deno.addSignalListener(name, h);
     return [name, h] as const;
