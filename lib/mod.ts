@@ -28,7 +28,15 @@ export {
   type SignalPipeline,
 } from "./engine/engine.ts";
 export { type AssetSeries, seriesFromCandles } from "./engine/feed.ts";
-export { createStrategy, findStrategy, STRATEGY_DEFINITIONS } from "./signals/registry.ts";
+export { createRegistry, type StrategyRegistry } from "./signals/registry.ts";
+export { defineStrategy, type StrategyDefinition, type StrategySpec } from "./signals/define.ts";
+export {
+  deepMerge,
+  type ParamProblem,
+  type Params,
+  resolveParams,
+  StrategyParamsError,
+} from "./signals/params.ts";
 export { loadConfig, redactConfig, resolveConfig } from "./config/config.ts";
 export type { ResolvedConfig } from "./config/config.ts";
 export { VARIABLES } from "./config/variables.ts";

@@ -7,11 +7,12 @@ import { resolve, sep } from "node:path";
 import { formatTable } from "../lib/cli/table.ts";
 import { parseFlags, printJson, reportError, resolveUserPath, runTask } from "../lib/cli/run.ts";
 import { UsageError } from "../lib/core/errors.ts";
+import { describeSource } from "../lib/core/provenance.ts";
 import { DAY_MS, isoTime, parseDateArg, parseInterval } from "../lib/core/time.ts";
 import { runBacktestJob } from "../lib/services/backtest_runner.ts";
 import { metricRows } from "../lib/report/summary.ts";
 import { createSignalPipeline } from "../lib/signals/pipeline.ts";
-import { findStrategy, STRATEGY_DEFINITIONS } from "../lib/signals/registry.ts";
+import { STRATEGIES } from "../strategies/mod.ts";
 
 const HELP = `Usage: deno task backtest [options]
 
@@ -24,11 +25,14 @@ Data
   --start <date>          first bar, YYYY-MM-DD or ISO time (UTC; default: first stored)
   --end <date>            last bar; a date alone includes that whole day (default: last stored)
   --interval <i>          bar interval in the database (default 1d)
-  --source <name>         data source in the database (default: preferred one per asset)
+  --source <name>         price source in the database (default: preferred one per asset)
+  --macro-source <name>   macro source, e.g. cboe or sample (default: preferred per series)
+  --allow-mixed-sources   run on generated (sample) and real series together, with a warning
+                          (default: refused, naming the series and their sources)
   --strict                fail when the data-quality ledger lists gaps inside the range
 
 Strategy
-  --strategy <name>       ${STRATEGY_DEFINITIONS.map((d) => d.name).join(", ")} (class-style
+  --strategy <name>       ${STRATEGIES.names().join(", ")} (class-style
                           names such as BuyHoldStrategy work too; default buy_hold)
   --params '<json>'       parameter overrides, e.g. '{"fast":10,"slow":30}'; with several
                           strategies keyed by name: '{"mean_reversion":{"lookback_days":20}}'
@@ -70,6 +74,8 @@ const FLAGS = {
   end: { type: "string" },
   interval: { type: "string" },
   source: { type: "string" },
+  "macro-source": { type: "string" },
+  "allow-mixed-sources": { type: "boolean" },
   strict: { type: "boolean" },
   strategy: { type: "string" },
   params: { type: "string" },
@@ -146,6 +152,7 @@ function outDir(path: string): string {
 
 /** Splits `--params` keyed by strategy name over several strategies. */
 function splitParams(params: unknown, names: readonly string[]) {
+  const findStrategy = (name: string) => STRATEGIES.find(name);
   const obj = (params ?? {}) as Record<string, unknown>;
   if (typeof obj !== "object" || Array.isArray(obj)) {
     throw new UsageError("--params must be a JSON object keyed by strategy name");
@@ -228,6 +235,7 @@ export async function main(args: string[]): Promise<number> {
       throw new UsageError(`--start ${flags.start} is after --end ${flags.end}`);
     }
     const out = await runBacktestJob({
+      registry: STRATEGIES,
       strategies: perStrategy,
       pipeline: makePipeline?.(),
       // recorded in the manifest: the config hash must change with the risk limits
@@ -242,6 +250,8 @@ export async function main(args: string[]): Promise<number> {
         ? flagValue(() => parseInterval(flags.interval!))
         : undefined,
       source: flags.source,
+      macroSource: flags["macro-source"],
+      allowMixedSources: flags["allow-mixed-sources"] === true,
       capital: number(flags.capital, "capital", (n) => n > 0, "a positive number") ?? 100_000,
       commission: number(
         flags.commission,
@@ -279,6 +289,7 @@ export async function main(args: string[]): Promise<number> {
         isoTime(lastBar)
       } (${r.equity.ts.length} × ${r.interval}) · capital ${r.capital}`,
     );
+    console.log(`Data: ${out.sources.map(describeSource).join(", ")}`);
     console.log(
       formatTable(metricRows(r.metrics), [
         { header: "Metric", value: (m) => m.label },

@@ -6,6 +6,7 @@
  */
 import { intFlag, parseFlags, printJson, reportError, runTask } from "../lib/cli/run.ts";
 import { formatDemo, runDemo } from "../lib/services/demo.ts";
+import { STRATEGIES } from "../strategies/mod.ts";
 
 const HELP = `Usage: deno task demo [options]
 
@@ -39,7 +40,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const json = flags.json ?? false;
   return await runTask("demo", async (ctx) => {
-    const report = await runDemo(ctx.store(), ctx.config, { days });
+    const report = await runDemo(ctx.store(), ctx.config, { days, registry: STRATEGIES });
     if (json) printJson(report);
     else console.log(formatDemo(report));
     return 0;

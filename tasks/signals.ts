@@ -17,8 +17,10 @@ import { parseFlags, printJson, reportError, runTask } from "../lib/cli/run.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
 import { joinListFlags } from "../lib/cli/list_flags.ts";
 import { runSignals, type SignalReport } from "../lib/services/signal_runner.ts";
-import type { PublicationRule } from "../lib/signals/context.ts";
-import { findStrategy, strategyNames } from "../lib/signals/registry.ts";
+import { describeSource } from "../lib/core/provenance.ts";
+import type { PublicationRule } from "../lib/engine/feed.ts";
+import type { StrategyRegistry } from "../lib/signals/registry.ts";
+import { STRATEGIES } from "../strategies/mod.ts";
 
 const HELP = `Usage: deno task signals [options]
 
@@ -28,17 +30,21 @@ DEFAULT_TAKE_PROFIT), prints them and stores them in the database.
 
 Options:
   --strategies <a,b>       strategies to run, a,b or a b (default: ENABLED_STRATEGIES); known: ${
-  strategyNames().join(", ")
+  STRATEGIES.names().join(", ")
 }
   --assets <a,b>           assets, a,b or a b (default: the strategies' "assets" parameters;
                            those without stored prices are skipped)
   --at <YYYY-MM-DD>        decide at the close of the daily bar dated D (D+1 00:00 UTC), seeing
-                           VIX's close of D but nothing later (default: latest complete bar)
+                           VIX's close of D but nothing later (default: latest complete bar; on
+                           the generated sample market, its last day)
   --params <json>          parameter overrides: {"vix_correlation": {"lookback_days": 20}}, or a
                            plain object when one strategy runs
   --weights <s=w,...>      strategy weights for aggregation (default 1 each)
   --min-net <x>            aggregation threshold: |net| below it means conflict, no trade (0.2)
   --source <name>          price source (default: preferred stored source per asset)
+  --macro-source <name>    macro source, e.g. cboe or sample (default: preferred per series)
+  --allow-mixed-sources    run on generated (sample) and real series together, with a warning
+                           (default: refused, naming the series and their sources)
   --interval <i>           bar interval (default 1d)
   --publication-lag <S=d>  macro publication lag per series, e.g. VIX=36h (default: next UTC
                            midnight after the observation date)
@@ -79,7 +85,9 @@ function pairs(text: string, what: string): [string, string][] {
 export function parseParams(
   text: string | undefined,
   strategies: readonly string[],
+  registry: StrategyRegistry = STRATEGIES,
 ): Record<string, unknown> {
+  const findStrategy = (name: string) => registry.find(name);
   if (text === undefined) return {};
   let v: unknown;
   try {
@@ -139,6 +147,8 @@ export function formatSignals(r: SignalReport): string {
     `Signals at ${isoTime(r.now)} (close of the ${r.interval} bar dated ${
       isoDate(r.now - intervalMs(r.interval))
     }) for ${r.assets.join(", ")}`,
+    `Data: ${r.sources.map(describeSource).join(", ")}`,
+    ...(r.note ? [`Note: ${r.note}.`] : []),
     "",
   ];
   const rows = [...r.signals, ...r.final].map(withPrice);
@@ -171,6 +181,9 @@ export function signalsJson(r: SignalReport) {
     assets: r.assets,
     skipped: r.skipped,
     strategies: r.strategies,
+    sources: r.sources,
+    ...(r.note ? { note: r.note } : {}),
+    warnings: r.warnings,
     data: r.data,
     prices: r.prices,
     signals: r.signals.map(withPrice),
@@ -204,6 +217,8 @@ export async function main(args: string[]): Promise<number> {
       weights: { type: "string" },
       "min-net": { type: "string" },
       source: { type: "string" },
+      "macro-source": { type: "string" },
+      "allow-mixed-sources": { type: "boolean" },
       interval: { type: "string" },
       "publication-lag": { type: "string" },
       "max-price-age": { type: "string" },
@@ -224,9 +239,9 @@ export async function main(args: string[]): Promise<number> {
     const strategies = list(flags.strategies) ?? [...ctx.config.signals.enabledStrategies];
     if (strategies.length === 0) throw new UsageError("no strategy given (--strategies)");
     for (const s of strategies) {
-      if (!findStrategy(s)) {
+      if (!STRATEGIES.find(s)) {
         throw new UsageError(
-          `unknown strategy "${s}": expected one of ${strategyNames().join(", ")}`,
+          `unknown strategy "${s}": expected one of ${STRATEGIES.names().join(", ")}`,
         );
       }
     }
@@ -237,7 +252,7 @@ export async function main(args: string[]): Promise<number> {
       if (!(w >= 0 && Number.isFinite(w))) {
         throw new UsageError(`--weights ${k}: expected a number >= 0`);
       }
-      const def = findStrategy(k);
+      const def = STRATEGIES.find(k);
       if (!def) throw new UsageError(`--weights names unknown strategy ${k}`);
       weights[def.name] = w;
     }
@@ -254,6 +269,7 @@ export async function main(args: string[]): Promise<number> {
       throw new UsageError(`--min-net must be a number from 0 to 1, got "${flags["min-net"]}"`);
     }
     const report = await runSignals(ctx.store(), {
+      registry: STRATEGIES,
       strategies,
       params: parseParams(flags.params, strategies),
       assets: list(flags.assets),
@@ -262,6 +278,8 @@ export async function main(args: string[]): Promise<number> {
       wallClock: Date.now(),
       interval,
       source: flags.source,
+      macroSource: flags["macro-source"],
+      allowMixedSources: flags["allow-mixed-sources"] === true,
       weights,
       minNet,
       limits: ctx.config.risk,
@@ -275,7 +293,10 @@ export async function main(args: string[]): Promise<number> {
       save: !flags["no-save"],
     });
     if (json) printJson(signalsJson(report));
-    else console.log(formatSignals(report));
+    else {
+      for (const w of report.warnings) console.error(`warning: ${w}`);
+      console.log(formatSignals(report));
+    }
     return 0;
   }, { json });
 }

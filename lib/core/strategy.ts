@@ -56,14 +56,34 @@ export interface StrategyContext {
   readonly equity: number;
 }
 
+/** Numbers and labels a decision used (snake_case keys: they appear in `signals --json`). */
+export type Inputs = Readonly<Record<string, number | string | boolean | null>>;
+
+/** One strategy's decision for one asset at one time, fired or not, and why. */
+export interface Evaluation {
+  readonly ts: number;
+  readonly asset: string;
+  readonly strategy: string;
+  /** True when it produced a signal. */
+  readonly fired: boolean;
+  /** The signal, when it fired. */
+  readonly signal?: Signal;
+  /** Why it fired, or why it did not. */
+  readonly reason: string;
+  readonly inputs: Inputs;
+}
+
 /**
- * A trading strategy. Create a fresh instance per run: `onBar` may keep incremental state, so an
- * instance must see bars in time order exactly once.
+ * A trading strategy: the one contract every runner (the `signals` task, the backtest engine,
+ * the API) calls. Strategies are made by a definition (`defineStrategy` in
+ * `lib/signals/define.ts`), which validates their parameters. Make a fresh instance per run:
+ * `onBar` may keep incremental state, so an instance must see decision times in order, each once
+ * (it may be called once with a whole history, as the `signals` task does).
  */
 export interface Strategy {
-  /** Registry name, e.g. `sma_cross`. */
+  /** Registry name in snake_case, e.g. `sma_cross`. */
   readonly name: string;
-  /** Validated, complete parameters. */
+  /** Validated, complete parameters (snake_case names, as in `strategies/<name>.json`). */
   readonly params: Readonly<Record<string, unknown>>;
   /** Bars of history needed before the first meaningful signal. */
   readonly warmup: number;
@@ -71,6 +91,12 @@ export interface Strategy {
   readonly macroSeries: readonly string[];
   /** Called once per decision time with all assets' bars up to `now`. */
   onBar(ctx: StrategyContext): readonly Signal[];
+  /**
+   * Optional: the same decisions as `onBar`, one entry per evaluated asset including those that
+   * did not fire, so `signals --json` can say why nothing happened. Runners that only trade call
+   * `onBar`; a strategy that has both must decide identically in each.
+   */
+  evaluate?(ctx: StrategyContext): readonly Evaluation[];
 }
 
 /** Reads element `i` of an array-like of `length` items, with negative indexes from the end. */

@@ -40,19 +40,14 @@
 import type { EngineEvent } from "../core/events.ts";
 import type { Fill, OpenPosition, OrderRejection, Trade } from "../core/order.ts";
 import { type Signal, signalProblem } from "../core/signal.ts";
-import type {
-  BarView,
-  MacroView,
-  PositionView,
-  Strategy,
-  StrategyContext,
-} from "../core/strategy.ts";
+import type { PositionView, Strategy } from "../core/strategy.ts";
 import { DAY_MS, type Interval, intervalMs, nextBarTs } from "../core/time.ts";
 import { type BarPrices, Broker } from "./broker.ts";
 import {
   type AssetSeries,
   barFeed,
   buildTimeline,
+  createFeedContext,
   type FeedMacroView,
   macroFeed,
   type MacroInput,
@@ -277,14 +272,14 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const barOf = (i: number) => prices[i];
   const closeOfAsset = (i: number) => prices[i].close;
 
-  const ctx = {
-    now: NaN,
+  // What strategies see: the feed's context over the views (lib/engine/feed.ts), as everywhere.
+  const ctx = createFeedContext({
     assets,
-    equity: cfg.capital,
-    bars: (asset: string): BarView => views[assetIndex(asset)],
-    macro: (name: string): MacroView | undefined => macroViews.get(name),
-    position: (asset: string): PositionView => pf.view(assetIndex(asset)),
-  } satisfies StrategyContext;
+    bars: views,
+    macro: macroViews,
+    position: (i) => pf.view(i),
+  });
+  ctx.equity = cfg.capital;
   const pctx = {
     now: NaN,
     assets,

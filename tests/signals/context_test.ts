@@ -2,10 +2,11 @@
 import assert from "node:assert/strict";
 import { DAY_MS, HOUR_MS } from "../../lib/core/time.ts";
 import { dailyBars, day, obsOn } from "./fixtures.ts";
-import { MarketHistory, publicationTime } from "../../lib/signals/context.ts";
+import { publicationTime } from "../../lib/engine/feed.ts";
+import { Market } from "../../lib/engine/market.ts";
 
 const history = (publication?: Record<string, { kind: "lag"; lagMs: number }>) =>
-  new MarketHistory({
+  Market.fromData({
     interval: "1d",
     assets: ["bitcoin"],
     bars: { bitcoin: dailyBars("2024-01-01", [10, 11, 12, 13]) },
@@ -48,15 +49,15 @@ Deno.test("a bar in progress is not visible", () => {
 
 Deno.test("truncation keeps exactly what existed at the point", () => {
   const t = history().truncate(day("2024-01-03"));
-  assert.equal(t.data.bars.bitcoin.length, 2);
-  assert.equal(t.data.macro.VIX.length, 2);
+  assert.equal(t.seriesOf("bitcoin").ts.length, 2);
+  assert.equal(t.macroOf("VIX")!.ts.length, 2);
   assert.deepEqual(t.decisionTimes(), [day("2024-01-02"), day("2024-01-03")]);
 });
 
 Deno.test("market history rejects unsorted bars", () => {
   const bars = dailyBars("2024-01-01", [1, 2]).reverse();
   assert.throws(
-    () => new MarketHistory({ interval: "1d", assets: ["x"], bars: { x: bars }, macro: {} }),
+    () => Market.fromData({ interval: "1d", assets: ["x"], bars: { x: bars }, macro: {} }),
     /strictly increasing/,
   );
 });

@@ -15,6 +15,7 @@ import { importCsvFile } from "../../lib/services/importer.ts";
 import { runSignals } from "../../lib/services/signal_runner.ts";
 import { createSignalPipeline } from "../../lib/signals/pipeline.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
+import { STRATEGIES as REGISTRY } from "../../strategies/mod.ts";
 import { haveReference, REFERENCE } from "./task_helpers.ts";
 
 const LIMITS = {
@@ -57,6 +58,7 @@ Deno.test({
       }
       const byTime = new Map<number, Signal[]>();
       await runBacktestJob({
+        registry: REGISTRY,
         strategies: STRATEGIES.map((name) => ({ name })),
         // records what the strategies said at each decision time; trades nothing
         pipeline: (signals: readonly Signal[], ctx: PipelineContext) => {
@@ -77,6 +79,7 @@ Deno.test({
       }
       for (const d of probe) {
         const report = await runSignals(store, {
+          registry: REGISTRY,
           strategies: STRATEGIES,
           assets: ASSETS,
           at: d,

@@ -7,11 +7,10 @@ import assert from "node:assert/strict";
 import type { Signal } from "../../lib/core/signal.ts";
 import { DAY_MS, isoDate } from "../../lib/core/time.ts";
 import { runBacktest } from "../../lib/engine/engine.ts";
-import { seriesFromCandles } from "../../lib/engine/feed.ts";
+import { publicationTimes, seriesFromCandles } from "../../lib/engine/feed.ts";
 import { runSignals } from "../../lib/services/signal_runner.ts";
-import { publicationTimes } from "../../lib/signals/context.ts";
 import { createSignalPipeline } from "../../lib/signals/pipeline.ts";
-import { createStrategy } from "../../lib/signals/registry.ts";
+import { STRATEGIES as REGISTRY } from "../../strategies/mod.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import { syntheticMarket } from "./fixtures.ts";
 
@@ -31,7 +30,7 @@ function backtestSignals(pipeline?: ReturnType<typeof createSignalPipeline>) {
   const result = runBacktest({
     series: ASSETS.map((a) => seriesFromCandles(a, m.bars[a])),
     interval: "1d",
-    strategies: STRATEGIES.map((s) => createStrategy(s)),
+    strategies: STRATEGIES.map((s) => REGISTRY.create(s)),
     capital: 10_000,
     macro: [{
       series: "VIX",
@@ -64,7 +63,7 @@ Deno.test("the signals runner at D gives exactly the backtest's strategy signals
   const store = SqliteStore.open(":memory:");
   try {
     for (const a of ASSETS) {
-      await store.upsertCandles({ source: "sample", asset: a, interval: "1d" }, m.bars[a]);
+      await store.upsertCandles({ source: "csv", asset: a, interval: "1d" }, m.bars[a]);
     }
     await store.upsertMacro("VIX", "cboe", m.vix, 0);
     const { events } = backtestSignals(); // no pipeline: engine signal events = strategy signals
@@ -72,6 +71,7 @@ Deno.test("the signals runner at D gives exactly the backtest's strategy signals
     let compared = 0;
     for (let d = start + 90 * DAY_MS; d < start + 499 * DAY_MS; d += 7 * DAY_MS) {
       const report = await runSignals(store, {
+        registry: REGISTRY,
         strategies: STRATEGIES,
         assets: ASSETS,
         at: d,
