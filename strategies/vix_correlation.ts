@@ -12,6 +12,10 @@
  * - FLAT (exit, confidence 0.5) when the correlation one VIX observation earlier was past a
  *   threshold and the current one is not;
  * - otherwise no signal. Size is `position_size`, capped by `risk_management.max_position_size`.
+ *
+ * A correlation exactly on a threshold does not fire: "below" and "above" mean beyond the
+ * threshold by more than {@link THRESHOLD_TOLERANCE}, because a series whose correlation is
+ * exactly −0.6 computes to −0.6000000000000001 or −0.6 depending on the order of its terms.
  * @module
  */
 import { z } from "zod";
@@ -26,6 +30,17 @@ import { barIndexOnDate, utcDayStart } from "../lib/signals/views.ts";
 import defaults from "./vix_correlation.json" with { type: "json" };
 
 const NAME = "vix_correlation";
+
+/**
+ * How far past a threshold a correlation must be to count as past it. Far above the rounding
+ * error of a correlation over a few thousand terms (~1e-14), far below any meaningful difference.
+ */
+export const THRESHOLD_TOLERANCE = 1e-12;
+
+/** `r` is below `threshold` by more than the rounding tolerance. */
+const below = (r: number, threshold: number) => r < threshold - THRESHOLD_TOLERANCE;
+/** `r` is above `threshold` by more than the rounding tolerance. */
+const above = (r: number, threshold: number) => r > threshold + THRESHOLD_TOLERANCE;
 
 const schema = z.strictObject({
   name: z.string().optional(),
@@ -88,7 +103,7 @@ function decide(
   const { strong_negative: sn, strong_positive: sp } = p.correlation_thresholds;
   const size = Math.min(p.position_size, p.risk_management?.max_position_size ?? 1);
   const stops = stopsOf(p.risk_management);
-  if (r < sn) {
+  if (below(r, sn)) {
     return fired({
       ...base,
       direction: "long",
@@ -99,7 +114,7 @@ function decide(
       inputs,
     });
   }
-  if (r > sp) {
+  if (above(r, sp)) {
     return fired({
       ...base,
       direction: "short",
@@ -113,7 +128,7 @@ function decide(
   const end = vix.length - 1;
   if (end - 1 >= p.lookback_days) {
     const prev = windowCorrelation(bars, vix, end - 1, p.lookback_days);
-    if (prev.missing === undefined && (prev.r < sn || prev.r > sp)) {
+    if (prev.missing === undefined && (below(prev.r, sn) || above(prev.r, sp))) {
       return fired({
         ...base,
         direction: "flat",

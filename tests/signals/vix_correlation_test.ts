@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Market } from "../../lib/engine/market.ts";
-import { dailyBars, day, obsOn } from "./fixtures.ts";
+import { dailyBars, dailyObs, day, obsOn } from "./fixtures.ts";
 import { evaluateStrategy } from "../../lib/signals/evaluation.ts";
 import { vixCorrelation } from "../../strategies/vix_correlation.ts";
 
@@ -131,3 +131,59 @@ Deno.test("vix_correlation defaults are the seed's", () => {
   assert.equal(p.lookback_days, 30);
   assert.equal(p.position_size, 0.02);
 });
+
+/**
+ * Closes and VIX values whose daily log changes are ln 2 times the integer steps `u` and `v`,
+ * so the true correlation of the returns is exactly corr(u, v) (correlation ignores the scale).
+ */
+function powersOfTwo(u: number[], v: number[]) {
+  const closes = [100], vix = [20];
+  for (const k of u) closes.push(closes.at(-1)! * 2 ** k);
+  for (const k of v) vix.push(vix.at(-1)! * 2 ** k);
+  return { closes, vix };
+}
+
+/** corr(u, v)² and its sign, in exact integer arithmetic: [n²·Sxy² / (n²Sxx · n²Syy), sign]. */
+function exactCorrelationSquared(u: number[], v: number[]): [number, number, number] {
+  const n = u.length, su = u.reduce((a, b) => a + b), sv = v.reduce((a, b) => a + b);
+  const du = u.map((x) => n * x - su), dv = v.map((x) => n * x - sv);
+  const sxy = du.reduce((a, x, i) => a + x * dv[i], 0);
+  const sxx = du.reduce((a, x) => a + x * x, 0), syy = dv.reduce((a, x) => a + x * x, 0);
+  return [sxy * sxy, sxx * syy, Math.sign(sxy)];
+}
+
+for (
+  const [threshold, u, v] of [
+    [-0.6, [-2, -1, 1, 2], [2, -1, 1, -2]],
+    [0.6, [-2, -1, 1, 2], [-2, 1, -1, 2]],
+  ] as const
+) {
+  Deno.test(`vix_correlation: a correlation of exactly ${threshold} does not fire; beyond it does`, () => {
+    // Independently: 25 Sxy² = 9 Sxx Syy with the threshold's sign, i.e. r = ±3/5 exactly.
+    const [num, den, sign] = exactCorrelationSquared([...u], [...v]);
+    assert.equal(25 * num, 9 * den);
+    assert.equal(sign, Math.sign(threshold));
+    const { closes, vix } = powersOfTwo([...u], [...v]);
+    const h = Market.fromData({
+      interval: "1d",
+      assets: ["bitcoin"],
+      bars: { bitcoin: dailyBars("2024-01-01", closes) },
+      macro: { VIX: dailyObs("2024-01-01", vix) },
+    });
+    const ctx = h.contextAt(day("2024-01-06")); // all five closes and VIX values are visible
+    const at = (thresholds: { strong_negative: number; strong_positive: number }) =>
+      evaluateStrategy(
+        vixCorrelation.create({ ...params, correlation_thresholds: thresholds }),
+        ctx,
+      )[0];
+    const e = at({ strong_negative: -0.6, strong_positive: 0.6 });
+    assert.ok(Math.abs((e.inputs.correlation as number) - threshold) < 1e-15);
+    assert.equal(e.fired, false, `on the threshold: ${e.reason}`);
+    assert.match(e.reason, /inside \[-0\.6, 0\.6\]/);
+    // The same data with the threshold moved 1e-9 towards zero: now it is beyond, and fires.
+    const inner = threshold < 0
+      ? at({ strong_negative: -0.6 + 1e-9, strong_positive: 0.6 })
+      : at({ strong_negative: -0.6, strong_positive: 0.6 - 1e-9 });
+    assert.equal(inner.signal?.direction, threshold < 0 ? "long" : "short");
+  });
+}
