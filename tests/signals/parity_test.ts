@@ -1,7 +1,8 @@
 /**
  * Parity: the `signals` runner as of date D gives exactly the signals the backtest engine
- * produces at D's close, for the same data; and the aggregation + risk pipeline runs as the
- * engine's stage between signals and orders.
+ * produces at D's close, for the same data, and both equal an independent implementation of the
+ * documented rules on the raw rows (`independent_rules.ts`, no mts code); and the aggregation +
+ * risk pipeline runs as the engine's stage between signals and orders.
  */
 import assert from "node:assert/strict";
 import type { Signal } from "../../lib/core/signal.ts";
@@ -13,6 +14,7 @@ import { createSignalPipeline } from "../../lib/signals/pipeline.ts";
 import { STRATEGIES as REGISTRY } from "../../strategies/mod.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import { syntheticMarket } from "./fixtures.ts";
+import { expectedSignals, type RawMarket } from "./independent_rules.ts";
 
 const ASSETS = ["bitcoin", "ethereum"];
 const STRATEGIES = ["vix_correlation", "mean_reversion"];
@@ -24,6 +26,12 @@ const LIMITS = {
   defaultTakeProfit: 0.1,
 };
 const m = syntheticMarket({ start: "2021-01-04", days: 500, assets: ASSETS, seed: 11 });
+const raw: RawMarket = {
+  closes: Object.fromEntries(
+    ASSETS.map((a) => [a, new Map(m.bars[a].map((c) => [isoDate(c.ts), c.close]))]),
+  ),
+  vix: new Map(m.vix.map((o) => [isoDate(o.ts), o.value])),
+};
 
 function backtestSignals(pipeline?: ReturnType<typeof createSignalPipeline>) {
   const events: Signal[] = [];
@@ -84,6 +92,21 @@ Deno.test("the signals runner at D gives exactly the backtest's strategy signals
       const engineAtD = events.filter((s) => s.ts === now).map(key).sort();
       const runnerAtD = report.signals.map(key).sort();
       assert.deepEqual(runnerAtD, engineAtD, `signals at ${isoDate(d)}`);
+      const want = expectedSignals(raw, ASSETS, isoDate(d));
+      const id = (s: { asset: string; strategy: string }) => `${s.strategy}:${s.asset}`;
+      assert.deepEqual(
+        report.signals.map(id).sort(),
+        want.map(id).sort(),
+        `rules at ${isoDate(d)}`,
+      );
+      for (const w of want) {
+        const g = report.signals.find((s) => id(s) === id(w))!;
+        assert.equal(g.direction, w.direction, `${id(w)} at ${isoDate(d)}`);
+        assert.ok(
+          Math.abs(g.size - w.size) < 1e-12 && Math.abs(g.confidence - w.confidence) < 1e-9,
+        );
+        assert.equal(g.stopLoss, w.stopLoss);
+      }
       compared += runnerAtD.length;
     }
     assert.ok(compared > 10, `only ${compared} signals compared`);
