@@ -14,10 +14,15 @@ export interface BarView {
   readonly length: number;
   /** Bar open time (UTC ms) of bar `i`; negative `i` counts from the newest (-1 = latest). */
   ts(i: number): number;
+  /** Open of bar `i`. */
   open(i: number): number;
+  /** High of bar `i`. */
   high(i: number): number;
+  /** Low of bar `i`. */
   low(i: number): number;
+  /** Close of bar `i`. */
   close(i: number): number;
+  /** Volume of bar `i` (`NaN` when the source gives none). */
   volume(i: number): number;
 }
 
@@ -27,6 +32,7 @@ export interface MacroView {
   readonly length: number;
   /** Observation date (UTC ms) of observation `i`; negative `i` counts from the newest. */
   ts(i: number): number;
+  /** Value of observation `i`. */
   value(i: number): number;
   /** When observation `i` became available (its publication time, UTC ms). */
   availableAt(i: number): number;
@@ -61,8 +67,11 @@ export type Inputs = Readonly<Record<string, number | string | boolean | null>>;
 
 /** One strategy's decision for one asset at one time, fired or not, and why. */
 export interface Evaluation {
+  /** Decision time (UTC ms). */
   readonly ts: number;
+  /** Asset evaluated. */
   readonly asset: string;
+  /** Strategy that evaluated it. */
   readonly strategy: string;
   /** True when it produced a signal. */
   readonly fired: boolean;
@@ -70,6 +79,7 @@ export interface Evaluation {
   readonly signal?: Signal;
   /** Why it fired, or why it did not. */
   readonly reason: string;
+  /** The numbers the decision used. */
   readonly inputs: Inputs;
 }
 

@@ -32,12 +32,19 @@ import { DAY_MS, isoTime } from "../core/time.ts";
 
 /** One asset's bars as columns. Times are bar open times (UTC ms), strictly increasing. */
 export interface AssetSeries {
+  /** Asset id. */
   readonly asset: string;
+  /** Bar open times. */
   readonly ts: Float64Array;
+  /** Opens. */
   readonly open: Float64Array;
+  /** Highs. */
   readonly high: Float64Array;
+  /** Lows. */
   readonly low: Float64Array;
+  /** Closes. */
   readonly close: Float64Array;
+  /** Volumes (`NaN` when unknown). */
   readonly volume: Float64Array;
 }
 
@@ -258,6 +265,7 @@ export function publicationTimes(
 
 /** A macro series as the feed takes it: observations with their publication times. */
 export interface MacroInput {
+  /** Series id, e.g. `VIX`. */
   readonly series: string;
   /** Observation dates (UTC ms), strictly ascending. */
   readonly ts: readonly number[];

@@ -27,6 +27,7 @@ export class RollingMean {
   #sum = 0;
   #error = 0;
 
+  /** An empty mean over `period` values (a positive integer). */
   constructor(period: number) {
     assertPeriod(period);
     this.period = period;

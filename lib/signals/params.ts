@@ -13,6 +13,7 @@ export type Params = Record<string, unknown>;
 export interface ParamProblem {
   /** Dotted key path; empty for the object itself (e.g. an unknown key, named in `message`). */
   readonly path: string;
+  /** What is wrong, as zod says it. */
   readonly message: string;
 }
 
@@ -21,6 +22,7 @@ export interface ParamProblem {
  * `--params` flag, 400 for an API request) rather than "failed".
  */
 export class StrategyParamsError extends RangeError {
+  /** `strategy`'s parameters have `problems` (at least one). */
   constructor(readonly strategy: string, readonly problems: readonly ParamProblem[]) {
     super(
       `Cannot use parameters for ${strategy}: ${
@@ -71,14 +73,21 @@ export function resolveParams<S extends z.ZodType<Params>>(
 }
 
 /** The seed's per-strategy risk settings (`risk_management` in a strategy's JSON). */
-export const riskManagementSchema = z.strictObject({
+export const riskManagementSchema: z.ZodType<RiskManagement> = z.strictObject({
   max_position_size: z.number().gt(0).lte(1),
   stop_loss_pct: z.number().gt(0).lt(1),
   take_profit_pct: z.number().gt(0),
 });
 
-/** Validated `risk_management` settings. */
-export type RiskManagement = z.infer<typeof riskManagementSchema>;
+/** Validated `risk_management` settings (fractions). */
+export interface RiskManagement {
+  /** Cap on the strategy's own signal size, as a fraction of equity. */
+  readonly max_position_size: number;
+  /** Stop-loss distance from the entry price. */
+  readonly stop_loss_pct: number;
+  /** Take-profit distance from the entry price. */
+  readonly take_profit_pct: number;
+}
 
 /** The stop-loss / take-profit fields a signal carries for `risk` (none without it). */
 export function stopsOf(risk: RiskManagement | undefined): {
