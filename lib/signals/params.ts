@@ -68,8 +68,18 @@ export function resolveParams<S extends z.ZodType<Params>>(
   if (parsed.success) return parsed.data;
   throw new StrategyParamsError(
     strategy,
-    parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    parsed.error.issues.map((i) => ({
+      path: i.path.join("."),
+      message: i.message + (i.code === "unrecognized_keys" ? snakeCaseHint(i.keys) : ""),
+    })),
   );
+}
+
+/** ` (parameter names are snake_case: allow_short)` for camelCase keys such as `allowShort`. */
+function snakeCaseHint(keys: readonly string[]): string {
+  const snake = keys.filter((k) => /[A-Z]/.test(k))
+    .map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+  return snake.length ? ` (parameter names are snake_case: ${snake.join(", ")})` : "";
 }
 
 /** The seed's per-strategy risk settings (`risk_management` in a strategy's JSON). */

@@ -83,7 +83,12 @@ Deno.test("backtest refuses real bitcoin beside generated ethereum, in one line 
 Deno.test("with allowMixedSources the run goes ahead, warns, and names every source", async () => {
   const store = await storeWith({ bitcoin: true });
   try {
-    const out = await runBacktestJob({ ...job, allowMixedSources: true }, { store: () => store });
+    const files: Record<string, string> = {};
+    const out = await runBacktestJob({ ...job, allowMixedSources: true, outDir: "x" }, {
+      store: () => store,
+      mkdir: () => Promise.resolve(),
+      writeTextFile: (path, text) => Promise.resolve(void (files[path] = text)),
+    });
     const expected = [
       { kind: "price", name: "bitcoin", source: "coingecko", generated: false },
       { kind: "price", name: "ethereum", source: "sample", generated: true },
@@ -94,6 +99,9 @@ Deno.test("with allowMixedSources the run goes ahead, warns, and names every sou
     assert.ok(warning, out.warnings.join("\n"));
     assert.match(warning, /--allow-mixed-sources/);
     assert.ok(out.json.warnings.includes(warning));
+    const written = JSON.parse(files["x/result.json"]);
+    assert.deepEqual(written.sources, expected);
+    assert.ok(written.warnings.includes(warning));
     // the stored run carries the sources of its series
     const [run] = await store.listBacktestRuns();
     assert.equal(run.id, out.runId);
