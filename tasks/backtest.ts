@@ -7,7 +7,7 @@ import { resolve, sep } from "node:path";
 import { formatTable } from "../lib/cli/table.ts";
 import { parseFlags, printJson, reportError, resolveUserPath, runTask } from "../lib/cli/run.ts";
 import { UsageError } from "../lib/core/errors.ts";
-import { describeSource } from "../lib/core/provenance.ts";
+import { describeSources } from "../lib/core/provenance.ts";
 import { DAY_MS, isoTime, parseDateArg, parseInterval } from "../lib/core/time.ts";
 import { runBacktestJob } from "../lib/services/backtest_runner.ts";
 import { metricRows } from "../lib/report/summary.ts";
@@ -289,7 +289,7 @@ export async function main(args: string[]): Promise<number> {
         isoTime(lastBar)
       } (${r.equity.ts.length} × ${r.interval}) · capital ${r.capital}`,
     );
-    console.log(`Data: ${out.sources.map(describeSource).join(", ")}`);
+    console.log(`Data: ${describeSources(out.sources)}`);
     console.log(
       formatTable(metricRows(r.metrics), [
         { header: "Metric", value: (m) => m.label },

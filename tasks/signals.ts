@@ -17,7 +17,7 @@ import { parseFlags, printJson, reportError, runTask } from "../lib/cli/run.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
 import { joinListFlags } from "../lib/cli/list_flags.ts";
 import { runSignals, type SignalReport } from "../lib/services/signal_runner.ts";
-import { describeSource } from "../lib/core/provenance.ts";
+import { describeSources } from "../lib/core/provenance.ts";
 import type { PublicationRule } from "../lib/engine/feed.ts";
 import type { StrategyRegistry } from "../lib/signals/registry.ts";
 import { STRATEGIES } from "../strategies/mod.ts";
@@ -147,7 +147,7 @@ export function formatSignals(r: SignalReport): string {
     `Signals at ${isoTime(r.now)} (close of the ${r.interval} bar dated ${
       isoDate(r.now - intervalMs(r.interval))
     }) for ${r.assets.join(", ")}`,
-    `Data: ${r.sources.map(describeSource).join(", ")}`,
+    `Data: ${describeSources(r.sources)}`,
     ...(r.note ? [`Note: ${r.note}.`] : []),
     "",
   ];

@@ -46,6 +46,11 @@ export function describeSource(s: SeriesSource): string {
   return `${what} from ${from}${s.generated ? " (generated)" : ""}`;
 }
 
+/** Every source in one line: `bitcoin prices from coingecko, VIX from sample (generated)`. */
+export function describeSources(sources: readonly SeriesSource[]): string {
+  return sources.map(describeSource).join(", ");
+}
+
 /** True when `sources` hold both generated and real series. */
 export function isMixed(sources: readonly SeriesSource[]): boolean {
   return sources.some((s) => s.generated) && sources.some((s) => !s.generated);

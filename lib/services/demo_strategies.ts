@@ -7,7 +7,7 @@
  * @module
  */
 import { fmtNum, fmtPct, formatTable } from "../cli/table.ts";
-import { describeSource, type SeriesSource } from "../core/provenance.ts";
+import { describeSources, type SeriesSource } from "../core/provenance.ts";
 import { isoDate } from "../core/time.ts";
 import { SAMPLE_ASSETS } from "../sample/market.ts";
 import { createSignalPipeline } from "../signals/pipeline.ts";
@@ -25,11 +25,6 @@ async function sampleRange(ctx: Parameters<DemoSection["run"]>[0]) {
     first: Math.max(...series.map((s) => s.firstTs)),
     last: Math.min(...series.map((s) => s.lastTs)),
   };
-}
-
-/** `bitcoin prices from sample (generated), …, VIX from sample (generated)`. */
-function sourcesText(sources: readonly SeriesSource[]): string {
-  return sources.map(describeSource).join(", ");
 }
 
 /** The decision inputs worth a glance (the strategy's own parameters are left out). */
@@ -68,7 +63,7 @@ export const signalsSection: DemoSection = {
     }));
     const finals = report.final.map((s) => `${s.asset} ${s.direction} ${fmtPct(s.size)}`);
     const text = [
-      `decision at the close of ${isoDate(last)}; data: ${sourcesText(report.sources)}`,
+      `decision at the close of ${isoDate(last)}; data: ${describeSources(report.sources)}`,
       formatTable(rows, [
         { header: "strategy", value: (r) => r.strategy },
         { header: "asset", value: (r) => r.asset },
@@ -142,7 +137,7 @@ export const backtestSection: DemoSection = {
     }
     const text = [
       `${isoDate(first)} .. ${isoDate(last)}; data: ${
-        sourcesText(sources)
+        describeSources(sources)
       }; runs stored in the database`,
       formatTable(results, [
         { header: "strategy", value: (r) => r.strategy },

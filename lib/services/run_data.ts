@@ -15,12 +15,7 @@
  */
 import type { Candle, MacroObservation } from "../core/candle.ts";
 import { DataError } from "../core/errors.ts";
-import {
-  describeSource,
-  mixedSourcesProblem,
-  type SeriesSource,
-  seriesSource,
-} from "../core/provenance.ts";
+import { mixedSourcesProblem, type SeriesSource, seriesSource } from "../core/provenance.ts";
 import type { Interval } from "../core/time.ts";
 import type { PublicationRule } from "../engine/feed.ts";
 import { Market } from "../engine/market.ts";
@@ -312,9 +307,4 @@ export async function loadRunData(
     closeOnlyWarning(a, labels[a], market.completedBars[a], bars[a].length)
   );
   return { plan, market, closeOnly };
-}
-
-/** `bitcoin: coingecko, ethereum: sample (generated), VIX: cboe` — for one-line summaries. */
-export function sourcesLine(sources: readonly SeriesSource[]): string {
-  return sources.map(describeSource).join(", ");
 }
