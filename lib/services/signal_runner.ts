@@ -177,7 +177,7 @@ export function decisionTime(
 }
 
 /** The bars and observations the strategies may need before `now`. */
-function window(now: number, strategies: readonly Strategy[], interval: Interval) {
+function readWindow(now: number, strategies: readonly Strategy[], interval: Interval) {
   const step = intervalMs(interval);
   const warmup = Math.max(1, ...strategies.map((s) => s.warmup));
   const from = now - (2 * warmup + 30) * step;
@@ -308,7 +308,7 @@ export async function runSignals(store: Store, options: SignalRunOptions): Promi
   }
   const { now, note } = decisionTime(options, plan);
   const data = await loadRunData(store, plan, {
-    ...window(now, strategies, plan.interval),
+    ...readWindow(now, strategies, plan.interval),
     publication: options.publication,
   });
   const status = checkFreshness(data, now, options);
