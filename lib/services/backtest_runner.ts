@@ -16,6 +16,7 @@ import {
   runBacktest,
   type SignalPipeline,
 } from "../engine/engine.ts";
+import { dataChecksum } from "../engine/manifest.ts";
 import type { Market } from "../engine/market.ts";
 import { equityCsv, tradesCsv } from "../report/csv.ts";
 import { renderHtml } from "../report/html.ts";
@@ -341,6 +342,8 @@ function backtest(job: BacktestJob, strategies: readonly Strategy[], input: Inpu
   return runBacktest({
     ...engineSettings(job),
     series: input.market.series,
+    // The service checksums its dataset once (node:crypto SHA-256); the engine then skips it.
+    dataChecksum: dataChecksum(input.market.series, input.market.macro),
     interval: input.interval,
     macro: input.market.macro,
     strategies,
