@@ -11,10 +11,10 @@
  */
 import { runBacktest } from "../lib/engine/engine.ts";
 import type { AssetSeries } from "../lib/engine/feed.ts";
-import { SmaCrossStrategy } from "../strategies/sma_cross.ts";
+import { smaCross } from "../strategies/sma_cross.ts";
 
 const DAY = 86_400_000;
-const PARAMS = { fast: 10, slow: 30, allowShort: true };
+const PARAMS = { fast: 10, slow: 30, allow_short: true };
 
 /** A seeded random walk (deterministic, so every run measures the same work). */
 function walk(asset: string, n: number, seed: number): AssetSeries {
@@ -50,7 +50,7 @@ function engineRun(series: AssetSeries[], dataChecksum?: string): number {
   const r = runBacktest({
     series,
     interval: "1d",
-    strategies: [new SmaCrossStrategy(PARAMS)],
+    strategies: [smaCross.create(PARAMS)],
     capital: 100_000,
     commission: 0.001,
     dataChecksum,

@@ -1,5 +1,7 @@
 /**
- * mts — the public library surface.
+ * mts — the public library surface. Strategies are plugins: the shipped ones live in
+ * `strategies/mod.ts` (`STRATEGIES`), which this module does not re-export; write your own with
+ * {@link defineStrategy} and register them with {@link createRegistry}.
  * @module
  */
 export * from "./core/time.ts";
@@ -7,6 +9,7 @@ export * from "./core/candle.ts";
 export * from "./core/signal.ts";
 export * from "./core/strategy.ts";
 export * from "./core/errors.ts";
+export * from "./core/provenance.ts";
 export type * from "./core/order.ts";
 export type * from "./core/events.ts";
 export {
@@ -27,8 +30,35 @@ export {
   runBacktest,
   type SignalPipeline,
 } from "./engine/engine.ts";
-export { type AssetSeries, seriesFromCandles } from "./engine/feed.ts";
-export { createStrategy, findStrategy, STRATEGY_DEFINITIONS } from "./signals/registry.ts";
+export {
+  type AssetSeries,
+  completeCloseOnly,
+  type MacroInput,
+  macroInput,
+  NEXT_UTC_MIDNIGHT,
+  type PublicationRule,
+  publicationTime,
+  seriesFromCandles,
+} from "./engine/feed.ts";
+export { FLAT_PORTFOLIO, Market, type MarketData, type PortfolioView } from "./engine/market.ts";
+export { compareMeans, RollingMean } from "./indicators/rolling_mean.ts";
+export {
+  evaluateStrategy,
+  explainingStrategy,
+  fired,
+  firedSignals,
+  notFired,
+} from "./signals/evaluation.ts";
+export { type RiskManagement, riskManagementSchema, stopsOf } from "./signals/params.ts";
+export { createRegistry, type StrategyRegistry } from "./signals/registry.ts";
+export { defineStrategy, type StrategyDefinition, type StrategySpec } from "./signals/define.ts";
+export {
+  deepMerge,
+  type ParamProblem,
+  type Params,
+  resolveParams,
+  StrategyParamsError,
+} from "./signals/params.ts";
 export { loadConfig, redactConfig, resolveConfig } from "./config/config.ts";
 export type { ResolvedConfig } from "./config/config.ts";
 export { VARIABLES } from "./config/variables.ts";

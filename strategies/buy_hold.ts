@@ -6,53 +6,42 @@
  */
 import { z } from "zod";
 import type { Signal } from "../lib/core/signal.ts";
-import type { Strategy, StrategyContext } from "../lib/core/strategy.ts";
-import type { StrategyDefinition } from "../lib/signals/registry.ts";
+import type { StrategyContext } from "../lib/core/strategy.ts";
+import { defineStrategy } from "../lib/signals/define.ts";
 import defaults from "./buy_hold.json" with { type: "json" };
 
-/** Buy-and-hold takes no parameters. */
-export type BuyHoldParams = Record<string, never>;
-
-const schema = z.object({}).strict() as unknown as z.ZodType<BuyHoldParams>;
-
-/** The buy-and-hold strategy. */
-export class BuyHoldStrategy implements Strategy {
-  readonly name = "buy_hold";
-  readonly params: BuyHoldParams;
-  readonly warmup = 1;
-  readonly macroSeries: readonly string[] = [];
-  readonly #bought = new Set<string>();
-
-  constructor(params: BuyHoldParams = {}) {
-    this.params = params;
-  }
-
-  onBar(ctx: StrategyContext): readonly Signal[] {
-    if (this.#bought.size === ctx.assets.length) return [];
-    const out: Signal[] = [];
-    for (const asset of ctx.assets) {
-      if (this.#bought.has(asset) || ctx.bars(asset).length === 0) continue;
-      this.#bought.add(asset);
-      out.push({
-        ts: ctx.now,
-        asset,
-        direction: "long",
-        confidence: 1,
-        size: 1 / ctx.assets.length,
-        strategy: this.name,
-        reason: "buy and hold",
-      });
-    }
-    return out;
-  }
-}
-
-/** Registry entry of {@link BuyHoldStrategy}. */
-export const buyHoldDefinition: StrategyDefinition<BuyHoldParams> = {
+/** `buy_hold` (`BuyHoldStrategy`); takes no parameters. */
+export const buyHold = defineStrategy({
   name: "buy_hold",
   className: "BuyHoldStrategy",
   description: "Buy every asset with an equal share of equity at the first bar and hold",
-  schema,
-  defaults: defaults as BuyHoldParams,
-  create: (params) => new BuyHoldStrategy(params),
-};
+  schema: z.strictObject({}),
+  defaults,
+  make(params) {
+    const bought = new Set<string>();
+    return {
+      name: "buy_hold",
+      params,
+      warmup: 1,
+      macroSeries: [],
+      onBar(ctx: StrategyContext): readonly Signal[] {
+        if (bought.size === ctx.assets.length) return [];
+        const out: Signal[] = [];
+        for (const asset of ctx.assets) {
+          if (bought.has(asset) || ctx.bars(asset).length === 0) continue;
+          bought.add(asset);
+          out.push({
+            ts: ctx.now,
+            asset,
+            direction: "long",
+            confidence: 1,
+            size: 1 / ctx.assets.length,
+            strategy: "buy_hold",
+            reason: "buy and hold",
+          });
+        }
+        return out;
+      },
+    };
+  },
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runBacktest } from "../lib/engine/engine.ts";
 import type { AssetSeries } from "../lib/engine/feed.ts";
-import { BuyHoldStrategy } from "./buy_hold.ts";
+import { buyHold } from "./buy_hold.ts";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -23,7 +23,7 @@ Deno.test("buy_hold buys each asset once with an equal share and holds to the en
   const r = runBacktest({
     series: [closes("a", [10, 10, 12, 15]), closes("b", [20, 20, 18, 30])],
     interval: "1d",
-    strategies: [new BuyHoldStrategy()],
+    strategies: [buyHold.create()],
     capital: 1000,
   });
   // signals at day 0's close, fills at day 1's open: a 500/10 = 50 units, b 500/20 = 25 units
@@ -43,7 +43,7 @@ Deno.test("buy_hold buys an asset whose history starts later when its first bar 
   const r = runBacktest({
     series: [closes("a", [10, 10, 10, 10]), late],
     interval: "1d",
-    strategies: [new BuyHoldStrategy()],
+    strategies: [buyHold.create()],
     capital: 1000,
     closeAtEnd: "none",
   });

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import type { Signal } from "../lib/core/signal.ts";
 import { runBacktest } from "../lib/engine/engine.ts";
 import type { AssetSeries } from "../lib/engine/feed.ts";
-import { createStrategy } from "../lib/signals/registry.ts";
-import { SmaCrossStrategy } from "./sma_cross.ts";
+import { STRATEGIES } from "./mod.ts";
+import { smaCross } from "./sma_cross.ts";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -24,13 +24,13 @@ function closes(asset: string, cs: readonly number[]): AssetSeries {
 /** Final signals of a run, as `index:direction` (index = bar at whose close it was decided). */
 function signalsOf(
   series: AssetSeries[],
-  params: { fast: number; slow: number; allowShort: boolean },
+  params: { fast: number; slow: number; allow_short: boolean },
 ): string[] {
   const out: string[] = [];
   runBacktest({
     series,
     interval: "1d",
-    strategies: [new SmaCrossStrategy(params)],
+    strategies: [smaCross.create(params)],
     capital: 1000,
     onEvent: (e) => {
       if (e.type === "signal") {
@@ -52,18 +52,18 @@ Deno.test("sma_cross signals only strict crosses of the plain means", () => {
   // i=3: previous diff is 0, not < 0 -> no cross; i=4,5: touch 0 / from 0 -> no cross
   // i=6: -2 -> +0.83: cross up; i=8: +0.5 -> -2.67: cross down
   const s = [closes("x", [10, 10, 10, 13, 7, 7, 12, 5, 3])];
-  assert.deepEqual(signalsOf(s, { fast: 2, slow: 3, allowShort: false }), [
+  assert.deepEqual(signalsOf(s, { fast: 2, slow: 3, allow_short: false }), [
     "x:6:long",
     "x:8:flat",
   ]);
-  assert.deepEqual(signalsOf(s, { fast: 2, slow: 3, allowShort: true }), [
+  assert.deepEqual(signalsOf(s, { fast: 2, slow: 3, allow_short: true }), [
     "x:6:long",
     "x:8:short",
   ]);
 });
 
-Deno.test("sma_cross goes long with all equity and, with allowShort, short with all of it", () => {
-  const s = createStrategy("SmaCrossStrategy", { fast: 2, slow: 3, allowShort: true });
+Deno.test("sma_cross goes long with all equity and, with allow_short, short with all of it", () => {
+  const s = STRATEGIES.create("SmaCrossStrategy", { fast: 2, slow: 3, allow_short: true });
   const r = runBacktest({
     series: [closes("x", [10, 10, 10, 13, 7, 7, 12, 5, 3, 3])],
     interval: "1d",
@@ -106,14 +106,14 @@ Deno.test("sma_cross decisions equal the plain definition over a long series wit
     cs.push(Math.round(p * 10) / 10);
   }
   for (const [fast, slow] of [[2, 3], [3, 7], [10, 30]]) {
-    const got = signalsOf([closes("y", cs)], { fast, slow, allowShort: false });
+    const got = signalsOf([closes("y", cs)], { fast, slow, allow_short: false });
     assert.deepEqual(got, reference(cs, fast, slow), `fast ${fast} slow ${slow}`);
   }
 });
 
 Deno.test("sma_cross called once with a whole history still sees the last cross", () => {
   // The signals task calls onBar once with everything up to now.
-  const s = new SmaCrossStrategy({ fast: 2, slow: 3, allowShort: false });
+  const s = smaCross.create({ fast: 2, slow: 3, allow_short: false });
   const series = closes("x", [10, 10, 10, 13, 7, 7, 12]);
   const out: Signal[] = [];
   runBacktest({

@@ -12,37 +12,37 @@
  * - FLAT (exit, confidence 0.5) when the correlation one VIX observation earlier was past a
  *   threshold and the current one is not;
  * - otherwise no signal. Size is `position_size`, capped by `risk_management.max_position_size`.
+ *
+ * A correlation exactly on a threshold does not fire: "below" and "above" mean beyond the
+ * threshold by more than {@link THRESHOLD_TOLERANCE}, because a series whose correlation is
+ * exactly −0.6 computes to −0.6000000000000001 or −0.6 depending on the order of its terms.
  * @module
  */
 import { z } from "zod";
-import type { Signal } from "../lib/core/signal.ts";
-import type { BarView, MacroView, StrategyContext } from "../lib/core/strategy.ts";
+import type { BarView, Evaluation, MacroView, StrategyContext } from "../lib/core/strategy.ts";
 import { isoDate } from "../lib/core/time.ts";
 import { pearson } from "../lib/indicators/correlation.ts";
 import { logReturn } from "../lib/indicators/returns.ts";
-import {
-  type Evaluation,
-  type ExplainingStrategy,
-  fired,
-  notFired,
-} from "../lib/signals/evaluation.ts";
-import { resolveParams } from "../lib/signals/params.ts";
-import type { StrategyDefinition } from "../lib/signals/registry.ts";
+import { defineStrategy } from "../lib/signals/define.ts";
+import { explainingStrategy, fired, notFired } from "../lib/signals/evaluation.ts";
+import { riskManagementSchema, stopsOf } from "../lib/signals/params.ts";
 import { barIndexOnDate, utcDayStart } from "../lib/signals/views.ts";
 import defaults from "./vix_correlation.json" with { type: "json" };
 
-/** Registry name. */
-export const VIX_CORRELATION = "vix_correlation";
+const NAME = "vix_correlation";
 
-/** Optional per-strategy risk settings (seed shape). */
-export const riskManagementSchema = z.strictObject({
-  max_position_size: z.number().gt(0).lte(1),
-  stop_loss_pct: z.number().gt(0).lt(1),
-  take_profit_pct: z.number().gt(0),
-});
+/**
+ * How far past a threshold a correlation must be to count as past it. Far above the rounding
+ * error of a correlation over a few thousand terms (~1e-14), far below any meaningful difference.
+ */
+export const THRESHOLD_TOLERANCE = 1e-12;
 
-/** Parameters of {@link createVixCorrelationStrategy}; defaults in `vix_correlation.json`. */
-export const vixCorrelationParamsSchema = z.strictObject({
+/** `r` is below `threshold` by more than the rounding tolerance. */
+const below = (r: number, threshold: number) => r < threshold - THRESHOLD_TOLERANCE;
+/** `r` is above `threshold` by more than the rounding tolerance. */
+const above = (r: number, threshold: number) => r > threshold + THRESHOLD_TOLERANCE;
+
+const schema = z.strictObject({
   name: z.string().optional(),
   assets: z.array(z.string().min(1)).min(1),
   correlation_thresholds: z.strictObject({
@@ -55,11 +55,8 @@ export const vixCorrelationParamsSchema = z.strictObject({
   risk_management: riskManagementSchema.optional(),
 });
 
-/** Validated parameters. */
-export type VixCorrelationParams = z.infer<typeof vixCorrelationParamsSchema>;
-
-/** The defaults shipped in `strategies/vix_correlation.json`. */
-export const VIX_CORRELATION_DEFAULTS: unknown = defaults;
+/** Validated parameters of `vix_correlation`. */
+export type VixCorrelationParams = z.output<typeof schema>;
 
 /** Result of the correlation over one window of VIX observations. */
 interface Window {
@@ -74,12 +71,7 @@ interface Window {
  * Correlation over the `intervals` VIX intervals that end at observation `end` (an index into
  * `vix`): pairs (ln(c_k / c_{k-1}), ln(v_k / v_{k-1})).
  */
-function windowCorrelation(
-  bars: BarView,
-  vix: MacroView,
-  end: number,
-  intervals: number,
-): Window {
+function windowCorrelation(bars: BarView, vix: MacroView, end: number, intervals: number): Window {
   const start = end - intervals;
   const x = new Float64Array(intervals);
   const y = new Float64Array(intervals);
@@ -98,119 +90,123 @@ function windowCorrelation(
   return { r: pearson(x, y), from: vix.ts(start), to: vix.ts(end) };
 }
 
-/** Creates a VIX correlation strategy; `overrides` deep-merge onto the JSON defaults. */
-export function createVixCorrelationStrategy(overrides: unknown = {}): ExplainingStrategy {
-  const p = resolveParams(VIX_CORRELATION, vixCorrelationParamsSchema, defaults, overrides);
-  const sn = p.correlation_thresholds.strong_negative;
-  const sp = p.correlation_thresholds.strong_positive;
-  const L = p.lookback_days;
+type Base = { ts: number; asset: string; strategy: string };
+type Inputs = Evaluation["inputs"];
+
+/** The decision for a defined correlation `r` (see the module docs). */
+function decide(
+  p: VixCorrelationParams,
+  ctx: { base: Base; bars: BarView; vix: MacroView; inputs: Inputs },
+  r: number,
+): Evaluation {
+  const { base, bars, vix, inputs } = ctx;
+  const { strong_negative: sn, strong_positive: sp } = p.correlation_thresholds;
   const size = Math.min(p.position_size, p.risk_management?.max_position_size ?? 1);
-
-  function evaluateAsset(ctx: StrategyContext, asset: string, vix: MacroView | undefined) {
-    const base = { ts: ctx.now, asset, strategy: VIX_CORRELATION };
-    const bars = ctx.bars(asset);
-    const common = {
-      lookback_days: L,
-      strong_negative: sn,
-      strong_positive: sp,
-      price: bars.length ? bars.close(-1) : null,
-    };
-    if (!vix || vix.length < L + 1) {
-      return notFired(
-        base,
-        `insufficient ${p.vix_series} history: ${vix?.length ?? 0} of ${L + 1} observations`,
-        { ...common, vix_observations: vix?.length ?? 0 },
-      );
-    }
-    const end = vix.length - 1;
-    const w = windowCorrelation(bars, vix, end, L);
-    const inputs = {
-      ...common,
-      correlation: Number.isFinite(w.r) ? w.r : null,
-      vix: vix.value(end),
-      vix_date: isoDate(vix.ts(end)),
-      window_start: isoDate(w.from),
-      window_end: isoDate(w.to),
-    };
-    if (w.missing !== undefined) {
-      return notFired(base, `no ${asset} close on ${isoDate(w.missing)} (a VIX date)`, {
-        ...inputs,
-        missing_date: isoDate(w.missing),
-      });
-    }
-    if (!Number.isFinite(w.r)) {
-      return notFired(base, "correlation undefined (constant series)", inputs);
-    }
-    const stops = p.risk_management
-      ? { stopLoss: p.risk_management.stop_loss_pct, takeProfit: p.risk_management.take_profit_pct }
-      : {};
-    const r = w.r;
-    if (r < sn) {
-      const confidence = Math.min(1, 0.5 + 0.5 * (sn - r) / (1 + sn));
-      return fired({
-        ...base,
-        direction: "long",
-        confidence,
-        size,
-        ...stops,
-        reason: `correlation ${r.toFixed(3)} < ${sn}: crypto moves against VIX`,
-        inputs,
-      });
-    }
-    if (r > sp) {
-      const confidence = Math.min(1, 0.5 + 0.5 * (r - sp) / (1 - sp));
-      return fired({
-        ...base,
-        direction: "short",
-        confidence,
-        size,
-        ...stops,
-        reason: `correlation ${r.toFixed(3)} > ${sp}: crypto moves with VIX`,
-        inputs,
-      });
-    }
-    if (end - 1 >= L) {
-      const prev = windowCorrelation(bars, vix, end - 1, L);
-      if (prev.missing === undefined && (prev.r < sn || prev.r > sp)) {
-        return fired({
-          ...base,
-          direction: "flat",
-          confidence: 0.5,
-          size: 0,
-          reason: `correlation ${r.toFixed(3)} back inside [${sn}, ${sp}] (was ${
-            prev.r.toFixed(3)
-          }): exit`,
-          inputs: { ...inputs, previous_correlation: prev.r },
-        });
-      }
-    }
-    return notFired(base, `correlation ${r.toFixed(3)} inside [${sn}, ${sp}]`, inputs);
+  const stops = stopsOf(p.risk_management);
+  if (below(r, sn)) {
+    return fired({
+      ...base,
+      direction: "long",
+      confidence: Math.min(1, 0.5 + 0.5 * (sn - r) / (1 + sn)),
+      size,
+      ...stops,
+      reason: `correlation ${r.toFixed(3)} < ${sn}: crypto moves against VIX`,
+      inputs,
+    });
   }
-
-  const strategy: ExplainingStrategy = {
-    name: VIX_CORRELATION,
-    params: p,
-    // L + 2 VIX observations (weekdays only) span about (L + 2) * 7/5 calendar days, plus holidays.
-    warmup: Math.ceil((L + 2) * 7 / 5) + 5,
-    macroSeries: [p.vix_series],
-    evaluate(ctx: StrategyContext): Evaluation[] {
-      const vix = ctx.macro(p.vix_series);
-      return ctx.assets.map((asset) => evaluateAsset(ctx, asset, vix));
-    },
-    onBar(ctx: StrategyContext): Signal[] {
-      return strategy.evaluate(ctx).flatMap((e) => (e.signal ? [e.signal] : []));
-    },
-  };
-  return strategy;
+  if (above(r, sp)) {
+    return fired({
+      ...base,
+      direction: "short",
+      confidence: Math.min(1, 0.5 + 0.5 * (r - sp) / (1 - sp)),
+      size,
+      ...stops,
+      reason: `correlation ${r.toFixed(3)} > ${sp}: crypto moves with VIX`,
+      inputs,
+    });
+  }
+  const end = vix.length - 1;
+  if (end - 1 >= p.lookback_days) {
+    const prev = windowCorrelation(bars, vix, end - 1, p.lookback_days);
+    if (prev.missing === undefined && (below(prev.r, sn) || above(prev.r, sp))) {
+      return fired({
+        ...base,
+        direction: "flat",
+        confidence: 0.5,
+        size: 0,
+        reason: `correlation ${r.toFixed(3)} back inside [${sn}, ${sp}] (was ${
+          prev.r.toFixed(3)
+        }): exit`,
+        inputs: { ...inputs, previous_correlation: prev.r },
+      });
+    }
+  }
+  return notFired(base, `correlation ${r.toFixed(3)} inside [${sn}, ${sp}]`, inputs);
 }
 
-/** Registry entry (`vix_correlation`, class-style `VixCorrelationStrategy`). */
-export const vixCorrelationDefinition: StrategyDefinition<VixCorrelationParams> = {
-  name: VIX_CORRELATION,
+/** One asset's evaluation at `ctx.now`. */
+function evaluateAsset(
+  p: VixCorrelationParams,
+  ctx: StrategyContext,
+  asset: string,
+  vix: MacroView | undefined,
+): Evaluation {
+  const base = { ts: ctx.now, asset, strategy: NAME };
+  const bars = ctx.bars(asset);
+  const L = p.lookback_days;
+  const common = {
+    lookback_days: L,
+    strong_negative: p.correlation_thresholds.strong_negative,
+    strong_positive: p.correlation_thresholds.strong_positive,
+    price: bars.length ? bars.close(-1) : null,
+  };
+  if (!vix || vix.length < L + 1) {
+    return notFired(
+      base,
+      `insufficient ${p.vix_series} history: ${vix?.length ?? 0} of ${L + 1} observations`,
+      { ...common, vix_observations: vix?.length ?? 0 },
+    );
+  }
+  const end = vix.length - 1;
+  const w = windowCorrelation(bars, vix, end, L);
+  const inputs = {
+    ...common,
+    correlation: Number.isFinite(w.r) ? w.r : null,
+    vix: vix.value(end),
+    vix_date: isoDate(vix.ts(end)),
+    window_start: isoDate(w.from),
+    window_end: isoDate(w.to),
+  };
+  if (w.missing !== undefined) {
+    return notFired(base, `no ${asset} close on ${isoDate(w.missing)} (a VIX date)`, {
+      ...inputs,
+      missing_date: isoDate(w.missing),
+    });
+  }
+  if (!Number.isFinite(w.r)) {
+    return notFired(base, "correlation undefined (constant series)", inputs);
+  }
+  return decide(p, { base, bars, vix, inputs }, w.r);
+}
+
+/** `vix_correlation` (`VixCorrelationStrategy`). */
+export const vixCorrelation = defineStrategy({
+  name: NAME,
   className: "VixCorrelationStrategy",
   description:
     "LONG when crypto returns correlate strongly negatively with VIX changes, SHORT when strongly positively",
-  schema: vixCorrelationParamsSchema,
-  defaults: vixCorrelationParamsSchema.parse(defaults),
-  create: (params) => createVixCorrelationStrategy(params),
-};
+  schema,
+  defaults,
+  make: (p) =>
+    explainingStrategy({
+      name: NAME,
+      params: p,
+      // L + 2 VIX observations (weekdays only) span about (L + 2) * 7/5 days, plus holidays.
+      warmup: Math.ceil((p.lookback_days + 2) * 7 / 5) + 5,
+      macroSeries: [p.vix_series],
+      evaluate(ctx) {
+        const vix = ctx.macro(p.vix_series);
+        return ctx.assets.map((asset) => evaluateAsset(p, ctx, asset, vix));
+      },
+    }),
+});

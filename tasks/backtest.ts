@@ -20,9 +20,11 @@ import { defineTask } from "../lib/cli/task.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { isoTime } from "../lib/core/time.ts";
 import { runBacktestJob } from "../lib/services/backtest_runner.ts";
+import { checkStrategyParams } from "../lib/services/check_params.ts";
 import { metricRows } from "../lib/report/summary.ts";
 import { createSignalPipeline } from "../lib/signals/pipeline.ts";
-import { findStrategy, STRATEGY_DEFINITIONS } from "../lib/signals/registry.ts";
+import { describeSources } from "../lib/core/provenance.ts";
+import { STRATEGIES } from "../strategies/mod.ts";
 
 const HELP = `Usage: deno task backtest [options]
 
@@ -35,11 +37,14 @@ Data
   --start <date>          first bar, YYYY-MM-DD or ISO time (UTC; default: first stored)
   --end <date>            last bar; a date alone includes that whole day (default: last stored)
   --interval <i>          bar interval in the database (default 1d)
-  --source <name>         data source in the database (default: preferred one per asset)
+  --source <name>         price source in the database (default: preferred one per asset)
+  --macro-source <name>   macro source, e.g. cboe or sample (default: preferred per series)
+  --allow-mixed-sources   run on generated (sample) and real series together, with a warning
+                          (default: refused, naming the series and their sources)
   --strict                fail when the data-quality ledger lists gaps inside the range
 
 Strategy
-  --strategy <name>       ${STRATEGY_DEFINITIONS.map((d) => d.name).join(", ")} (class-style
+  --strategy <name>       ${STRATEGIES.names().join(", ")} (class-style
                           names such as BuyHoldStrategy work too; default buy_hold)
   --params '<json>'       parameter overrides, e.g. '{"fast":10,"slow":30}'; with several
                           strategies keyed by name: '{"mean_reversion":{"lookback_days":20}}'
@@ -81,6 +86,8 @@ const FLAGS = {
   end: { type: "string" },
   interval: { type: "string" },
   source: { type: "string" },
+  "macro-source": { type: "string" },
+  "allow-mixed-sources": { type: "boolean" },
   strict: { type: "boolean" },
   strategy: { type: "string" },
   params: { type: "string" },
@@ -102,6 +109,7 @@ const FLAGS = {
 
 /** Splits `--params` keyed by strategy name over several strategies. */
 function splitParams(params: unknown, names: readonly string[]) {
+  const findStrategy = (name: string) => STRATEGIES.find(name);
   const obj = (params ?? {}) as Record<string, unknown>;
   if (typeof obj !== "object" || Array.isArray(obj)) {
     throw new UsageError("--params must be a JSON object keyed by strategy name");
@@ -145,6 +153,7 @@ const task = defineTask({
     const perStrategy = names.length > 1
       ? splitParams(params, names)
       : names.map((name) => ({ name, params }));
+    checkStrategyParams(STRATEGIES, perStrategy);
     const makePipeline = names.length > 1 || flags.risk
       ? () => createSignalPipeline({ limits: ctx.config.risk })
       : undefined;
@@ -161,6 +170,7 @@ const task = defineTask({
       text: flags.end,
     });
     const out = await runBacktestJob({
+      registry: STRATEGIES,
       strategies: perStrategy,
       pipeline: makePipeline?.(),
       // recorded in the manifest: the config hash must change with the risk limits
@@ -173,6 +183,8 @@ const task = defineTask({
       end,
       interval: intervalFlag(flags.interval),
       source: flags.source,
+      macroSource: flags["macro-source"],
+      allowMixedSources: flags["allow-mixed-sources"] === true,
       capital: numberFlag(flags.capital, "capital", { min: 0, minExclusive: true }) ?? 100_000,
       commission: numberFlag(flags.commission, "commission", {
         min: 0,
@@ -222,6 +234,7 @@ const task = defineTask({
         isoTime(lastBar)
       } (${r.equity.ts.length} × ${r.interval}) · capital ${r.capital}`,
     );
+    console.log(`Data: ${describeSources(out.sources)}`);
     console.log(
       formatTable(metricRows(r.metrics), [
         { header: "Metric", value: (m) => m.label },

@@ -8,6 +8,7 @@ import { intFlag } from "../lib/cli/flags.ts";
 import { printJson } from "../lib/cli/output.ts";
 import { defineTask } from "../lib/cli/task.ts";
 import { formatDemo, runDemo } from "../lib/services/demo.ts";
+import { STRATEGIES } from "../strategies/mod.ts";
 
 const HELP = `Usage: deno task demo [options]
 
@@ -27,7 +28,7 @@ const task = defineTask({
   flags: { days: { type: "string" } },
   run: async ({ flags, json, config, store }) => {
     const days = intFlag(flags.days, "days", { min: 1, max: 3650, fallback: 10 });
-    const report = await runDemo(store(), config, { days });
+    const report = await runDemo(store(), config, { days, registry: STRATEGIES });
     if (json) printJson(report);
     else console.log(formatDemo(report));
     return 0;

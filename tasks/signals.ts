@@ -20,8 +20,11 @@ import { printJson } from "../lib/cli/output.ts";
 import { defineTask } from "../lib/cli/task.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
 import { runSignals, type SignalReport } from "../lib/services/signal_runner.ts";
-import type { PublicationRule } from "../lib/signals/context.ts";
-import { findStrategy, strategyNames } from "../lib/signals/registry.ts";
+import { checkStrategyParams } from "../lib/services/check_params.ts";
+import { describeSources } from "../lib/core/provenance.ts";
+import type { PublicationRule } from "../lib/engine/feed.ts";
+import type { StrategyRegistry } from "../lib/signals/registry.ts";
+import { STRATEGIES } from "../strategies/mod.ts";
 
 const HELP = `Usage: deno task signals [options]
 
@@ -31,17 +34,21 @@ DEFAULT_TAKE_PROFIT), prints them and stores them in the database.
 
 Options:
   --strategies <a,b>       strategies to run, a,b or a b (default: ENABLED_STRATEGIES); known: ${
-  strategyNames().join(", ")
+  STRATEGIES.names().join(", ")
 }
   --assets <a,b>           assets, a,b or a b (default: the strategies' "assets" parameters;
                            those without stored prices are skipped)
   --at <YYYY-MM-DD>        decide at the close of the daily bar dated D (D+1 00:00 UTC), seeing
-                           VIX's close of D but nothing later (default: latest complete bar)
+                           VIX's close of D but nothing later (default: latest complete bar; on
+                           the generated sample market, its last day)
   --params <json>          parameter overrides: {"vix_correlation": {"lookback_days": 20}}, or a
                            plain object when one strategy runs
   --weights <s=w,...>      strategy weights for aggregation (default 1 each)
   --min-net <x>            aggregation threshold: |net| below it means conflict, no trade (0.2)
   --source <name>          price source (default: preferred stored source per asset)
+  --macro-source <name>    macro source, e.g. cboe or sample (default: preferred per series)
+  --allow-mixed-sources    run on generated (sample) and real series together, with a warning
+                           (default: refused, naming the series and their sources)
   --interval <i>           bar interval (default 1d)
   --publication-lag <S=d>  macro publication lag per series, e.g. VIX=36h (default: next UTC
                            midnight after the observation date)
@@ -60,7 +67,9 @@ Examples:
 export function parseParams(
   text: string | undefined,
   strategies: readonly string[],
+  registry: StrategyRegistry = STRATEGIES,
 ): Record<string, unknown> {
+  const findStrategy = (name: string) => registry.find(name);
   const obj = jsonFlag(text, "params");
   if (obj === undefined) return {};
   const keys = Object.keys(obj);
@@ -111,6 +120,8 @@ export function formatSignals(r: SignalReport): string {
     `Signals at ${isoTime(r.now)} (close of the ${r.interval} bar dated ${
       isoDate(r.now - intervalMs(r.interval))
     }) for ${r.assets.join(", ")}`,
+    `Data: ${describeSources(r.sources)}`,
+    ...(r.note ? [`Note: ${r.note}.`] : []),
     "",
   ];
   const rows = [...r.signals, ...r.final].map(withPrice);
@@ -143,6 +154,9 @@ export function signalsJson(r: SignalReport) {
     assets: r.assets,
     skipped: r.skipped,
     strategies: r.strategies,
+    sources: r.sources,
+    ...(r.note ? { note: r.note } : {}),
+    warnings: r.warnings,
     data: r.data,
     prices: r.prices,
     signals: r.signals.map(withPrice),
@@ -175,6 +189,8 @@ const task = defineTask({
     weights: { type: "string" },
     "min-net": { type: "string" },
     source: { type: "string" },
+    "macro-source": { type: "string" },
+    "allow-mixed-sources": { type: "boolean" },
     interval: { type: "string" },
     "publication-lag": { type: "string" },
     "max-price-age": { type: "string" },
@@ -186,15 +202,15 @@ const task = defineTask({
     const strategies = listFlag(flags.strategies) ?? [...ctx.config.signals.enabledStrategies];
     if (strategies.length === 0) throw new UsageError("--strategies: no strategy given");
     for (const s of strategies) {
-      if (!findStrategy(s)) {
-        badFlag("strategies", `one of ${strategyNames().join(", ")}`, s);
+      if (!STRATEGIES.find(s)) {
+        badFlag("strategies", `one of ${STRATEGIES.names().join(", ")}`, s);
       }
     }
     const interval: Interval = intervalFlag(flags.interval) ?? "1d";
     const weights: Record<string, number> = {};
     for (const [k, v] of pairsFlag(flags.weights, "weights", "strategy=weight")) {
-      const def = findStrategy(k);
-      if (!def) badFlag("weights", `a strategy among ${strategyNames().join(", ")}`, k);
+      const def = STRATEGIES.find(k);
+      if (!def) badFlag("weights", `a strategy among ${STRATEGIES.names().join(", ")}`, k);
       weights[def.name] = numberFlag(v, "weights", { min: 0 })!;
     }
     const publication: Record<string, PublicationRule> = {};
@@ -205,10 +221,15 @@ const task = defineTask({
     }
     const minNet = numberFlag(flags["min-net"], "min-net", { min: 0, max: 1 });
     const params = parseParams(flags.params, strategies);
+    checkStrategyParams(
+      STRATEGIES,
+      strategies.map((name) => ({ name, params: params[name] ?? {} })),
+    );
     const at = dateFlag(flags.at, "at");
     const maxPriceAgeMs = durationFlag(flags["max-price-age"], "max-price-age");
     const maxMacroAgeMs = durationFlag(flags["max-macro-age"], "max-macro-age");
     const report = await runSignals(ctx.store(), {
+      registry: STRATEGIES,
       strategies,
       params,
       assets: listFlag(flags.assets),
@@ -217,6 +238,8 @@ const task = defineTask({
       wallClock: Date.now(),
       interval,
       source: flags.source,
+      macroSource: flags["macro-source"],
+      allowMixedSources: flags["allow-mixed-sources"] === true,
       weights,
       minNet,
       limits: ctx.config.risk,
@@ -226,7 +249,10 @@ const task = defineTask({
       save: !flags["no-save"],
     });
     if (json) printJson(signalsJson(report));
-    else console.log(formatSignals(report));
+    else {
+      for (const w of report.warnings) console.error(`warning: ${w}`);
+      console.log(formatSignals(report));
+    }
     return 0;
   },
 });

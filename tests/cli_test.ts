@@ -144,11 +144,13 @@ Deno.test("every task's table covers each of its value flags at least once", asy
     "export --source",
     "signals --assets",
     "signals --source",
+    "signals --macro-source",
     "volatility --assets",
     "volatility --source",
     "backtest --symbols",
     "backtest --asset",
     "backtest --source",
+    "backtest --macro-source",
     "backtest --strategy",
     // output paths: checked against the real permissions below
     "export --dir",

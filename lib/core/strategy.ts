@@ -14,10 +14,15 @@ export interface BarView {
   readonly length: number;
   /** Bar open time (UTC ms) of bar `i`; negative `i` counts from the newest (-1 = latest). */
   ts(i: number): number;
+  /** Open of bar `i`. */
   open(i: number): number;
+  /** High of bar `i`. */
   high(i: number): number;
+  /** Low of bar `i`. */
   low(i: number): number;
+  /** Close of bar `i`. */
   close(i: number): number;
+  /** Volume of bar `i` (`NaN` when the source gives none). */
   volume(i: number): number;
 }
 
@@ -27,6 +32,7 @@ export interface MacroView {
   readonly length: number;
   /** Observation date (UTC ms) of observation `i`; negative `i` counts from the newest. */
   ts(i: number): number;
+  /** Value of observation `i`. */
   value(i: number): number;
   /** When observation `i` became available (its publication time, UTC ms). */
   availableAt(i: number): number;
@@ -56,14 +62,38 @@ export interface StrategyContext {
   readonly equity: number;
 }
 
+/** Numbers and labels a decision used (snake_case keys: they appear in `signals --json`). */
+export type Inputs = Readonly<Record<string, number | string | boolean | null>>;
+
+/** One strategy's decision for one asset at one time, fired or not, and why. */
+export interface Evaluation {
+  /** Decision time (UTC ms). */
+  readonly ts: number;
+  /** Asset evaluated. */
+  readonly asset: string;
+  /** Strategy that evaluated it. */
+  readonly strategy: string;
+  /** True when it produced a signal. */
+  readonly fired: boolean;
+  /** The signal, when it fired. */
+  readonly signal?: Signal;
+  /** Why it fired, or why it did not. */
+  readonly reason: string;
+  /** The numbers the decision used. */
+  readonly inputs: Inputs;
+}
+
 /**
- * A trading strategy. Create a fresh instance per run: `onBar` may keep incremental state, so an
- * instance must see bars in time order exactly once.
+ * A trading strategy: the one contract every runner (the `signals` task, the backtest engine,
+ * the API) calls. Strategies are made by a definition (`defineStrategy` in
+ * `lib/signals/define.ts`), which validates their parameters. Make a fresh instance per run:
+ * `onBar` may keep incremental state, so an instance must see decision times in order, each once
+ * (it may be called once with a whole history, as the `signals` task does).
  */
 export interface Strategy {
-  /** Registry name, e.g. `sma_cross`. */
+  /** Registry name in snake_case, e.g. `sma_cross`. */
   readonly name: string;
-  /** Validated, complete parameters. */
+  /** Validated, complete parameters (snake_case names, as in `strategies/<name>.json`). */
   readonly params: Readonly<Record<string, unknown>>;
   /** Bars of history needed before the first meaningful signal. */
   readonly warmup: number;
@@ -71,6 +101,12 @@ export interface Strategy {
   readonly macroSeries: readonly string[];
   /** Called once per decision time with all assets' bars up to `now`. */
   onBar(ctx: StrategyContext): readonly Signal[];
+  /**
+   * Optional: the same decisions as `onBar`, one entry per evaluated asset including those that
+   * did not fire, so `signals --json` can say why nothing happened. Runners that only trade call
+   * `onBar`; a strategy that has both must decide identically in each.
+   */
+  evaluate?(ctx: StrategyContext): readonly Evaluation[];
 }
 
 /** Reads element `i` of an array-like of `length` items, with negative indexes from the end. */

@@ -1,30 +1,58 @@
 /**
- * The data feed: per-asset bars in typed arrays, the shared clock (the sorted union of all bar
- * times), and the time-bounded views strategies read through.
+ * The feed: market data as a strategy may see it. This is the one layer every runner uses — the
+ * backtest engine (bar by bar), the `signals` task and the lookahead check (at chosen decision
+ * times), and the API and optimiser after them — so "the same strategy code everywhere" holds by
+ * construction: the same validation, the same completion of close-only bars, the same
+ * publication rules, the same views and the same {@link StrategyContext}.
  *
- * The lookahead guard: a {@link FeedBarView} exposes only the bars the engine has released (those
- * whose close time is at or before `now`); reading any later index throws a RangeError. A
- * {@link FeedMacroView} exposes only observations whose publication time is at or before `now`.
+ * - **Bars** are per-asset columns ({@link AssetSeries}), checked by one rule
+ *   ({@link validateSeries}); rows that carry only a close are completed by one rule
+ *   ({@link completeCloseOnly}).
+ * - **Macro** observations carry their publication time ({@link MacroInput}); by default an
+ *   observation dated D is published at the next UTC midnight ({@link publicationTime}).
+ * - **Views**: a {@link FeedBarView} exposes only the bars released so far (close time at or
+ *   before `now`) and a {@link FeedMacroView} only observations published at or before `now`;
+ *   reading past them throws a RangeError. Only the holder of `release` / `advanceTo` moves that
+ *   horizon, so a strategy that keeps or casts a view still cannot read the future.
+ * - **Context**: {@link createFeedContext} builds what a strategy receives from the views.
+ * - **Market**: a validated bundle of series and macro inputs that hands out the context at any
+ *   decision time ({@link Market.contextAt}), truncates itself ({@link Market.truncate}) and
+ *   feeds the engine (`market.series`, `market.macro`).
  * @module
  */
-import type { Candle } from "../core/candle.ts";
-import { type BarView, boundedIndex, type MacroView } from "../core/strategy.ts";
+import type { Candle, MacroObservation } from "../core/candle.ts";
+import {
+  type BarView,
+  boundedIndex,
+  type MacroView,
+  type PositionView,
+  type StrategyContext,
+} from "../core/strategy.ts";
+import { DAY_MS, isoTime } from "../core/time.ts";
 
 /** One asset's bars as columns. Times are bar open times (UTC ms), strictly increasing. */
 export interface AssetSeries {
+  /** Asset id. */
   readonly asset: string;
+  /** Bar open times. */
   readonly ts: Float64Array;
+  /** Opens. */
   readonly open: Float64Array;
+  /** Highs. */
   readonly high: Float64Array;
+  /** Lows. */
   readonly low: Float64Array;
+  /** Closes. */
   readonly close: Float64Array;
+  /** Volumes (`NaN` when unknown). */
   readonly volume: Float64Array;
 }
 
 /**
- * Builds an {@link AssetSeries} from candles, rejecting what the engine cannot trade on: times
- * not strictly increasing, or prices that are not finite and positive with low <= open, close <=
- * high. Errors name the asset and the bar.
+ * Builds an {@link AssetSeries} from candles, rejecting what no runner can use: times not
+ * strictly increasing, or prices that are not finite and positive with low <= open, close <=
+ * high. Errors name the asset and the bar. Complete close-only rows first
+ * ({@link completeCloseOnly}).
  */
 export function seriesFromCandles(asset: string, candles: readonly Candle[]): AssetSeries {
   const n = candles.length;
@@ -60,7 +88,8 @@ export function validateSeries(s: AssetSeries): void {
       throw new RangeError(`Cannot use series ${s.asset}: its columns differ in length`);
     }
   }
-  const at = (i: number) => `${s.asset} bar ${i} (ts ${s.ts[i]})`;
+  const at = (i: number) =>
+    `${s.asset} bar ${i} (${Number.isFinite(s.ts[i]) ? isoTime(s.ts[i]) : `ts ${s.ts[i]}`})`;
   for (let i = 0; i < n; i++) {
     const o = s.open[i], h = s.high[i], l = s.low[i], c = s.close[i];
     if (!Number.isFinite(s.ts[i])) throw new RangeError(`Cannot use ${at(i)}: time is not finite`);
@@ -74,6 +103,33 @@ export function validateSeries(s: AssetSeries): void {
       throw new RangeError(`Cannot use ${at(i)}: need low <= open, close <= high`);
     }
   }
+}
+
+/**
+ * Completes close-only rows (e.g. CoinGecko's 00:00 UTC snapshots, stored with open/high/low
+ * `NaN`): open = the previous bar's close — the price at the bar's start, for a market that
+ * trades around the clock — and high / low = the larger / smaller of that open and the close (the
+ * first bar: open = high = low = close). So a market order decided at a close fills at that same
+ * price, and a stop-loss that the close-to-close move crosses fills at its level, not a day later.
+ * The true intrabar range is wider than this envelope, so stops and limits it would have reached
+ * can be missed. Full OHLC rows are returned as they are; `completed` counts the others.
+ */
+export function completeCloseOnly(
+  candles: readonly Candle[],
+): { candles: Candle[]; completed: number } {
+  let completed = 0;
+  let prevClose = NaN;
+  const out = candles.map((c) => {
+    const prev = prevClose;
+    prevClose = c.close;
+    if (Number.isFinite(c.open) && Number.isFinite(c.high) && Number.isFinite(c.low)) return c;
+    completed++;
+    const open = Number.isFinite(c.open) ? c.open : Number.isFinite(prev) ? prev : c.close;
+    const high = Math.max(open, c.close, Number.isFinite(c.high) ? c.high : -Infinity);
+    const low = Math.min(open, c.close, Number.isFinite(c.low) ? c.low : Infinity);
+    return { ...c, open, high, low };
+  });
+  return { candles: out, completed };
 }
 
 /** The shared clock: every distinct bar time of every asset, ascending. */
@@ -102,14 +158,25 @@ function sameTimes(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
+/** Number of leading elements of ascending `a` that are `<= x`. */
+export function countAtOrBefore(a: ArrayLike<number>, x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Engine-side handles, set in the classes' static blocks: not reachable through a view. */
 let setReleased: (view: FeedBarView, n: number) => void;
 let setPublished: (view: FeedMacroView, now: number) => void;
 
 /**
- * A {@link BarView} whose visible length only the engine advances. It has no method that moves
- * its horizon: the engine holds the `release` function of {@link barFeed}, so a strategy that
- * keeps the view, or casts it, still cannot read past `now`.
+ * A {@link BarView} whose visible length only the feed's owner advances. It has no method that
+ * moves its horizon: the owner holds the `release` function of {@link barFeed}, so a strategy
+ * that keeps the view, or casts it, still cannot read past `now`.
  */
 export class FeedBarView implements BarView {
   #n = 0;
@@ -122,6 +189,7 @@ export class FeedBarView implements BarView {
     };
   }
 
+  /** A view of `series` with no bar released yet. */
   constructor(series: AssetSeries) {
     this.#s = series;
     this.#what = `${series.asset} bar`;
@@ -132,83 +200,33 @@ export class FeedBarView implements BarView {
     return this.#n;
   }
 
+  /** Open time of bar `i` (negative `i` counts from the newest). */
   ts(i: number): number {
     return this.#s.ts[boundedIndex(i, this.#n, this.#what)];
   }
+  /** Open of bar `i`. */
   open(i: number): number {
     return this.#s.open[boundedIndex(i, this.#n, this.#what)];
   }
+  /** High of bar `i`. */
   high(i: number): number {
     return this.#s.high[boundedIndex(i, this.#n, this.#what)];
   }
+  /** Low of bar `i`. */
   low(i: number): number {
     return this.#s.low[boundedIndex(i, this.#n, this.#what)];
   }
+  /** Close of bar `i`. */
   close(i: number): number {
     return this.#s.close[boundedIndex(i, this.#n, this.#what)];
   }
+  /** Volume of bar `i`. */
   volume(i: number): number {
     return this.#s.volume[boundedIndex(i, this.#n, this.#what)];
   }
 }
 
-/** A macro series as the engine takes it: observations with their publication times. */
-export interface MacroInput {
-  readonly series: string;
-  /** Observation dates (UTC ms), ascending. */
-  readonly ts: readonly number[];
-  readonly value: readonly number[];
-  /**
-   * When each observation became known (UTC ms), non-decreasing. The runner's default is the
-   * next UTC midnight after the observation date.
-   */
-  readonly availableAt: readonly number[];
-}
-
-/** A point-in-time {@link MacroView}: only observations published at or before `now`. */
-export class FeedMacroView implements MacroView {
-  #n = 0;
-  readonly #m: MacroInput;
-  readonly #what: string;
-
-  constructor(input: MacroInput) {
-    const { ts, value, availableAt, series } = input;
-    if (ts.length !== value.length || ts.length !== availableAt.length) {
-      throw new RangeError(`Cannot use macro series ${series}: its columns differ in length`);
-    }
-    for (let i = 1; i < availableAt.length; i++) {
-      if (availableAt[i] < availableAt[i - 1] || ts[i] <= ts[i - 1]) {
-        throw new RangeError(
-          `Cannot use macro series ${series}: observation ${i} is out of order`,
-        );
-      }
-    }
-    this.#m = input;
-    this.#what = `${series} observation`;
-  }
-
-  static {
-    setPublished = (view, now) => {
-      const a = view.#m.availableAt;
-      while (view.#n < a.length && a[view.#n] <= now) view.#n++;
-    };
-  }
-
-  get length(): number {
-    return this.#n;
-  }
-  ts(i: number): number {
-    return this.#m.ts[boundedIndex(i, this.#n, this.#what)];
-  }
-  value(i: number): number {
-    return this.#m.value[boundedIndex(i, this.#n, this.#what)];
-  }
-  availableAt(i: number): number {
-    return this.#m.availableAt[boundedIndex(i, this.#n, this.#what)];
-  }
-}
-
-/** A bar view for a strategy and, for the engine only, the function that moves its horizon. */
+/** A bar view for a strategy and, for its owner only, the function that moves its horizon. */
 export function barFeed(series: AssetSeries): {
   view: FeedBarView;
   /** Makes bars `0 … n − 1` readable. */
@@ -218,12 +236,159 @@ export function barFeed(series: AssetSeries): {
   return { view, release: (n) => setReleased(view, n) };
 }
 
-/** A macro view for a strategy and, for the engine only, the function that advances it. */
+/**
+ * When a macro observation becomes available: `next_utc_midnight` (the default: the first UTC
+ * midnight strictly after the observation's date starts, i.e. D+1 00:00 for date D) or a fixed
+ * `lagMs` after the observation time.
+ */
+export type PublicationRule = { readonly kind: "next_utc_midnight" } | {
+  readonly kind: "lag";
+  readonly lagMs: number;
+};
+
+/** The default publication rule. */
+export const NEXT_UTC_MIDNIGHT: PublicationRule = { kind: "next_utc_midnight" };
+
+/** Publication time of an observation dated `ts` under `rule`. */
+export function publicationTime(ts: number, rule: PublicationRule = NEXT_UTC_MIDNIGHT): number {
+  if (rule.kind === "lag") return ts + rule.lagMs;
+  return Math.floor(ts / DAY_MS) * DAY_MS + DAY_MS;
+}
+
+/** Publication times of observations dated `ts` (non-decreasing when `ts` is ascending). */
+export function publicationTimes(
+  ts: readonly number[],
+  rule: PublicationRule = NEXT_UTC_MIDNIGHT,
+): number[] {
+  return ts.map((t) => publicationTime(t, rule));
+}
+
+/** A macro series as the feed takes it: observations with their publication times. */
+export interface MacroInput {
+  /** Series id, e.g. `VIX`. */
+  readonly series: string;
+  /** Observation dates (UTC ms), strictly ascending. */
+  readonly ts: readonly number[];
+  /** Finite values, one per date. */
+  readonly value: readonly number[];
+  /** When each observation became known (UTC ms), non-decreasing. */
+  readonly availableAt: readonly number[];
+}
+
+/** Builds a {@link MacroInput} from observations, published by `rule`; validated. */
+export function macroInput(
+  series: string,
+  observations: readonly MacroObservation[],
+  rule: PublicationRule = NEXT_UTC_MIDNIGHT,
+): MacroInput {
+  const ts = observations.map((o) => o.ts);
+  const input = {
+    series,
+    ts,
+    value: observations.map((o) => o.value),
+    availableAt: publicationTimes(ts, rule),
+  };
+  validateMacro(input);
+  return input;
+}
+
+/** Throws a RangeError naming the series and observation when a macro input is unusable. */
+export function validateMacro(input: MacroInput): void {
+  const { ts, value, availableAt, series } = input;
+  if (ts.length !== value.length || ts.length !== availableAt.length) {
+    throw new RangeError(`Cannot use macro series ${series}: its columns differ in length`);
+  }
+  for (let i = 0; i < ts.length; i++) {
+    const at = () => `${series} observation ${i} (${isoTime(ts[i])})`;
+    if (!Number.isFinite(ts[i]) || !Number.isFinite(value[i])) {
+      throw new RangeError(`Cannot use ${at()}: its date and value must be finite numbers`);
+    }
+    if (i > 0 && (ts[i] <= ts[i - 1] || availableAt[i] < availableAt[i - 1])) {
+      throw new RangeError(`Cannot use ${at()}: observations are out of order`);
+    }
+  }
+}
+
+/** A point-in-time {@link MacroView}: only observations published at or before `now`. */
+export class FeedMacroView implements MacroView {
+  #n = 0;
+  readonly #m: MacroInput;
+  readonly #what: string;
+
+  /** A view of `input` with nothing published yet; throws when `input` is unusable. */
+  constructor(input: MacroInput) {
+    validateMacro(input);
+    this.#m = input;
+    this.#what = `${input.series} observation`;
+  }
+
+  static {
+    setPublished = (view, now) => {
+      const a = view.#m.availableAt;
+      while (view.#n < a.length && a[view.#n] <= now) view.#n++;
+    };
+  }
+
+  /** Observations published so far. */
+  get length(): number {
+    return this.#n;
+  }
+  /** Date of observation `i` (negative `i` counts from the newest). */
+  ts(i: number): number {
+    return this.#m.ts[boundedIndex(i, this.#n, this.#what)];
+  }
+  /** Value of observation `i`. */
+  value(i: number): number {
+    return this.#m.value[boundedIndex(i, this.#n, this.#what)];
+  }
+  /** Publication time of observation `i`. */
+  availableAt(i: number): number {
+    return this.#m.availableAt[boundedIndex(i, this.#n, this.#what)];
+  }
+}
+
+/** A macro view for a strategy and, for its owner only, the function that advances it. */
 export function macroFeed(input: MacroInput): {
   view: FeedMacroView;
-  /** Makes the observations published at or before `now` readable. */
+  /** Makes the observations published at or before `now` readable (never moves back). */
   advanceTo: (now: number) => void;
 } {
   const view = new FeedMacroView(input);
   return { view, advanceTo: (now) => setPublished(view, now) };
+}
+
+/** A {@link StrategyContext} whose `now` and `equity` its owner sets before each decision. */
+export interface FeedContext extends StrategyContext {
+  /** Decision time (UTC ms). */
+  now: number;
+  /** Equity marked at the latest close. */
+  equity: number;
+}
+
+/**
+ * The context strategies read, built from views in the run's asset order. Reused between
+ * decisions by its owner (the engine sets `now` and `equity` each bar; no allocation per bar).
+ */
+export function createFeedContext(input: {
+  readonly assets: readonly string[];
+  readonly bars: readonly BarView[];
+  readonly macro: ReadonlyMap<string, MacroView>;
+  /** Position of the asset at this index in `assets`. */
+  readonly position: (assetIndex: number) => PositionView;
+}): FeedContext {
+  const index = new Map(input.assets.map((a, i) => [a, i]));
+  const at = (asset: string): number => {
+    const i = index.get(asset);
+    if (i === undefined) throw new RangeError(`Cannot read ${asset}: not one of this run's assets`);
+    return i;
+  };
+  const { bars, macro, position } = input;
+  return {
+    now: NaN,
+    equity: NaN,
+    assets: input.assets,
+    bars: (asset) => bars[at(asset)],
+    macro: (series) => macro.get(series),
+    position: (asset) => position(at(asset)),
+  };
 }

@@ -10,19 +10,15 @@
  */
 import type { EngineEvent } from "../core/events.ts";
 import { type Signal, signalProblem } from "../core/signal.ts";
-import type {
-  BarView,
-  MacroView,
-  PositionView,
-  Strategy,
-  StrategyContext,
-} from "../core/strategy.ts";
+import type { PositionView, Strategy } from "../core/strategy.ts";
 import { intervalMs, nextBarTs } from "../core/time.ts";
 import { type BarPrices, Broker } from "./broker.ts";
 import {
   type AssetSeries,
   barFeed,
   buildTimeline,
+  createFeedContext,
+  type FeedContext,
   type FeedMacroView,
   macroFeed,
   type MacroInput,
@@ -70,7 +66,7 @@ export class EventLoop {
   /** One reusable bar-prices object per asset (read by the broker during the fill phase). */
   readonly #prices: BarPrices[];
   #halted = false;
-  readonly #ctx: StrategyContext & { now: number; equity: number };
+  readonly #ctx: FeedContext;
   readonly #pctx: PipelineContext & { now: number; equity: number };
   readonly #barOf = (i: number): BarPrices => this.#prices[i];
   readonly #closeOfAsset = (i: number): number => this.#prices[i].close;
@@ -105,7 +101,14 @@ export class EventLoop {
     this.#lastClose = new Float64Array(A).fill(NaN);
     this.#lastCloseTs = new Float64Array(A).fill(NaN);
     this.#prices = this.assets.map(() => ({ open: NaN, high: NaN, low: NaN, close: NaN }));
-    this.#ctx = this.#strategyContext(feeds.map((f) => f.view), macroViews);
+    // What strategies see: the feed's context over the views (feed.ts), as in every runner.
+    this.#ctx = createFeedContext({
+      assets: this.assets,
+      bars: feeds.map((f) => f.view),
+      macro: macroViews,
+      position: (i) => this.portfolio.view(i),
+    });
+    this.#ctx.equity = cfg.capital;
     this.#pctx = this.#pipelineContext();
   }
 
@@ -127,20 +130,6 @@ export class EventLoop {
     const i = this.#index.get(asset);
     if (i === undefined) throw new RangeError(`Cannot read ${asset}: not one of this run's assets`);
     return i;
-  }
-
-  #strategyContext(
-    views: readonly BarView[],
-    macroViews: ReadonlyMap<string, MacroView>,
-  ): StrategyContext & { now: number; equity: number } {
-    return {
-      now: NaN,
-      assets: this.assets,
-      equity: this.#in.cfg.capital,
-      bars: (asset: string): BarView => views[this.#assetIndex(asset)],
-      macro: (name: string): MacroView | undefined => macroViews.get(name),
-      position: (asset: string): PositionView => this.portfolio.view(this.#assetIndex(asset)),
-    };
   }
 
   #pipelineContext(): PipelineContext & { now: number; equity: number } {

@@ -5,6 +5,7 @@
  */
 export * from "./returns.ts";
 export * from "./sma.ts";
+export * from "./rolling_mean.ts";
 export * from "./ema.ts";
 export * from "./rsi.ts";
 export * from "./bollinger.ts";

@@ -4,6 +4,7 @@
  * stringified with {@link stringifyResult}.
  * @module
  */
+import type { SeriesSource } from "../core/provenance.ts";
 import { isoTime } from "../core/time.ts";
 import type { BacktestResult } from "../engine/engine.ts";
 import type { Manifest } from "../engine/manifest.ts";
@@ -73,14 +74,22 @@ export interface ResultJson {
     granted: number;
   }[];
   buyHold: Record<string, number>;
+  /**
+   * Where every series came from: `{ kind: "price" | "macro", name, source, generated, file? }`,
+   * prices first. `generated` marks the sample market's data.
+   */
+  sources: SeriesSource[];
   warnings: string[];
   manifest: Manifest;
 }
 
-/** Converts a result to its JSON document. `warnings` are the runner's (data gaps, …). */
+/**
+ * Converts a result to its JSON document. `warnings` are the runner's (data gaps, …); `sources`
+ * the provenance of each series the run used.
+ */
 export function resultToJson(
   result: BacktestResult,
-  options: { warnings?: readonly string[] } = {},
+  options: { warnings?: readonly string[]; sources?: readonly SeriesSource[] } = {},
 ): ResultJson {
   const eq: EquityPointJson[] = new Array(result.equity.ts.length);
   for (let i = 0; i < eq.length; i++) {
@@ -144,6 +153,7 @@ export function resultToJson(
       granted: r.granted,
     })),
     buyHold: { ...result.buyHold },
+    sources: (options.sources ?? []).map((s) => ({ ...s })),
     warnings: [...(options.warnings ?? [])],
     manifest: result.manifest,
   };

@@ -1,11 +1,14 @@
 /**
  * Runs a backtest end to end: loads bars from the store (or one CSV file) and the macro series
  * the strategies read, checks the range and the data-quality ledger for gaps, runs the pure
- * engine, stores the run, and writes the report files.
+ * engine, stores the run, and writes the report files. Every output names the source of each
+ * series, and generated data is never mixed with real data unless the job allows it.
  * @module
  */
-import type { Candle, MacroObservation } from "../core/candle.ts";
+import type { Candle } from "../core/candle.ts";
 import { DataError, DataGapError } from "../core/errors.ts";
+import { type SeriesSource, seriesSource } from "../core/provenance.ts";
+import type { Strategy } from "../core/strategy.ts";
 import { type Interval, isoDate, isoTime } from "../core/time.ts";
 import {
   type BacktestOptions,
@@ -13,21 +16,23 @@ import {
   runBacktest,
   type SignalPipeline,
 } from "../engine/engine.ts";
-import { type AssetSeries, type MacroInput, seriesFromCandles } from "../engine/feed.ts";
 import { dataChecksum } from "../engine/manifest.ts";
+import type { Market } from "../engine/market.ts";
 import { equityCsv, tradesCsv } from "../report/csv.ts";
 import { renderHtml } from "../report/html.ts";
 import { type ResultJson, resultToJson, stringifyResult } from "../report/json.ts";
-import { MarketHistory, publicationTimes } from "../signals/context.ts";
+import type { StrategyDefinition } from "../signals/define.ts";
 import {
   checkLookahead,
   engineRun,
   type LookaheadReport,
   samplePoints,
 } from "../signals/lookahead.ts";
-import { resolveStrategyParams } from "../signals/registry.ts";
+import type { Params } from "../signals/params.ts";
+import type { StrategyRegistry } from "../signals/registry.ts";
 import { parseCsvText } from "../storage/csv/parse.ts";
-import { pickSource, type QualityIssue, type Store } from "../storage/store.ts";
+import type { QualityIssue, Store } from "../storage/store.ts";
+import { loadRunData, planRunData, type RunDataPlan } from "./run_data.ts";
 
 /** What to backtest and how. Times are UTC ms, both ends inclusive. */
 export interface BacktestJob extends
@@ -43,6 +48,8 @@ export interface BacktestJob extends
     | "periodsPerYear"
     | "riskFree"
   > {
+  /** Where strategy names are looked up (the shipped ones: `STRATEGIES` of `strategies/mod.ts`). */
+  registry: StrategyRegistry;
   /** Strategies by registry name with parameter overrides (merged over their defaults). */
   strategies: readonly { name: string; params?: unknown }[];
   /** Combines several strategies' signals (required when there is more than one). */
@@ -59,8 +66,12 @@ export interface BacktestJob extends
   end?: number;
   /** Bar interval in database mode (default `1d`); a CSV file's is inferred. */
   interval?: Interval;
-  /** Source to read in database mode (default: {@link pickSource} per asset). */
+  /** Price source to read in database mode (default: the preferred one per asset). */
   source?: string;
+  /** Macro source to read (default: the preferred one per series). */
+  macroSource?: string;
+  /** Run on generated (sample) and real data together, with a warning, instead of refusing. */
+  allowMixedSources?: boolean;
   /** Fail on gaps inside the range instead of warning. */
   strict?: boolean;
   /** Directory to write result.json, trades.csv, equity.csv and report.html into. */
@@ -94,18 +105,27 @@ export interface BacktestJobOutput {
   runId?: number;
   /** Files written. */
   written: string[];
-  /** Where the bars came from, per asset (`source` or the CSV file). */
-  sources: Record<string, string>;
+  /** Where every series came from: prices (store source or CSV file), then macro. */
+  sources: SeriesSource[];
   /** The lookahead check's report, when `job.lookahead` was set. */
   lookahead?: LookaheadReport;
 }
 
-/** Bars of one asset as loaded, before close-only rows are completed. */
-export interface Loaded {
-  asset: string;
-  source: string;
-  candles: Candle[];
-  gaps: QualityIssue[];
+/** A strategy resolved from the registry: its definition and complete parameters. */
+interface Resolved {
+  readonly definition: StrategyDefinition;
+  readonly params: Params;
+}
+
+/** The run's data, from the store or a CSV file. */
+interface Input {
+  readonly market: Market;
+  readonly interval: Interval;
+  readonly sources: readonly SeriesSource[];
+  /** Close-only completions and allowed mixing. */
+  readonly warnings: readonly string[];
+  /** Recorded gaps per asset (ledger or CSV parser). */
+  readonly gaps: Readonly<Record<string, readonly QualityIssue[]>>;
 }
 
 function fmtRange(job: BacktestJob): string {
@@ -118,136 +138,8 @@ function inRange(ts: number, job: BacktestJob): boolean {
   return (job.start === undefined || ts >= job.start) && (job.end === undefined || ts <= job.end);
 }
 
-async function loadFromStore(
-  job: BacktestJob,
-  store: Store,
-  interval: Interval,
-): Promise<Loaded[]> {
-  const stored = await store.listSeries();
-  const out: Loaded[] = [];
-  for (const asset of job.symbols ?? []) {
-    const mine = stored.filter((s) => s.asset === asset);
-    if (mine.length === 0) {
-      const known = [...new Set(stored.map((s) => s.asset))];
-      throw new DataError(
-        `unknown asset "${asset}": the database has ${
-          known.length ? known.join(", ") : "no price series (run collect, import or demo first)"
-        }`,
-      );
-    }
-    const sameInterval = mine.filter((s) => s.interval === interval);
-    if (sameInterval.length === 0) {
-      throw new DataError(
-        `no ${interval} bars for ${asset}: stored intervals are ${
-          [...new Set(mine.map((s) => s.interval))].join(", ")
-        } (use --interval)`,
-      );
-    }
-    const sources = sameInterval.map((s) => s.source);
-    const source = job.source ?? pickSource(sources)!;
-    if (!sources.includes(source)) {
-      throw new DataError(
-        `no ${interval} bars for ${asset} from source "${source}": stored sources are ${
-          sources.join(", ")
-        }`,
-      );
-    }
-    const candles = await store.getCandles({ source, asset, interval }, {
-      from: job.start,
-      to: job.end,
-    });
-    const summary = sameInterval.find((s) => s.source === source)!;
-    if (candles.length === 0) {
-      throw new DataError(
-        `no bars for ${asset} (${source} ${interval}) ${fmtRange(job)}: stored data covers ${
-          isoDate(summary.firstTs)
-        } to ${isoDate(summary.lastTs)}`,
-      );
-    }
-    const gaps = (await store.listQualityIssues({ subject: asset, source, kind: "gap" }))
-      .filter((g) => g.interval === undefined || g.interval === interval);
-    out.push({ asset, source, candles, gaps });
-  }
-  return out;
-}
-
-async function loadFromCsv(
-  job: BacktestJob,
-  read: (p: string) => Promise<string>,
-): Promise<{ loaded: Loaded; interval: Interval }> {
-  const file = job.dataFile!;
-  let text: string;
-  try {
-    text = await read(file);
-  } catch (e) {
-    throw new DataError(`cannot read the file: ${(e as Error).message}`, file);
-  }
-  const parsed = parseCsvText(text, { file, asset: job.asset, skipBadRows: false });
-  if (parsed.kind !== "candles") {
-    throw new DataError(
-      `this is a ${parsed.format} macro series file (${parsed.subject}), not price bars`,
-      file,
-    );
-  }
-  const candles = parsed.candles.filter((c) => inRange(c.ts, job));
-  if (candles.length === 0) {
-    const all = parsed.candles;
-    throw new DataError(
-      `no bars ${fmtRange(job)}${
-        all.length
-          ? `: the file covers ${isoDate(all[0].ts)} to ${isoDate(all[all.length - 1].ts)}`
-          : ""
-      }`,
-      file,
-    );
-  }
-  return {
-    loaded: {
-      asset: parsed.subject,
-      source: file,
-      candles,
-      gaps: parsed.issues.filter((i) => i.kind === "gap"),
-    },
-    interval: parsed.interval,
-  };
-}
-
-/**
- * Close-only rows (e.g. CoinGecko's 00:00 UTC snapshots, which have no open/high/low) get
- * open = the previous bar's close — the price at the bar's start, for a market that trades around
- * the clock — and high / low = the larger / smaller of that open and the close (the first bar:
- * open = high = low = close). So a market order decided at a close fills at that same price (like
- * `--fill close`), and a stop-loss that the close-to-close move crosses fills at its level, not a
- * day later at the next close. The true intrabar range is wider than this envelope, so stops and
- * limits it would have reached can be missed, and a fill at a level assumes the price moved
- * through it without a jump. Says so in a warning.
- */
-export function fillCloseOnly(l: Loaded, warnings: string[]): Candle[] {
-  let n = 0;
-  let prevClose = NaN;
-  const out = l.candles.map((c) => {
-    const prev = prevClose;
-    prevClose = c.close;
-    if (Number.isFinite(c.open) && Number.isFinite(c.high) && Number.isFinite(c.low)) return c;
-    n++;
-    const open = Number.isFinite(c.open) ? c.open : Number.isFinite(prev) ? prev : c.close;
-    const high = Math.max(open, c.close, Number.isFinite(c.high) ? c.high : -Infinity);
-    const low = Math.min(open, c.close, Number.isFinite(c.low) ? c.low : Infinity);
-    return { ...c, open, high, low };
-  });
-  if (n > 0) {
-    warnings.push(
-      `${l.asset}: ${n} of ${out.length} bars have only a close (${l.source}); each such bar opens at the previous close and its high/low span only open and close, so market orders fill at the deciding close and stops fill at their level when the close-to-close move crosses it — the true intrabar range is wider, so some stops/limits that would have triggered are missed`,
-    );
-  }
-  return out;
-}
-
-/** Runs the job; throws DataError / DataGapError / RangeError with a clear reason on bad input. */
-export async function runBacktestJob(
-  job: BacktestJob,
-  deps: BacktestDeps = {},
-): Promise<BacktestJobOutput> {
+/** Rejects an inconsistent job before any data is read. */
+function checkJob(job: BacktestJob): void {
   if (job.start !== undefined && job.end !== undefined && job.start > job.end) {
     throw new RangeError(
       `Cannot backtest: start ${isoTime(job.start)} is after end ${isoTime(job.end)}`,
@@ -262,39 +154,154 @@ export async function runBacktestJob(
   if ((job.dataFile === undefined) === ((job.symbols?.length ?? 0) === 0)) {
     throw new RangeError("Cannot backtest: give either symbols (database) or a CSV file");
   }
-  // Validate the strategies before touching any data.
-  const resolved = job.strategies.map((s) => resolveStrategyParams(s.name, s.params ?? {}));
-  const strategies = resolved.map((r) => r.definition.create(r.params));
+}
 
-  const read = deps.readTextFile ?? ((p: string) => Deno.readTextFile(p));
-  const warnings: string[] = [];
-  let loaded: Loaded[];
-  let interval: Interval;
-  if (job.dataFile !== undefined) {
-    const csv = await loadFromCsv(job, read);
-    loaded = [csv.loaded];
-    interval = csv.interval;
-  } else {
-    if (!deps.store) throw new RangeError("Cannot backtest over the database: no store given");
-    interval = job.interval ?? "1d";
-    loaded = await loadFromStore(job, deps.store(), interval);
+/** Looks the strategies up and validates their parameters (unknown names and bad values throw). */
+function resolveStrategies(job: BacktestJob): Resolved[] {
+  return job.strategies.map((s) => {
+    const definition = job.registry.get(s.name);
+    return { definition, params: definition.params(s.params ?? {}) };
+  });
+}
+
+/** The macro series `strategies` read, in first-use order. */
+function macroNames(strategies: readonly Strategy[]): string[] {
+  return [...new Set(strategies.flatMap((s) => s.macroSeries))];
+}
+
+/** Gaps of the ledger for the series `plan` reads. */
+async function ledgerGaps(store: Store, plan: RunDataPlan) {
+  const out: Record<string, QualityIssue[]> = {};
+  for (const p of plan.prices) {
+    out[p.asset] =
+      (await store.listQualityIssues({ subject: p.asset, source: p.source, kind: "gap" }))
+        .filter((g) => g.interval === undefined || g.interval === plan.interval);
   }
+  return out;
+}
 
-  // Gaps inside the range, from the data-quality ledger (or the CSV parser's findings).
+/** Database mode: bars of `job.symbols` in the range, and the macro series, from the store. */
+async function loadFromStore(
+  job: BacktestJob,
+  store: Store,
+  strategies: readonly Strategy[],
+): Promise<Input> {
+  const plan = await planRunData(store, {
+    purpose: "backtest",
+    assets: job.symbols ?? [],
+    interval: job.interval ?? "1d",
+    source: job.source,
+    macroSeries: macroNames(strategies),
+    macroSource: job.macroSource,
+    allowMixedSources: job.allowMixedSources,
+  });
+  const data = await loadRunData(store, plan, { from: job.start, to: job.end, macroTo: job.end });
+  for (const p of plan.prices) {
+    if (data.market.seriesOf(p.asset).ts.length > 0) continue;
+    throw new DataError(
+      `no bars for ${p.asset} (${p.source} ${plan.interval}) ${fmtRange(job)}: stored data covers ${
+        isoDate(p.summary.firstTs)
+      } to ${isoDate(p.summary.lastTs)}`,
+    );
+  }
+  return {
+    market: data.market,
+    interval: plan.interval,
+    sources: plan.sources,
+    warnings: [...data.closeOnly, ...plan.warnings],
+    gaps: await ledgerGaps(store, plan),
+  };
+}
+
+/** Reads and parses the job's CSV file; its bars in the range. */
+async function readCsv(job: BacktestJob, read: (p: string) => Promise<string>) {
+  const file = job.dataFile!;
+  let text: string;
+  try {
+    text = await read(file);
+  } catch (e) {
+    throw new DataError(`cannot read the file: ${(e as Error).message}`, file);
+  }
+  const parsed = parseCsvText(text, { file, asset: job.asset, skipBadRows: false });
+  if (parsed.kind !== "candles") {
+    throw new DataError(
+      `this is a ${parsed.format} macro series file (${parsed.subject}), not price bars`,
+      file,
+    );
+  }
+  const candles: Candle[] = parsed.candles.filter((c) => inRange(c.ts, job));
+  if (candles.length === 0) {
+    const all = parsed.candles;
+    throw new DataError(
+      `no bars ${fmtRange(job)}${
+        all.length
+          ? `: the file covers ${isoDate(all[0].ts)} to ${isoDate(all[all.length - 1].ts)}`
+          : ""
+      }`,
+      file,
+    );
+  }
+  return { file, parsed, candles };
+}
+
+/** CSV mode: bars from the file; macro series (if any strategy reads one) from the store. */
+async function loadFromCsv(
+  job: BacktestJob,
+  deps: BacktestDeps,
+  strategies: readonly Strategy[],
+): Promise<Input> {
+  const csv = await readCsv(job, deps.readTextFile ?? ((p: string) => Deno.readTextFile(p)));
+  const asset = csv.parsed.subject;
+  const fileSource = seriesSource("price", asset, csv.parsed.source, csv.file);
+  const macroSeries = macroNames(strategies);
+  if (macroSeries.length > 0 && !deps.store) {
+    throw new DataError(
+      `strategy needs macro series ${macroSeries.join(", ")}, which come from the database`,
+    );
+  }
+  // Without macro series the store is never opened: CSV mode needs no database.
+  const store = macroSeries.length > 0 ? deps.store!() : undefined;
+  const plan = await planRunData(store, {
+    purpose: "backtest",
+    assets: [],
+    interval: csv.parsed.interval,
+    macroSeries,
+    macroSource: job.macroSource,
+    allowMixedSources: job.allowMixedSources,
+    otherSources: [fileSource],
+  });
+  const data = await loadRunData(store, plan, { macroTo: job.end }, [
+    { asset, candles: csv.candles, label: csv.file },
+  ]);
+  return {
+    market: data.market,
+    interval: csv.parsed.interval,
+    sources: plan.sources,
+    warnings: [...data.closeOnly, ...plan.warnings],
+    gaps: { [asset]: csv.parsed.issues.filter((i) => i.kind === "gap") },
+  };
+}
+
+/**
+ * Gaps inside the range (from the ledger or the CSV parser) and a late start, as warnings; with
+ * `--strict` a gap fails the job.
+ */
+function rangeWarnings(job: BacktestJob, input: Input): string[] {
+  const warnings: string[] = [];
   const gapLines: string[] = [];
   const gapRanges: { from: number; to: number }[] = [];
-  for (const l of loaded) {
-    const first = l.candles[0].ts, last = l.candles[l.candles.length - 1].ts;
-    for (const g of l.gaps) {
+  for (const s of input.market.series) {
+    const first = s.ts[0], last = s.ts[s.ts.length - 1];
+    for (const g of input.gaps[s.asset] ?? []) {
       if (g.ts === undefined) continue;
       const end = g.tsEnd ?? g.ts;
       if (g.ts <= last && end > first) {
-        gapLines.push(`${l.asset}: ${g.detail}`);
+        gapLines.push(`${s.asset}: ${g.detail}`);
         gapRanges.push({ from: g.ts, to: end });
       }
     }
     if (job.start !== undefined && first > job.start) {
-      warnings.push(`${l.asset}: data starts ${isoTime(first)}, after the requested start`);
+      warnings.push(`${s.asset}: data starts ${isoTime(first)}, after the requested start`);
     }
   }
   if (gapLines.length > 0) {
@@ -302,49 +309,13 @@ export async function runBacktestJob(
     if (job.strict) throw new DataGapError(`Cannot backtest with --strict: ${msg}`, gapRanges);
     warnings.push(msg);
   }
+  return warnings;
+}
 
-  const filled = loaded.map((l) => fillCloseOnly(l, warnings));
-  const series: AssetSeries[] = loaded.map((l, i) => seriesFromCandles(l.asset, filled[i]));
-
-  const macroNames = [...new Set(strategies.flatMap((s) => s.macroSeries))];
-  const macro: MacroInput[] = [];
-  const macroObs: Record<string, MacroObservation[]> = {};
-  if (macroNames.length > 0) {
-    if (!deps.store) {
-      throw new DataError(
-        `strategy needs macro series ${macroNames.join(", ")}, which come from the database`,
-      );
-    }
-    const store = deps.store();
-    for (const name of macroNames) {
-      const obs = await store.getMacro(name, { to: job.end });
-      if (obs.length === 0) {
-        throw new DataError(
-          `strategy needs macro series ${name}, but the database has none (run macro or demo first)`,
-        );
-      }
-      const ts = obs.map((o) => o.ts);
-      macroObs[name] = obs;
-      macro.push({
-        series: name,
-        ts,
-        value: obs.map((o) => o.value),
-        availableAt: publicationTimes(ts),
-      });
-    }
-  }
-
-  const sources = Object.fromEntries(loaded.map((l) => [l.asset, l.source]));
-  const result = runBacktest({
-    series,
-    // The service checksums its dataset once (node:crypto SHA-256); the engine then skips it.
-    dataChecksum: dataChecksum(series, macro),
-    interval,
-    strategies,
+/** The engine's cost, fill and metric settings of the job. */
+function engineSettings(job: BacktestJob) {
+  return {
     capital: job.capital,
-    pipeline: job.pipeline,
-    pipelineParams: job.pipelineParams,
-    macro,
     commission: job.commission,
     commissionFixed: job.commissionFixed,
     slippageBps: job.slippageBps,
@@ -353,81 +324,138 @@ export async function runBacktestJob(
     closeAtEnd: job.closeAtEnd,
     periodsPerYear: job.periodsPerYear,
     riskFree: job.riskFree,
+  };
+}
+
+/** `{asset: source}` and `{series: source}` (a CSV file's path for its asset), for the manifest. */
+function sourceMaps(sources: readonly SeriesSource[]) {
+  const of = (kind: SeriesSource["kind"]) =>
+    Object.fromEntries(
+      sources.filter((s) => s.kind === kind).map((s) => [s.name, s.file ?? s.source]),
+    );
+  return { prices: of("price"), macro: of("macro") };
+}
+
+/** Runs the engine over the input; the manifest records the sources and the range. */
+function backtest(job: BacktestJob, strategies: readonly Strategy[], input: Input) {
+  const maps = sourceMaps(input.sources);
+  return runBacktest({
+    ...engineSettings(job),
+    series: input.market.series,
+    // The service checksums its dataset once (node:crypto SHA-256); the engine then skips it.
+    dataChecksum: dataChecksum(input.market.series, input.market.macro),
+    interval: input.interval,
+    macro: input.market.macro,
+    strategies,
+    pipeline: job.pipeline,
+    pipelineParams: job.pipelineParams,
     manifestParams: {
-      sources,
+      sources: maps.prices,
+      ...(Object.keys(maps.macro).length ? { macroSources: maps.macro } : {}),
       start: job.start !== undefined ? isoTime(job.start) : null,
       end: job.end !== undefined ? isoTime(job.end) : null,
     },
   });
-  const json = resultToJson(result, { warnings });
+}
 
-  // --check-lookahead: re-run on data truncated at sampled points (lib/signals/lookahead.ts).
-  let lookahead: LookaheadReport | undefined;
-  if (job.lookahead) {
-    const history = new MarketHistory({
-      interval,
-      assets: series.map((s) => s.asset),
-      bars: Object.fromEntries(loaded.map((l, i) => [l.asset, filled[i]])),
-      macro: macroObs,
-    });
-    const warmup = Math.max(0, ...strategies.map((s) => s.warmup));
-    lookahead = checkLookahead({
-      history,
-      points: samplePoints(history.decisionTimes(), job.lookahead.points, warmup),
-      run: engineRun({
-        capital: job.capital,
-        commission: job.commission,
-        commissionFixed: job.commissionFixed,
-        slippageBps: job.slippageBps,
-        fill: job.fill,
-        units: job.units,
-        closeAtEnd: job.closeAtEnd,
-        makeStrategies: () => resolved.map((r) => r.definition.create(r.params)),
-        makePipeline: job.lookahead.makePipeline,
+/** `--check-lookahead`: re-runs on the market truncated at sampled points (lookahead.ts). */
+function lookaheadCheck(
+  job: BacktestJob,
+  resolved: readonly Resolved[],
+  strategies: readonly Strategy[],
+  market: Market,
+) {
+  const warmup = Math.max(0, ...strategies.map((s) => s.warmup));
+  return checkLookahead({
+    market,
+    points: samplePoints(market.decisionTimes(), job.lookahead!.points, warmup),
+    run: engineRun({
+      ...engineSettings(job),
+      makeStrategies: () => resolved.map((r) => r.definition.create(r.params)),
+      makePipeline: job.lookahead!.makePipeline,
+    }),
+  });
+}
+
+/** Stores the run (configuration, sources, metrics) when the job asks for it. */
+async function saveRun(
+  job: BacktestJob,
+  deps: BacktestDeps,
+  resolved: readonly Resolved[],
+  result: BacktestResult,
+): Promise<number | undefined> {
+  if (!(job.save ?? job.dataFile === undefined)) return undefined;
+  const store = deps.store?.();
+  if (!store) return undefined;
+  return await store.saveBacktestRun({
+    createdAt: (deps.now ?? Date.now)(),
+    strategy: resolved.map((r) => r.definition.name).join(","),
+    assets: [...result.assets],
+    startTs: result.startTs,
+    endTs: result.endTs,
+    // The manifest's parameters include the sources of every series (`sources`, `macroSources`).
+    params: result.manifest.parameters as Record<string, unknown>,
+    configHash: result.manifest.configHash,
+    dataChecksum: result.manifest.dataChecksum,
+    engineVersion: result.manifest.engineVersion,
+    metrics: { ...result.metrics },
+  });
+}
+
+/** Writes result.json, trades.csv, equity.csv and report.html into `job.outDir`. */
+async function writeReports(
+  job: BacktestJob,
+  deps: BacktestDeps,
+  out: { result: BacktestResult; json: ResultJson; market: Market; warnings: string[] },
+): Promise<string[]> {
+  if (job.outDir === undefined) return [];
+  const dir = job.outDir.replace(/\/+$/, "");
+  await (deps.mkdir ?? ((p: string) => Deno.mkdir(p, { recursive: true })))(dir);
+  const write = deps.writeTextFile ?? ((p: string, t: string) => Deno.writeTextFile(p, t));
+  // The report gets the result with the sources of its series attached (`sources`).
+  const report = { ...out.result, sources: out.json.sources };
+  const files: [string, string][] = [
+    ["result.json", stringifyResult(out.json) + "\n"],
+    ["trades.csv", tradesCsv(out.result.trades)],
+    ["equity.csv", equityCsv(out.result.equity)],
+    [
+      "report.html",
+      renderHtml(report, {
+        prices: out.market.series.map((s) => ({ asset: s.asset, ts: s.ts, close: s.close })),
+        warnings: out.warnings,
       }),
-    });
-  }
-
-  let runId: number | undefined;
-  if (job.save ?? job.dataFile === undefined) {
-    const store = deps.store?.();
-    if (store) {
-      runId = await store.saveBacktestRun({
-        createdAt: (deps.now ?? Date.now)(),
-        strategy: resolved.map((r) => r.definition.name).join(","),
-        assets: [...result.assets],
-        startTs: result.startTs,
-        endTs: result.endTs,
-        params: result.manifest.parameters as Record<string, unknown>,
-        configHash: result.manifest.configHash,
-        dataChecksum: result.manifest.dataChecksum,
-        engineVersion: result.manifest.engineVersion,
-        metrics: { ...result.metrics },
-      });
-    }
-  }
-
+    ],
+  ];
   const written: string[] = [];
-  if (job.outDir !== undefined) {
-    const dir = job.outDir.replace(/\/+$/, "");
-    await (deps.mkdir ?? ((p: string) => Deno.mkdir(p, { recursive: true })))(dir);
-    const write = deps.writeTextFile ?? ((p: string, t: string) => Deno.writeTextFile(p, t));
-    const files: [string, string][] = [
-      ["result.json", stringifyResult(json) + "\n"],
-      ["trades.csv", tradesCsv(result.trades)],
-      ["equity.csv", equityCsv(result.equity)],
-      [
-        "report.html",
-        renderHtml(result, {
-          prices: series.map((s) => ({ asset: s.asset, ts: s.ts, close: s.close })),
-          warnings,
-        }),
-      ],
-    ];
-    for (const [name, text] of files) {
-      await write(`${dir}/${name}`, text);
-      written.push(`${dir}/${name}`);
-    }
+  for (const [name, text] of files) {
+    await write(`${dir}/${name}`, text);
+    written.push(`${dir}/${name}`);
   }
-  return { result, json, warnings, runId, written, sources, lookahead };
+  return written;
+}
+
+/** Runs the job; throws DataError / DataGapError / RangeError with a clear reason on bad input. */
+export async function runBacktestJob(
+  job: BacktestJob,
+  deps: BacktestDeps = {},
+): Promise<BacktestJobOutput> {
+  checkJob(job);
+  // Validate the strategies before touching any data.
+  const resolved = resolveStrategies(job);
+  const strategies = resolved.map((r) => r.definition.create(r.params));
+  let input: Input;
+  if (job.dataFile !== undefined) input = await loadFromCsv(job, deps, strategies);
+  else {
+    if (!deps.store) throw new RangeError("Cannot backtest over the database: no store given");
+    input = await loadFromStore(job, deps.store(), strategies);
+  }
+  const warnings = [...rangeWarnings(job, input), ...input.warnings];
+  const result = backtest(job, strategies, input);
+  const json = resultToJson(result, { warnings, sources: input.sources });
+  const lookahead = job.lookahead
+    ? lookaheadCheck(job, resolved, strategies, input.market)
+    : undefined;
+  const runId = await saveRun(job, deps, resolved, result);
+  const written = await writeReports(job, deps, { result, json, market: input.market, warnings });
+  return { result, json, warnings, runId, written, sources: [...input.sources], lookahead };
 }

@@ -10,33 +10,12 @@ import type { ResolvedConfig } from "../config/config.ts";
 import { DAY_MS, isoDate } from "../core/time.ts";
 import { SAMPLE_ASSETS, SAMPLE_MACRO } from "../sample/market.ts";
 import type { Store } from "../storage/store.ts";
+import type { StrategyRegistry } from "../signals/registry.ts";
+import type { DemoContext, DemoSection, DemoSectionResult } from "./demo_section.ts";
 import { backtestSection, signalsSection } from "./demo_strategies.ts";
 import { loadSampleMarket, SAMPLE_SOURCE, type SampleLoadResult } from "./sample_loader.ts";
 
-/** What every section gets. */
-export interface DemoContext {
-  store: Store;
-  config: ResolvedConfig;
-  /** `--days`: how many recent days a section should show or look back over. */
-  days: number;
-  /** Result of loading the sample market. */
-  sample: SampleLoadResult;
-}
-
-/** One section's output: human text and machine data. */
-export interface DemoSectionResult {
-  /** Plain text (tables) for the terminal, without the title. */
-  text: string;
-  /** JSON-ready data for `--json`. */
-  data: unknown;
-}
-
-/** A part of the demo. */
-export interface DemoSection {
-  id: string;
-  title: string;
-  run(ctx: DemoContext): Promise<DemoSectionResult>;
-}
+export type { DemoContext, DemoSection, DemoSectionResult } from "./demo_section.ts";
 
 /** The whole demo's output. */
 export interface DemoReport {
@@ -194,10 +173,16 @@ export const DEMO_SECTIONS: DemoSection[] = [
 export async function runDemo(
   store: Store,
   config: ResolvedConfig,
-  options: { days: number; sections?: readonly DemoSection[] },
+  options: { days: number; registry: StrategyRegistry; sections?: readonly DemoSection[] },
 ): Promise<DemoReport> {
   const sample = await loadSampleMarket(store);
-  const ctx: DemoContext = { store, config, days: options.days, sample };
+  const ctx: DemoContext = {
+    store,
+    config,
+    registry: options.registry,
+    days: options.days,
+    sample,
+  };
   const sections = [];
   for (const s of options.sections ?? DEMO_SECTIONS) {
     sections.push({ id: s.id, title: s.title, ...(await s.run(ctx)) });

@@ -1,15 +1,18 @@
 /**
  * Demo sections that exercise the strategies on the sample market: the signals as of the last
  * sample day (every evaluation, fired or not, with its inputs), and a backtest of each strategy
- * and of their aggregate, with a metrics table and an HTML report of the aggregate.
+ * and of their aggregate, with a metrics table and an HTML report of the aggregate. Prices and
+ * macro series are read from the sample (source `sample`) even when real data was imported
+ * beside it, and each section labels its series by the source it actually read.
  * @module
  */
 import { fmtNum, fmtPct, formatTable } from "../cli/table.ts";
+import { describeSources, type SeriesSource } from "../core/provenance.ts";
 import { isoDate } from "../core/time.ts";
 import { SAMPLE_ASSETS } from "../sample/market.ts";
 import { createSignalPipeline } from "../signals/pipeline.ts";
 import { runBacktestJob } from "./backtest_runner.ts";
-import type { DemoSection } from "./demo.ts";
+import type { DemoSection } from "./demo_section.ts";
 import { SAMPLE_SOURCE } from "./sample_loader.ts";
 import { runSignals } from "./signal_runner.ts";
 
@@ -40,11 +43,13 @@ export const signalsSection: DemoSection = {
   async run(ctx) {
     const { last } = await sampleRange(ctx);
     const report = await runSignals(ctx.store, {
+      registry: ctx.registry,
       strategies: ctx.config.signals.enabledStrategies,
       assets: [...SAMPLE_ASSETS],
       at: last,
       wallClock: last + DAY,
       source: SAMPLE_SOURCE,
+      macroSource: SAMPLE_SOURCE,
       limits: ctx.config.risk,
     });
     const rows = report.evaluations.map((e) => ({
@@ -58,7 +63,7 @@ export const signalsSection: DemoSection = {
     }));
     const finals = report.final.map((s) => `${s.asset} ${s.direction} ${fmtPct(s.size)}`);
     const text = [
-      `decision at the close of ${isoDate(last)} (generated sample data)`,
+      `decision at the close of ${isoDate(last)}; data: ${describeSources(report.sources)}`,
       formatTable(rows, [
         { header: "strategy", value: (r) => r.strategy },
         { header: "asset", value: (r) => r.asset },
@@ -72,6 +77,7 @@ export const signalsSection: DemoSection = {
       text,
       data: {
         at: isoDate(last),
+        sources: report.sources,
         evaluations: report.evaluations,
         final: report.final,
         conflicts: report.conflicts,
@@ -95,14 +101,17 @@ export const backtestSection: DemoSection = {
     ];
     const outDir = `${ctx.config.dataDir}/reports/demo`;
     const results = [];
+    let sources: readonly SeriesSource[] = [];
     for (const r of runs) {
       const aggregate = r.strategies.length > 1;
       const out = await runBacktestJob({
+        registry: ctx.registry,
         strategies: r.strategies.map((name) => ({ name })),
         pipeline: aggregate ? createSignalPipeline({ limits: ctx.config.risk }) : undefined,
         pipelineParams: aggregate ? { aggregateAndRisk: { limits: ctx.config.risk } } : undefined,
         symbols: ["bitcoin", "ethereum"],
         source: SAMPLE_SOURCE,
+        macroSource: SAMPLE_SOURCE,
         start: first,
         end: last,
         capital: 100_000,
@@ -110,8 +119,10 @@ export const backtestSection: DemoSection = {
         outDir: aggregate ? outDir : undefined,
       }, { store: () => ctx.store });
       const m = out.result.metrics;
+      if (out.sources.length > sources.length) sources = out.sources;
       results.push({
         strategy: r.label,
+        sources: out.sources,
         runId: out.runId,
         totalReturn: m.totalReturn,
         cagr: m.cagr,
@@ -125,7 +136,9 @@ export const backtestSection: DemoSection = {
       });
     }
     const text = [
-      `${isoDate(first)} .. ${isoDate(last)}, generated sample data; runs stored in the database`,
+      `${isoDate(first)} .. ${isoDate(last)}; data: ${
+        describeSources(sources)
+      }; runs stored in the database`,
       formatTable(results, [
         { header: "strategy", value: (r) => r.strategy },
         { header: "return", value: (r) => fmtPct(r.totalReturn), align: "right" },

@@ -3,12 +3,13 @@
  * asset; macro series VIX and DXY). Idempotent: loading it again changes nothing.
  * @module
  */
+import { SAMPLE_SOURCE } from "../core/provenance.ts";
 import { DAY_MS } from "../core/time.ts";
 import { generateSampleMarket, type SampleMarket, type SampleOptions } from "../sample/market.ts";
 import type { Store } from "../storage/store.ts";
 
-/** Source name of the sample market in the store. */
-export const SAMPLE_SOURCE = "sample";
+/** Source name of the sample market in the store (generated data: see `lib/core/provenance.ts`). */
+export { SAMPLE_SOURCE };
 
 /** Rows written per series. */
 export interface SampleSeriesResult {

@@ -64,58 +64,81 @@ export interface AggregateResult {
 
 const fmt = (v: number) => v.toFixed(2);
 
-/** Combines `signals` per asset (see the module documentation for the rule). */
-export function aggregateSignals(
+/** Each asset's last signal per strategy, assets in `assetOrder` then in order of appearance. */
+function groupByAsset(
   signals: readonly Signal[],
-  options: AggregateOptions = {},
-): AggregateResult {
-  const minNet = options.minNet ?? 0.2;
-  if (!(minNet >= 0 && minNet <= 1)) {
-    throw new RangeError(`Cannot aggregate with minNet ${minNet}: expected 0..1`);
-  }
+  assetOrder: readonly string[] = [],
+): Map<string, Map<string, Signal>> {
   const byAsset = new Map<string, Map<string, Signal>>();
-  for (const a of options.assetOrder ?? []) byAsset.set(a, new Map());
+  for (const a of assetOrder) byAsset.set(a, new Map());
   for (const s of signals) {
     let m = byAsset.get(s.asset);
     if (!m) byAsset.set(s.asset, m = new Map());
     m.set(s.strategy, s);
   }
-  const out: Signal[] = [];
-  const conflicts: Conflict[] = [];
-  for (const [asset, perStrategy] of byAsset) {
-    const votes: Vote[] = [];
-    let ts = -Infinity;
-    for (const s of perStrategy.values()) {
-      const weight = options.weights?.[s.strategy] ?? 1;
-      if (!(weight >= 0)) {
-        throw new RangeError(`Cannot aggregate: weight of ${s.strategy} is ${weight}`);
-      }
-      if (weight === 0) continue;
-      ts = Math.max(ts, s.ts);
-      votes.push({
-        strategy: s.strategy,
-        direction: s.direction,
-        confidence: s.confidence,
-        weight,
-        size: s.direction === "flat" ? 0 : s.size,
-        score: weight * s.confidence,
-      });
+  return byAsset;
+}
+
+/** The votes of one asset's signals (weight 0 ignored) and the newest signal time. */
+function votesOf(perStrategy: ReadonlyMap<string, Signal>, options: AggregateOptions) {
+  const votes: Vote[] = [];
+  let ts = -Infinity;
+  for (const s of perStrategy.values()) {
+    const weight = options.weights?.[s.strategy] ?? 1;
+    if (!(weight >= 0)) {
+      throw new RangeError(`Cannot aggregate: weight of ${s.strategy} is ${weight}`);
     }
-    if (votes.length === 0) continue;
-    const side = (d: Direction) => votes.filter((v) => v.direction === d);
-    const long = side("long"), short = side("short"), flat = side("flat");
-    const sum = (vs: readonly Vote[], f: (v: Vote) => number) => vs.reduce((a, v) => a + f(v), 0);
-    const L = sum(long, (v) => v.score), S = sum(short, (v) => v.score);
-    const F = sum(flat, (v) => v.score);
-    const total = L + S + F;
-    const votesText = votes.map((v) =>
-      `${v.strategy}:${v.direction}:${fmt(v.confidence)}x${v.weight}`
-    )
-      .join(",");
-    const inputs = { long_score: L, short_score: S, flat_score: F, votes: votesText };
-    if (total === 0) continue; // every vote had zero confidence
-    if (long.length === 0 && short.length === 0) {
-      out.push({
+    if (weight === 0) continue;
+    ts = Math.max(ts, s.ts);
+    votes.push({
+      strategy: s.strategy,
+      direction: s.direction,
+      confidence: s.confidence,
+      weight,
+      size: s.direction === "flat" ? 0 : s.size,
+      score: weight * s.confidence,
+    });
+  }
+  return { votes, ts };
+}
+
+const sum = (vs: readonly Vote[], f: (v: Vote) => number) => vs.reduce((a, v) => a + f(v), 0);
+
+/** The tightest of the winners' stop-loss and take-profit. */
+function tightestStops(winners: readonly Vote[], perStrategy: ReadonlyMap<string, Signal>) {
+  const stopLosses = winners.map((v) => perStrategy.get(v.strategy)!.stopLoss)
+    .filter((x): x is number => x !== undefined);
+  const takeProfits = winners.map((v) => perStrategy.get(v.strategy)!.takeProfit)
+    .filter((x): x is number => x !== undefined);
+  return {
+    ...(stopLosses.length ? { stopLoss: Math.min(...stopLosses) } : {}),
+    ...(takeProfits.length ? { takeProfit: Math.min(...takeProfits) } : {}),
+  };
+}
+
+/** One asset's aggregate: a target, a conflict, or nothing (see the module documentation). */
+function aggregateAsset(
+  asset: string,
+  perStrategy: ReadonlyMap<string, Signal>,
+  options: AggregateOptions,
+  minNet: number,
+): { signal: Signal } | { conflict: Conflict } | undefined {
+  const { votes, ts } = votesOf(perStrategy, options);
+  if (votes.length === 0) return undefined;
+  const side = (d: Direction) => votes.filter((v) => v.direction === d);
+  const long = side("long"), short = side("short"), flat = side("flat");
+  const L = sum(long, (v) => v.score), S = sum(short, (v) => v.score);
+  const F = sum(flat, (v) => v.score);
+  const total = L + S + F;
+  const votesText = votes.map((v) =>
+    `${v.strategy}:${v.direction}:${fmt(v.confidence)}x${v.weight}`
+  )
+    .join(",");
+  const inputs = { long_score: L, short_score: S, flat_score: F, votes: votesText };
+  if (total === 0) return undefined; // every vote had zero confidence
+  if (long.length === 0 && short.length === 0) {
+    return {
+      signal: {
         ts,
         asset,
         direction: "flat",
@@ -124,12 +147,13 @@ export function aggregateSignals(
         strategy: AGGREGATE,
         reason: `flat: ${flat.map((v) => v.strategy).join(", ")}`,
         inputs: { ...inputs, net: 0 },
-      });
-      continue;
-    }
-    const net = (L - S) / total;
-    if (Math.abs(net) < minNet) {
-      conflicts.push({
+      },
+    };
+  }
+  const net = (L - S) / total;
+  if (Math.abs(net) < minNet) {
+    return {
+      conflict: {
         ts,
         asset,
         net,
@@ -142,27 +166,21 @@ export function aggregateSignals(
         reason: `net ${fmt(net)} is inside ±${fmt(minNet)}: long ${fmt(L)} vs short ${
           fmt(S)
         } vs flat ${fmt(F)}; nothing trades`,
-      });
-      continue;
-    }
-    const winners = net > 0 ? long : short;
-    const losers = votes.filter((v) => !winners.includes(v));
-    const wScore = sum(winners, (v) => v.score);
-    const size = Math.abs(net) * sum(winners, (v) => v.score * v.size) / wScore;
-    const confidence = Math.abs(net) * wScore / sum(winners, (v) => v.weight);
-    const stopLosses = winners.map((v) => perStrategy.get(v.strategy)!.stopLoss)
-      .filter((x): x is number => x !== undefined);
-    const takeProfits = winners.map((v) => perStrategy.get(v.strategy)!.takeProfit)
-      .filter((x): x is number => x !== undefined);
-    const direction: Direction = net > 0 ? "long" : "short";
-    out.push({
+      },
+    };
+  }
+  const winners = net > 0 ? long : short;
+  const losers = votes.filter((v) => !winners.includes(v));
+  const wScore = sum(winners, (v) => v.score);
+  const direction: Direction = net > 0 ? "long" : "short";
+  return {
+    signal: {
       ts,
       asset,
       direction,
-      confidence: Math.min(1, confidence),
-      size: Math.min(1, size),
-      ...(stopLosses.length ? { stopLoss: Math.min(...stopLosses) } : {}),
-      ...(takeProfits.length ? { takeProfit: Math.min(...takeProfits) } : {}),
+      confidence: Math.min(1, Math.abs(net) * wScore / sum(winners, (v) => v.weight)),
+      size: Math.min(1, Math.abs(net) * sum(winners, (v) => v.score * v.size) / wScore),
+      ...tightestStops(winners, perStrategy),
       strategy: AGGREGATE,
       reason: `${direction} by ${winners.map((v) => v.strategy).join(", ")}${
         losers.length
@@ -170,7 +188,25 @@ export function aggregateSignals(
           : ""
       }; net ${fmt(net)}`,
       inputs: { ...inputs, net },
-    });
+    },
+  };
+}
+
+/** Combines `signals` per asset (see the module documentation for the rule). */
+export function aggregateSignals(
+  signals: readonly Signal[],
+  options: AggregateOptions = {},
+): AggregateResult {
+  const minNet = options.minNet ?? 0.2;
+  if (!(minNet >= 0 && minNet <= 1)) {
+    throw new RangeError(`Cannot aggregate with minNet ${minNet}: expected 0..1`);
+  }
+  const out: Signal[] = [];
+  const conflicts: Conflict[] = [];
+  for (const [asset, perStrategy] of groupByAsset(signals, options.assetOrder)) {
+    const r = aggregateAsset(asset, perStrategy, options, minNet);
+    if (r && "signal" in r) out.push(r.signal);
+    else if (r) conflicts.push(r.conflict);
   }
   return { signals: out, conflicts };
 }

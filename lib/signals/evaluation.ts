@@ -4,51 +4,24 @@
  * @module
  */
 import type { Signal } from "../core/signal.ts";
-import type { Strategy, StrategyContext } from "../core/strategy.ts";
+import type { Evaluation, Inputs, Strategy, StrategyContext } from "../core/strategy.ts";
 
-/** Numbers and labels a decision used. */
-export type Inputs = Readonly<Record<string, number | string | boolean | null>>;
-
-/** One strategy's decision for one asset at one time. */
-export interface Evaluation {
-  readonly ts: number;
-  readonly asset: string;
-  readonly strategy: string;
-  /** True when it produced a signal. */
-  readonly fired: boolean;
-  /** The signal, when it fired. */
-  readonly signal?: Signal;
-  /** Why it fired, or why it did not. */
-  readonly reason: string;
-  readonly inputs: Inputs;
-}
-
-/** A strategy that can explain every evaluation, fired or not. */
-export interface ExplainingStrategy extends Strategy {
-  /** Same decisions as `onBar`, one entry per evaluated asset. */
-  evaluate(ctx: StrategyContext): readonly Evaluation[];
-}
-
-/** True when `s` implements {@link ExplainingStrategy}. */
-export function isExplaining(s: Strategy): s is ExplainingStrategy {
-  return typeof (s as Partial<ExplainingStrategy>).evaluate === "function";
-}
+export type { Evaluation, Inputs } from "../core/strategy.ts";
 
 /**
- * Evaluates `strategy` at `ctx`: its own explanations when it gives them, otherwise one fired
- * evaluation per signal of `onBar`.
+ * Evaluates `strategy` at `ctx`: its own explanations when it gives them
+ * ({@link Strategy.evaluate}), otherwise one fired evaluation per signal of `onBar`.
  */
 export function evaluateStrategy(strategy: Strategy, ctx: StrategyContext): Evaluation[] {
-  if (isExplaining(strategy)) return [...strategy.evaluate(ctx)];
-  return strategy.onBar(ctx).map((s) => ({
-    ts: s.ts,
-    asset: s.asset,
-    strategy: s.strategy,
-    fired: true,
-    signal: s,
-    reason: s.reason,
-    inputs: s.inputs ?? {},
-  }));
+  if (strategy.evaluate) return [...strategy.evaluate(ctx)];
+  return strategy.onBar(ctx).map(fired);
+}
+
+/** The signals of the evaluations that fired, in order (how an explaining strategy's `onBar` reads). */
+export function firedSignals(evaluations: readonly Evaluation[]): Signal[] {
+  const out: Signal[] = [];
+  for (const e of evaluations) if (e.signal) out.push(e.signal);
+  return out;
 }
 
 /** Builds a fired evaluation from its signal. */
@@ -71,4 +44,26 @@ export function notFired(
   inputs: Inputs,
 ): Evaluation {
   return { ...base, fired: false, reason, inputs };
+}
+
+/**
+ * A strategy whose decisions are its evaluations: `onBar` returns the signals of the
+ * evaluations that fired, so the two can never disagree.
+ */
+export function explainingStrategy(spec: {
+  readonly name: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly warmup: number;
+  readonly macroSeries: readonly string[];
+  readonly evaluate: (ctx: StrategyContext) => readonly Evaluation[];
+}): Strategy {
+  const { evaluate } = spec;
+  return {
+    name: spec.name,
+    params: spec.params,
+    warmup: spec.warmup,
+    macroSeries: spec.macroSeries,
+    evaluate,
+    onBar: (ctx) => firedSignals(evaluate(ctx)),
+  };
 }

@@ -4,17 +4,17 @@
  * future produces, at every time t <= p, exactly the same signals whether or not data after p
  * exists; any difference means it (or the code feeding it) used data from after p.
  *
- * The check is generic over how a run is done: `run(history)` may replay strategies with
+ * The check is generic over how a run is done: `run(market)` may replay strategies with
  * {@link replaySignals}, or run the backtest engine and collect its signals. Strategies must be
  * created inside `run` from what it is given, so that anything they precompute from the data
  * (the classic leak: indicators over the whole series) is recomputed on the truncated data.
+ * Truncation is {@link Market.truncate}: the same feed the runs read.
  * @module
  */
 import type { Signal } from "../core/signal.ts";
 import type { Strategy } from "../core/strategy.ts";
 import { type BacktestOptions, runBacktest, type SignalPipeline } from "../engine/engine.ts";
-import { seriesFromCandles } from "../engine/feed.ts";
-import { type MarketHistory, publicationTimes } from "./context.ts";
+import type { Market } from "../engine/market.ts";
 
 /** One signal that differs between the full run and a truncated run. */
 export interface LookaheadDifference {
@@ -59,18 +59,18 @@ export function samplePoints(times: readonly number[], count: number, from = 0):
 }
 
 /**
- * Runs `strategies` over every decision time of `history` (each bar close time, from `from`
+ * Runs `strategies` over every decision time of `market` (each bar close time, from `from`
  * on), in time order, and returns their signals.
  */
 export function replaySignals(
-  history: MarketHistory,
+  market: Market,
   strategies: readonly Strategy[],
   options: { from?: number; to?: number } = {},
 ): Signal[] {
   const out: Signal[] = [];
-  for (const t of history.decisionTimes()) {
+  for (const t of market.decisionTimes()) {
     if (t < (options.from ?? -Infinity) || t > (options.to ?? Infinity)) continue;
-    const ctx = history.contextAt(t);
+    const ctx = market.contextAt(t);
     for (const s of strategies) out.push(...s.onBar(ctx));
   }
   return out;
@@ -151,19 +151,19 @@ export function compareAt(
 }
 
 /**
- * Runs `run` on the full history and on the history truncated at each of `points`, and reports
+ * Runs `run` on the full market and on the market truncated at each of `points`, and reports
  * every signal at or before a point that differs.
  */
 export function checkLookahead(options: {
-  history: MarketHistory;
+  market: Market;
   points: readonly number[];
-  run: (history: MarketHistory) => readonly Signal[];
+  run: (market: Market) => readonly Signal[];
 }): LookaheadReport {
-  const full = options.run(options.history);
+  const full = options.run(options.market);
   const differences: LookaheadDifference[] = [];
   let compared = 0;
   for (const p of options.points) {
-    const r = compareAt(p, full, options.run(options.history.truncate(p)));
+    const r = compareAt(p, full, options.run(options.market.truncate(p)));
     compared += r.compared;
     differences.push(...r.differences);
   }
@@ -175,36 +175,27 @@ export interface EngineRunOptions
   extends
     Omit<BacktestOptions, "series" | "macro" | "strategies" | "pipeline" | "onEvent" | "interval"> {
   /** Fresh strategy instances for one run (given the data of that run). */
-  readonly makeStrategies: (history: MarketHistory) => readonly Strategy[];
+  readonly makeStrategies: (market: Market) => readonly Strategy[];
   /** A fresh pipeline for one run (aggregation and risk keep per-run state). */
   readonly makePipeline?: () => SignalPipeline;
 }
 
 /**
  * A `run` for {@link checkLookahead} that backtests with the engine and returns the signals it
- * acts on (after the pipeline). Macro availability follows the history's publication rules.
+ * acts on (after the pipeline). Macro availability is the market's publication times.
  */
-export function engineRun(options: EngineRunOptions): (history: MarketHistory) => Signal[] {
+export function engineRun(options: EngineRunOptions): (market: Market) => Signal[] {
   const { makeStrategies, makePipeline, ...settings } = options;
-  return (history) => {
-    const assets = history.assets.filter((a) => history.data.bars[a].length > 0);
-    if (assets.length === 0) return [];
+  return (market) => {
+    const series = market.series.filter((s) => s.ts.length > 0);
+    if (series.length === 0) return [];
     const signals: Signal[] = [];
-    const macro = Object.entries(history.data.macro).map(([series, obs]) => {
-      const ts = obs.map((o) => o.ts);
-      return {
-        series,
-        ts,
-        value: obs.map((o) => o.value),
-        availableAt: publicationTimes(ts, history.data.publication?.[series]),
-      };
-    });
     runBacktest({
       ...settings,
-      series: assets.map((a) => seriesFromCandles(a, history.data.bars[a])),
-      interval: history.interval,
-      macro,
-      strategies: makeStrategies(history),
+      series,
+      interval: market.interval,
+      macro: market.macro,
+      strategies: makeStrategies(market),
       pipeline: makePipeline?.(),
       onEvent: (e) => {
         if (e.type === "signal") signals.push(e.signal);

@@ -1,10 +1,37 @@
 /**
- * Strategy parameters: defaults from `strategies/<name>.json`, deep-merged with user overrides
- * (`--params`), validated by the strategy's zod schema.
+ * Strategy parameters: the one resolver. Defaults (`strategies/<name>.json`) deep-merged with
+ * user overrides (`--params`, an API body), validated by the strategy's zod schema. Parameter
+ * names are snake_case, like the seed's JSON configs.
  * @module
  */
-import type { z } from "zod";
-import { ConfigError } from "../core/errors.ts";
+import { z } from "zod";
+
+/** Parameters as a strategy receives them: a validated, complete object. */
+export type Params = Record<string, unknown>;
+
+/** One bad parameter: its key path (`correlation_thresholds.strong_negative`) and the problem. */
+export interface ParamProblem {
+  /** Dotted key path; empty for the object itself (e.g. an unknown key, named in `message`). */
+  readonly path: string;
+  /** What is wrong, as zod says it. */
+  readonly message: string;
+}
+
+/**
+ * Parameters that do not validate. Callers catch it to answer "bad input" (exit 2 for a
+ * `--params` flag, 400 for an API request) rather than "failed".
+ */
+export class StrategyParamsError extends RangeError {
+  /** `strategy`'s parameters have `problems` (at least one). */
+  constructor(readonly strategy: string, readonly problems: readonly ParamProblem[]) {
+    super(
+      `Cannot use parameters for ${strategy}: ${
+        problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join("; ")
+      }`,
+    );
+    this.name = "StrategyParamsError";
+  }
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -24,23 +51,58 @@ export function deepMerge(base: unknown, override: unknown): unknown {
 }
 
 /**
- * Merges `overrides` onto `defaults` and validates the result with `schema`. Throws a
- * {@link ConfigError} that names the strategy, each bad key path and the problem.
+ * Merges `overrides` onto `defaults` (nested objects such as `correlation_thresholds` key by
+ * key; arrays replace) and validates the result with `schema`. Throws a
+ * {@link StrategyParamsError} naming the strategy and each bad or unknown key path.
  */
-export function resolveParams<S extends z.ZodType>(
+export function resolveParams<S extends z.ZodType<Params>>(
   strategy: string,
   schema: S,
   defaults: unknown,
   overrides: unknown = {},
-): z.infer<S> {
+): z.output<S> {
+  if (overrides !== undefined && !isPlainObject(overrides)) {
+    throw new StrategyParamsError(strategy, [{ path: "", message: "expected a JSON object" }]);
+  }
   const parsed = schema.safeParse(deepMerge(defaults, overrides));
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => {
-    const path = i.path.length ? i.path.join(".") : "(root)";
-    return `${path}: ${i.message}`;
-  });
-  throw new ConfigError(
-    `Invalid parameters for strategy ${strategy}: ${problems.join("; ")}`,
-    `${strategy}.${String(parsed.error.issues[0].path.join("."))}`,
+  throw new StrategyParamsError(
+    strategy,
+    parsed.error.issues.map((i) => ({
+      path: i.path.join("."),
+      message: i.message + (i.code === "unrecognized_keys" ? snakeCaseHint(i.keys) : ""),
+    })),
   );
+}
+
+/** ` (parameter names are snake_case: allow_short)` for camelCase keys such as `allowShort`. */
+function snakeCaseHint(keys: readonly string[]): string {
+  const snake = keys.filter((k) => /[A-Z]/.test(k))
+    .map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+  return snake.length ? ` (parameter names are snake_case: ${snake.join(", ")})` : "";
+}
+
+/** The seed's per-strategy risk settings (`risk_management` in a strategy's JSON). */
+export const riskManagementSchema: z.ZodType<RiskManagement> = z.strictObject({
+  max_position_size: z.number().gt(0).lte(1),
+  stop_loss_pct: z.number().gt(0).lt(1),
+  take_profit_pct: z.number().gt(0),
+});
+
+/** Validated `risk_management` settings (fractions). */
+export interface RiskManagement {
+  /** Cap on the strategy's own signal size, as a fraction of equity. */
+  readonly max_position_size: number;
+  /** Stop-loss distance from the entry price. */
+  readonly stop_loss_pct: number;
+  /** Take-profit distance from the entry price. */
+  readonly take_profit_pct: number;
+}
+
+/** The stop-loss / take-profit fields a signal carries for `risk` (none without it). */
+export function stopsOf(risk: RiskManagement | undefined): {
+  stopLoss?: number;
+  takeProfit?: number;
+} {
+  return risk ? { stopLoss: risk.stop_loss_pct, takeProfit: risk.take_profit_pct } : {};
 }

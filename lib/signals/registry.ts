@@ -1,102 +1,64 @@
 /**
- * The strategy registry: name → definition (zod parameter schema, defaults from
- * `strategies/<name>.json`, factory). Names are matched loosely, so `sma_cross`, `sma-cross`,
- * `SmaCross` and the seed's class-style `SmaCrossStrategy` all find the same strategy.
+ * A strategy registry: name → definition. The library holds no strategies itself (it must not
+ * import its plugins): `strategies/mod.ts` builds the registry of the shipped strategies with
+ * {@link createRegistry}, and tasks, `cli.ts` and tests hand it to the services.
  *
- * To add a strategy: write `strategies/<name>.ts` exporting a {@link StrategyDefinition} (and
- * `strategies/<name>.json` with its defaults), then add one line to {@link STRATEGY_DEFINITIONS}.
+ * Names are matched loosely, so `sma_cross`, `sma-cross`, `SmaCross` and the seed's class-style
+ * `SmaCrossStrategy` all find the same strategy.
  * @module
  */
-import type { z } from "zod";
 import type { Strategy } from "../core/strategy.ts";
-import { deepMerge } from "./params.ts";
-import { buyHoldDefinition } from "../../strategies/buy_hold.ts";
-import { smaCrossDefinition } from "../../strategies/sma_cross.ts";
-import { vixCorrelationDefinition } from "../../strategies/vix_correlation.ts";
-import { meanReversionDefinition } from "../../strategies/mean_reversion.ts";
+import type { StrategyDefinition } from "./define.ts";
 
-/** Everything the registry knows about one strategy. */
-export interface StrategyDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
-  /** Registry name in snake_case, e.g. `sma_cross`. */
-  readonly name: string;
-  /** The seed's class-style name, e.g. `SmaCrossStrategy`. */
-  readonly className: string;
-  /** One line for `--help` and listings. */
-  readonly description: string;
-  /** Validates a *complete* parameter object; unknown keys must be rejected (`.strict()`). */
-  readonly schema: z.ZodType<P>;
-  /** Default parameters (the contents of `strategies/<name>.json`). */
-  readonly defaults: P;
-  /** Creates a fresh instance (strategies keep per-run state). */
-  create(params: P): Strategy;
+/** Looks strategies up by any accepted spelling and creates instances. */
+export interface StrategyRegistry {
+  /** Every definition, in registration order. */
+  readonly definitions: readonly StrategyDefinition[];
+  /** Registry names, in registration order. */
+  names(): string[];
+  /** The definition for any accepted spelling of a name; `undefined` when unknown. */
+  find(name: string): StrategyDefinition | undefined;
+  /** Like {@link StrategyRegistry.find}, but throws a RangeError listing the known strategies. */
+  get(name: string): StrategyDefinition;
+  /** A fresh instance of `name` with `overrides` deep-merged over its defaults (validated). */
+  create(name: string, overrides?: unknown): Strategy;
 }
-
-/** Every registered strategy, one entry each. */
-export const STRATEGY_DEFINITIONS: readonly StrategyDefinition[] = [
-  buyHoldDefinition as unknown as StrategyDefinition,
-  smaCrossDefinition as unknown as StrategyDefinition,
-  vixCorrelationDefinition as unknown as StrategyDefinition,
-  meanReversionDefinition as unknown as StrategyDefinition,
-];
 
 /** `SmaCrossStrategy`, `sma_cross`, `sma-cross` → `smacross`. */
 function normalize(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "").replace(/strategy$/, "");
 }
 
-/** Registry names of every strategy, in registration order. */
-export function strategyNames(): string[] {
-  return STRATEGY_DEFINITIONS.map((d) => d.name);
-}
-
-/** Finds a strategy by any accepted spelling; `undefined` when unknown. */
-export function findStrategy(name: string): StrategyDefinition | undefined {
-  const key = normalize(name);
-  return STRATEGY_DEFINITIONS.find((d) =>
-    normalize(d.name) === key || normalize(d.className) === key
-  );
-}
-
-/** Like {@link findStrategy} but throws a RangeError listing the known strategies. */
-export function getStrategy(name: string): StrategyDefinition {
-  const def = findStrategy(name);
-  if (!def) {
+/** Builds a registry; two definitions whose names collide after normalisation are an error. */
+export function createRegistry(definitions: readonly StrategyDefinition[]): StrategyRegistry {
+  const byKey = new Map<string, StrategyDefinition>();
+  for (const d of definitions) {
+    for (const key of new Set([normalize(d.name), normalize(d.className)])) {
+      const other = byKey.get(key);
+      if (other) {
+        throw new RangeError(
+          `Cannot register strategy ${d.name}: its name collides with ${other.name}`,
+        );
+      }
+      byKey.set(key, d);
+    }
+  }
+  const list = [...definitions];
+  const find = (name: string) => byKey.get(normalize(name));
+  const get = (name: string) => {
+    const d = find(name);
+    if (d) return d;
     throw new RangeError(
       `Unknown strategy "${name}": expected one of ${
-        STRATEGY_DEFINITIONS.map((d) => `${d.name} (${d.className})`).join(", ")
+        list.map((x) => `${x.name} (${x.className})`).join(", ")
       }`,
     );
-  }
-  return def;
-}
-
-/**
- * Deep-merges `overrides` over the strategy's defaults (nested objects such as
- * `correlation_thresholds` merge key by key; arrays replace) and validates the result. Throws a
- * RangeError naming the strategy and each bad or unknown parameter.
- */
-export function resolveStrategyParams(
-  name: string,
-  overrides: unknown = {},
-): { definition: StrategyDefinition; params: Record<string, unknown> } {
-  const definition = getStrategy(name);
-  if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
-    throw new RangeError(`Cannot use parameters for ${definition.name}: expected a JSON object`);
-  }
-  const merged = deepMerge(definition.defaults, overrides);
-  const r = definition.schema.safeParse(merged);
-  if (!r.success) {
-    const why = r.error.issues.map((i) => {
-      const at = i.path.length ? `${i.path.join(".")}: ` : "";
-      return `${at}${i.message}`;
-    }).join("; ");
-    throw new RangeError(`Cannot use parameters for ${definition.name}: ${why}`);
-  }
-  return { definition, params: r.data };
-}
-
-/** Creates a fresh strategy instance from its name and parameter overrides. */
-export function createStrategy(name: string, overrides: unknown = {}): Strategy {
-  const { definition, params } = resolveStrategyParams(name, overrides);
-  return definition.create(params);
+  };
+  return {
+    definitions: list,
+    names: () => list.map((d) => d.name),
+    find,
+    get,
+    create: (name, overrides) => get(name).create(overrides),
+  };
 }

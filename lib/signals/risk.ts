@@ -72,10 +72,72 @@ export interface RiskResult {
 
 type Kind = "hold" | "exit" | "open" | "flip";
 
+/** One signal on its way through the rules; `s` becomes `undefined` when it is rejected. */
+interface Item {
+  readonly index: number;
+  s: Signal | undefined;
+  readonly kind: Kind;
+}
+
+/** Records an action of the rules. */
+type Note = (s: Signal, rule: RiskRule, action: RiskAction["action"], detail: string) => void;
+
 const sign = (
   s: Signal,
 ) => (s.direction === "flat" || s.size === 0 ? 0 : s.direction === "long" ? 1 : -1);
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+/** Current gross exposure per asset, `|qty * price| / equity`. */
+function exposures(snapshot: RiskSnapshot): Map<string, number> {
+  const exposure = new Map<string, number>();
+  for (const a of snapshot.assets) {
+    const q = snapshot.position(a).qty, p = snapshot.price(a);
+    const e = q !== 0 && p > 0 && snapshot.equity > 0 ? Math.abs(q * p) / snapshot.equity : 0;
+    exposure.set(a, e);
+  }
+  return exposure;
+}
+
+/** Rules 1 and 2 on a long/short target: cap its size, add the default stops. */
+function capAndDefault(orig: Signal, lim: RiskLimits, note: Note): Signal {
+  let s = orig;
+  if (sign(s) === 0) return s;
+  if (s.size > lim.maxPositionSize) {
+    note(
+      s,
+      "MAX_POSITION_SIZE",
+      "capped",
+      `size ${pct(s.size)} capped to ${pct(lim.maxPositionSize)}`,
+    );
+    s = { ...s, size: lim.maxPositionSize };
+  }
+  if (s.stopLoss === undefined && lim.defaultStopLoss > 0) {
+    note(s, "DEFAULT_STOP_LOSS", "defaulted", `stop-loss ${pct(lim.defaultStopLoss)}`);
+    s = { ...s, stopLoss: lim.defaultStopLoss };
+  }
+  if (s.takeProfit === undefined && lim.defaultTakeProfit > 0) {
+    note(s, "DEFAULT_TAKE_PROFIT", "defaulted", `take-profit ${pct(lim.defaultTakeProfit)}`);
+    s = { ...s, takeProfit: lim.defaultTakeProfit };
+  }
+  return s;
+}
+
+/** Rule 3: how the engine would execute `s` against the current position. */
+function classify(s: Signal, snapshot: RiskSnapshot): Kind {
+  const q = snapshot.position(s.asset).qty;
+  const cur = q > 0 ? 1 : q < 0 ? -1 : 0, want = sign(s);
+  return want === cur ? "hold" : want === 0 ? "exit" : cur === 0 ? "open" : "flip";
+}
+
+/** A flip that may only close its position. */
+const toExit = (s: Signal): Signal => ({
+  ...s,
+  direction: "flat",
+  size: 0,
+  stopLoss: undefined,
+  takeProfit: undefined,
+  reason: `${s.reason} [risk: exit only]`,
+});
 
 /** Applies {@link RiskLimits}; see the module documentation. */
 export class RiskManager {
@@ -102,14 +164,13 @@ export class RiskManager {
 
   /** Applies the rules to `signals` at `snapshot.now`. */
   apply(signals: readonly Signal[], snapshot: RiskSnapshot): RiskResult {
-    const lim = this.limits;
     const day = Math.floor(snapshot.now / DAY_MS);
     if (day !== this.#day) {
       this.#day = day;
       this.#orders = 0;
     }
     const actions: RiskAction[] = [];
-    const note = (s: Signal, rule: RiskRule, action: RiskAction["action"], detail: string) =>
+    const note: Note = (s, rule, action, detail) =>
       actions.push({
         ts: snapshot.now,
         asset: s.asset,
@@ -118,55 +179,11 @@ export class RiskManager {
         action,
         detail,
       });
-
-    // Current gross exposure per asset.
-    const exposure = new Map<string, number>();
-    for (const a of snapshot.assets) {
-      const q = snapshot.position(a).qty, p = snapshot.price(a);
-      const e = q !== 0 && p > 0 && snapshot.equity > 0 ? Math.abs(q * p) / snapshot.equity : 0;
-      exposure.set(a, e);
-    }
-    const curDir = (asset: string) => {
-      const q = snapshot.position(asset).qty;
-      return q > 0 ? 1 : q < 0 ? -1 : 0;
-    };
-
-    // Rules 1 and 2, then classification.
-    const items = signals.map((orig, index) => {
-      let s = orig;
-      if (sign(s) !== 0) {
-        if (s.size > lim.maxPositionSize) {
-          note(
-            s,
-            "MAX_POSITION_SIZE",
-            "capped",
-            `size ${pct(s.size)} capped to ${pct(lim.maxPositionSize)}`,
-          );
-          s = { ...s, size: lim.maxPositionSize };
-        }
-        if (s.stopLoss === undefined && lim.defaultStopLoss > 0) {
-          note(s, "DEFAULT_STOP_LOSS", "defaulted", `stop-loss ${pct(lim.defaultStopLoss)}`);
-          s = { ...s, stopLoss: lim.defaultStopLoss };
-        }
-        if (s.takeProfit === undefined && lim.defaultTakeProfit > 0) {
-          note(s, "DEFAULT_TAKE_PROFIT", "defaulted", `take-profit ${pct(lim.defaultTakeProfit)}`);
-          s = { ...s, takeProfit: lim.defaultTakeProfit };
-        }
-      }
-      const cur = curDir(s.asset), want = sign(s);
-      const kind: Kind = want === cur ? "hold" : want === 0 ? "exit" : cur === 0 ? "open" : "flip";
-      return { index, s: s as Signal | undefined, kind };
+    const exposure = exposures(snapshot);
+    const items: Item[] = signals.map((orig, index) => {
+      const s = capAndDefault(orig, this.limits, note);
+      return { index, s, kind: classify(s, snapshot) };
     });
-
-    const toExit = (s: Signal): Signal => ({
-      ...s,
-      direction: "flat",
-      size: 0,
-      stopLoss: undefined,
-      takeProfit: undefined,
-      reason: `${s.reason} [risk: exit only]`,
-    });
-
     // Rule 4: exits pass and free their exposure.
     for (const it of items) {
       if (it.kind !== "exit") continue;
@@ -176,64 +193,60 @@ export class RiskManager {
     // Rules 5 and 6: opens and flips by descending confidence.
     const increases = items.filter((it) => it.kind === "open" || it.kind === "flip")
       .sort((a, b) => b.s!.confidence - a.s!.confidence || a.index - b.index);
-    for (const it of increases) {
-      const s = it.s!;
-      const needed = it.kind === "flip" ? 2 : 1;
-      const left = lim.maxDailyTrades - this.#orders;
-      if (left < needed) {
-        if (it.kind === "flip" && left >= 1) {
-          note(s, "MAX_DAILY_TRADES", "downgraded", `${left} order left today: flip becomes exit`);
-          it.s = toExit(s);
-          this.#orders++;
-          exposure.set(s.asset, 0);
-        } else {
-          note(
-            s,
-            "MAX_DAILY_TRADES",
-            "rejected",
-            `${this.#orders} of ${lim.maxDailyTrades} orders already placed today`,
-          );
-          it.s = undefined;
-        }
-        continue;
-      }
-      let others = 0;
-      for (const [a, e] of exposure) if (a !== s.asset) others += e;
-      const room = lim.maxPortfolioRisk - others;
-      if (!(room > 1e-12)) {
-        const detail = `gross exposure of other positions ${pct(others)} leaves no room under ${
-          pct(lim.maxPortfolioRisk)
-        }`;
-        if (it.kind === "flip") {
-          note(s, "MAX_PORTFOLIO_RISK", "downgraded", `${detail}: flip becomes exit`);
-          it.s = toExit(s);
-          this.#orders++;
-          exposure.set(s.asset, 0);
-        } else {
-          note(s, "MAX_PORTFOLIO_RISK", "rejected", detail);
-          it.s = undefined;
-        }
-        continue;
-      }
-      let size = s.size;
-      if (size > room) {
-        note(
-          s,
-          "MAX_PORTFOLIO_RISK",
-          "capped",
-          `size ${pct(size)} cut to ${pct(room)} (gross limit ${
-            pct(lim.maxPortfolioRisk)
-          }, others ${pct(others)})`,
-        );
-        size = room;
-        it.s = { ...s, size };
-      }
-      exposure.set(s.asset, size);
-      this.#orders += needed;
-    }
-    return {
-      signals: items.flatMap((it) => (it.s ? [it.s] : [])),
-      actions,
+    for (const it of increases) this.#admit(it, exposure, note);
+    return { signals: items.flatMap((it) => (it.s ? [it.s] : [])), actions };
+  }
+
+  /** Rules 5 and 6 for one open or flip: within the day's orders, then the gross exposure. */
+  #admit(it: Item, exposure: Map<string, number>, note: Note): void {
+    const lim = this.limits;
+    const s = it.s!;
+    const needed = it.kind === "flip" ? 2 : 1;
+    const left = lim.maxDailyTrades - this.#orders;
+    const exitOnly = (rule: RiskRule, detail: string) => {
+      note(s, rule, "downgraded", detail);
+      it.s = toExit(s);
+      this.#orders++;
+      exposure.set(s.asset, 0);
     };
+    if (left < needed) {
+      if (it.kind === "flip" && left >= 1) {
+        exitOnly("MAX_DAILY_TRADES", `${left} order left today: flip becomes exit`);
+      } else {
+        const detail = `${this.#orders} of ${lim.maxDailyTrades} orders already placed today`;
+        note(s, "MAX_DAILY_TRADES", "rejected", detail);
+        it.s = undefined;
+      }
+      return;
+    }
+    let others = 0;
+    for (const [a, e] of exposure) if (a !== s.asset) others += e;
+    const room = lim.maxPortfolioRisk - others;
+    if (!(room > 1e-12)) {
+      const detail = `gross exposure of other positions ${pct(others)} leaves no room under ${
+        pct(lim.maxPortfolioRisk)
+      }`;
+      if (it.kind === "flip") exitOnly("MAX_PORTFOLIO_RISK", `${detail}: flip becomes exit`);
+      else {
+        note(s, "MAX_PORTFOLIO_RISK", "rejected", detail);
+        it.s = undefined;
+      }
+      return;
+    }
+    let size = s.size;
+    if (size > room) {
+      note(
+        s,
+        "MAX_PORTFOLIO_RISK",
+        "capped",
+        `size ${pct(size)} cut to ${pct(room)} (gross limit ${pct(lim.maxPortfolioRisk)}, others ${
+          pct(others)
+        })`,
+      );
+      size = room;
+      it.s = { ...s, size };
+    }
+    exposure.set(s.asset, size);
+    this.#orders += needed;
   }
 }

@@ -8,8 +8,9 @@ import type { Candle } from "../../lib/core/candle.ts";
 import type { Signal } from "../../lib/core/signal.ts";
 import type { Strategy, StrategyContext } from "../../lib/core/strategy.ts";
 import { runBacktest } from "../../lib/engine/engine.ts";
-import { seriesFromCandles } from "../../lib/engine/feed.ts";
-import { fillCloseOnly } from "../../lib/services/backtest_runner.ts";
+import { completeCloseOnly, seriesFromCandles } from "../../lib/engine/feed.ts";
+import { Market } from "../../lib/engine/market.ts";
+import { closeOnlyWarning } from "../../lib/services/run_data.ts";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2020, 2, 8);
@@ -25,27 +26,41 @@ const closeOnly = (closes: number[]): Candle[] =>
   }));
 
 Deno.test("a close-only bar opens at the previous close and spans open and close", () => {
-  const warnings: string[] = [];
-  const out = fillCloseOnly(
-    { asset: "bitcoin", source: "coingecko", candles: closeOnly([8041, 7921, 5142]), gaps: [] },
-    warnings,
-  );
-  assert.deepEqual(out.map((c) => [c.open, c.high, c.low, c.close]), [
+  const out = completeCloseOnly(closeOnly([8041, 7921, 5142]));
+  assert.deepEqual(out.candles.map((c) => [c.open, c.high, c.low, c.close]), [
     [8041, 8041, 8041, 8041], // first bar: nothing before it
     [8041, 8041, 7921, 7921],
     [7921, 7921, 5142, 5142],
   ]);
-  assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /3 of 3 bars have only a close/);
-  assert.match(warnings[0], /previous close/);
+  assert.equal(out.completed, 3);
+  const warning = closeOnlyWarning("bitcoin", "coingecko", out.completed, 3);
+  assert.match(warning, /3 of 3 bars have only a close/);
+  assert.match(warning, /previous close/);
 });
 
 Deno.test("full OHLC bars are left as they are", () => {
-  const warnings: string[] = [];
   const c: Candle = { ts: T0, open: 10, high: 12, low: 9, close: 11, volume: 1 };
-  const out = fillCloseOnly({ asset: "x", source: "csv", candles: [c], gaps: [] }, warnings);
-  assert.equal(out[0], c);
-  assert.deepEqual(warnings, []);
+  const out = completeCloseOnly([c]);
+  assert.equal(out.candles[0], c);
+  assert.equal(out.completed, 0);
+});
+
+Deno.test("every runner's market completes close-only bars the same way (signals too)", () => {
+  // The signals task and the backtest both build their data through Market.fromData.
+  const m = Market.fromData({
+    interval: "1d",
+    assets: ["bitcoin"],
+    bars: { bitcoin: closeOnly([8041, 7921, 5142]) },
+    macro: {},
+  });
+  assert.deepEqual(m.completedBars, { bitcoin: 3 });
+  const bars = m.contextAt(T0 + 3 * DAY).bars("bitcoin");
+  assert.deepEqual([bars.open(2), bars.high(2), bars.low(2), bars.close(2)], [
+    7921,
+    7921,
+    5142,
+    5142,
+  ]);
 });
 
 Deno.test("on close-only bars a stop-loss crossed between two closes fills at its level", () => {
@@ -53,16 +68,7 @@ Deno.test("on close-only bars a stop-loss crossed between two closes fills at it
   // 8041 (the deciding close). SL 8% → 8041 × 0.92 = 7397.72. Bar 2 spans 7921 → 7906: not
   // reached. Bar 3 spans 7906 → 5142: crosses 7397.72 → out at the level, −8%, not at 5142
   // (−36%), which is what open = high = low = close gave.
-  const warnings: string[] = [];
-  const candles = fillCloseOnly(
-    {
-      asset: "bitcoin",
-      source: "coingecko",
-      candles: closeOnly([8041, 7921, 7906, 5142]),
-      gaps: [],
-    },
-    warnings,
-  );
+  const { candles } = completeCloseOnly(closeOnly([8041, 7921, 7906, 5142]));
   let done = false;
   const once: Strategy = {
     name: "once",

@@ -211,7 +211,7 @@ Deno.test("backtest explains bad input in one line", async () => {
         2,
         /--params: expected a JSON object, got "\{bad"/,
       ],
-      [["--symbols", "alpha", "--params", '{"fast":50}'], 1, /fast must be smaller/],
+      [["--symbols", "alpha", "--params", '{"fast":50}'], 2, /--params: .*fast must be smaller/],
       [
         ["--symbols", "alpha", "--fill", "mid"],
         2,

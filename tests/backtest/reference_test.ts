@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { runBacktest } from "../../lib/engine/engine.ts";
 import type { AssetSeries } from "../../lib/engine/feed.ts";
-import { SmaCrossStrategy } from "../../strategies/sma_cross.ts";
+import { smaCross } from "../../strategies/sma_cross.ts";
 
 const DAY = 86_400_000;
 
@@ -96,7 +96,7 @@ Deno.test("the engine's sma_cross equity matches an independent naive simulation
       const r = runBacktest({
         series: [s],
         interval: "1d",
-        strategies: [new SmaCrossStrategy(o)],
+        strategies: [smaCross.create({ fast: o.fast, slow: o.slow, allow_short: o.allowShort })],
         capital: 100_000,
         commission: o.rate,
         slippageBps: o.bps,

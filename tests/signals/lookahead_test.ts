@@ -7,7 +7,7 @@ import type { Signal } from "../../lib/core/signal.ts";
 import type { Strategy } from "../../lib/core/strategy.ts";
 import { DAY_MS } from "../../lib/core/time.ts";
 import { syntheticMarket } from "./fixtures.ts";
-import { type MarketData, MarketHistory } from "../../lib/signals/context.ts";
+import { Market, type MarketData } from "../../lib/engine/market.ts";
 import {
   checkLookahead,
   engineRun,
@@ -15,20 +15,21 @@ import {
   samplePoints,
 } from "../../lib/signals/lookahead.ts";
 import { createSignalPipeline } from "../../lib/signals/pipeline.ts";
-import { createStrategy, strategyNames } from "../../lib/signals/registry.ts";
+import { STRATEGIES } from "../../strategies/mod.ts";
 
 const ASSETS = ["bitcoin", "ethereum"];
 const m = syntheticMarket({ start: "2021-01-04", days: 400, assets: ASSETS });
 const data: MarketData = { interval: "1d", assets: ASSETS, bars: m.bars, macro: { VIX: m.vix } };
-const history = new MarketHistory(data);
-const points = samplePoints(history.decisionTimes(), 12, 60);
+const market = Market.fromData(data);
+const points = samplePoints(market.decisionTimes(), 12, 60);
+const createStrategy = (name: string, overrides?: unknown) => STRATEGIES.create(name, overrides);
 
 /**
  * A leaky strategy in the style of a vectorised backtest: it precomputes from the data it is
  * given, and goes long when the *next* close is higher.
  */
-function leaky(h: MarketHistory): Strategy {
-  const closes = h.data.bars.bitcoin;
+function leaky(m: Market): Strategy {
+  const closes = m.seriesOf("bitcoin").close;
   return {
     name: "peek",
     params: {},
@@ -36,12 +37,12 @@ function leaky(h: MarketHistory): Strategy {
     macroSeries: [],
     onBar(ctx): Signal[] {
       const i = ctx.bars("bitcoin").length - 1;
-      const next = closes[i + 1]?.close ?? closes[i].close;
+      const next = i + 1 < closes.length ? closes[i + 1] : closes[i];
       return [{
         ts: ctx.now,
         asset: "bitcoin",
         strategy: "peek",
-        direction: next > closes[i].close ? "long" : "flat",
+        direction: next > closes[i] ? "long" : "flat",
         confidence: 1,
         size: 0.1,
         reason: "peeks",
@@ -57,7 +58,7 @@ Deno.test("samplePoints spreads deterministic points and skips the last time", (
 });
 
 Deno.test("the lookahead check catches a strategy that reads the next close", () => {
-  const report = checkLookahead({ history, points, run: (h) => replaySignals(h, [leaky(h)]) });
+  const report = checkLookahead({ market, points, run: (m) => replaySignals(m, [leaky(m)]) });
   assert.equal(report.ok, false);
   // at each point the truncated run cannot know the next close, so some point must differ
   assert.ok(report.differences.length > 0);
@@ -68,27 +69,25 @@ Deno.test("the lookahead check catches a strategy that reads the next close", ()
 });
 
 Deno.test("the lookahead check catches macro data used before its publication", () => {
-  // A context bug: VIX dated D visible at D 00:00 (publication lag 0), while truncation keeps the
+  // A feed bug: VIX dated D visible at D 00:00 (publication lag 0), while truncation keeps the
   // declared rule (next UTC midnight).
-  const run = (h: MarketHistory) => {
+  const run = (m: Market) => {
     const s = createStrategy("mean_reversion", { lookback_days: 5 });
-    const leakyCtx = new MarketHistory({
-      ...h.data,
-      publication: { VIX: { kind: "lag", lagMs: 0 } },
-    });
-    return leakyCtx.decisionTimes().flatMap((t) => s.onBar(leakyCtx.contextAt(t)));
+    const early = m.macro.map((x) => ({ ...x, availableAt: x.ts }));
+    const leakyFeed = new Market({ interval: m.interval, series: m.series, macro: early });
+    return leakyFeed.decisionTimes().flatMap((t) => s.onBar(leakyFeed.contextAt(t)));
   };
-  const dense = samplePoints(history.decisionTimes(), 200, 60);
-  const report = checkLookahead({ history, points: dense, run });
+  const dense = samplePoints(market.decisionTimes(), 200, 60);
+  const report = checkLookahead({ market, points: dense, run });
   assert.equal(report.ok, false);
 });
 
-for (const name of strategyNames()) {
+for (const name of STRATEGIES.names()) {
   Deno.test(`the lookahead check passes the shipped strategy ${name}`, () => {
     const report = checkLookahead({
-      history,
+      market,
       points,
-      run: (h) => replaySignals(h, [createStrategy(name)]),
+      run: (m) => replaySignals(m, [createStrategy(name)]),
     });
     assert.ok(report.compared > 0 || name === "buy_hold", `${name} produced no signals`);
     assert.deepEqual(report.differences, []);
@@ -96,7 +95,7 @@ for (const name of strategyNames()) {
 }
 
 Deno.test("shipped strategies fire on the synthetic market (the check compares real signals)", () => {
-  const all = replaySignals(history, [
+  const all = replaySignals(market, [
     createStrategy("vix_correlation"),
     createStrategy("mean_reversion"),
   ]);
@@ -115,13 +114,13 @@ Deno.test("the engine-based check (backtest --check-lookahead) catches the leak 
     defaultTakeProfit: 0.1,
   };
   const leak = checkLookahead({
-    history,
+    market,
     points,
-    run: engineRun({ capital: 10_000, makeStrategies: (h) => [leaky(h)] }),
+    run: engineRun({ capital: 10_000, makeStrategies: (m) => [leaky(m)] }),
   });
   assert.equal(leak.ok, false);
   const shipped = checkLookahead({
-    history,
+    market,
     points,
     run: engineRun({
       capital: 10_000,

@@ -5,9 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { DAY_MS } from "../../lib/core/time.ts";
-import { MarketHistory } from "../../lib/signals/context.ts";
+import { Market } from "../../lib/engine/market.ts";
 import { dailyBars, dailyObs, day } from "./fixtures.ts";
-import { createMeanReversionStrategy } from "../../strategies/mean_reversion.ts";
+import { evaluateStrategy } from "../../lib/signals/evaluation.ts";
+import { meanReversion } from "../../strategies/mean_reversion.ts";
 
 const params = {
   lookback_days: 3,
@@ -17,14 +18,16 @@ const params = {
 
 /** Evaluations at the close of each bar. */
 function run(closes: number[], vix: number[], overrides: unknown = params) {
-  const h = new MarketHistory({
+  const h = Market.fromData({
     interval: "1d",
     assets: ["bitcoin"],
     bars: { bitcoin: dailyBars("2024-01-01", closes) },
     macro: { VIX: dailyObs("2024-01-01", vix) },
   });
-  const s = createMeanReversionStrategy(overrides);
-  return closes.map((_, j) => s.evaluate(h.contextAt(day("2024-01-01") + (j + 1) * DAY_MS))[0]);
+  const s = meanReversion.create(overrides);
+  return closes.map((_, j) =>
+    evaluateStrategy(s, h.contextAt(day("2024-01-01") + (j + 1) * DAY_MS))[0]
+  );
 }
 
 Deno.test("mean_reversion buys a VIX spike with a deep drawdown, sized by VIX", () => {
@@ -96,7 +99,7 @@ Deno.test("mean_reversion explains why it did not fire", () => {
 });
 
 Deno.test("mean_reversion defaults are the seed's", () => {
-  const p = createMeanReversionStrategy().params as Record<string, unknown>;
+  const p = meanReversion.create().params as Record<string, unknown>;
   assert.equal(p.vix_spike_threshold, 25);
   assert.equal(p.drawdown_threshold, 0.1);
   assert.equal(p.lookback_days, 14);

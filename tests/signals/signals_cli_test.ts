@@ -5,6 +5,7 @@ import { runSignals } from "../../lib/services/signal_runner.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import { parseParams } from "../../tasks/signals.ts";
 import { durationFlag } from "../../lib/cli/flags.ts";
+import { STRATEGIES } from "../../strategies/mod.ts";
 import { syntheticMarket } from "./fixtures.ts";
 
 const LIMITS = {
@@ -54,12 +55,13 @@ Deno.test("default assets without stored prices are skipped and reported; named 
   const store = SqliteStore.open(":memory:");
   try {
     await store.upsertCandles(
-      { source: "sample", asset: "bitcoin", interval: "1d" },
+      { source: "csv", asset: "bitcoin", interval: "1d" },
       m.bars.bitcoin,
     );
     await store.upsertMacro("VIX", "cboe", m.vix, 0);
     const at = m.bars.bitcoin[150].ts;
     const base = {
+      registry: STRATEGIES,
       strategies: ["mean_reversion"],
       at,
       wallClock: at + DAY_MS,
@@ -75,7 +77,7 @@ Deno.test("default assets without stored prices are skipped and reported; named 
     // named with --assets: a missing one is an error
     await assert.rejects(
       () => runSignals(store, { ...base, assets: ["bitcoin", "ethereum"] }),
-      /no 1d prices for ethereum/,
+      /unknown asset "ethereum"/,
     );
     // no default asset stored at all: an error that says so
     await assert.rejects(

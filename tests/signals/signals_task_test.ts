@@ -233,7 +233,7 @@ Deno.test("signals fails with a one-line reason naming the missing series", asyn
   try {
     const r = await t.run("signals", ["--at", "2020-03-20", "--assets", "bitcoin"]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /mts signals: Cannot run signals: no 1d prices for bitcoin/);
+    assert.match(r.stderr, /mts signals: Cannot run signals: unknown asset "bitcoin"/);
     assert.match(r.stderr, /no VIX observations stored/);
     const bad = await t.run("signals", ["--strategies", "nope"]);
     assert.equal(bad.code, 2);

@@ -1,0 +1,78 @@
+/**
+ * The one way to define a strategy: {@link defineStrategy}. A definition bundles the registry
+ * name, the zod schema of the complete parameter object, the defaults (the contents of
+ * `strategies/<name>.json`) and the factory; the parameter type of the factory is inferred from
+ * the schema, so no definition needs a cast.
+ *
+ * ```ts
+ * const schema = z.strictObject({ period: z.int().min(1) });
+ * export const myStrategy = defineStrategy({
+ *   name: "my_strategy",
+ *   className: "MyStrategy",
+ *   description: "One line for --help",
+ *   schema,
+ *   defaults: { period: 10 },
+ *   make: (p) => ({ name: "my_strategy", params: p, warmup: p.period, macroSeries: [], onBar: () => [] }),
+ * });
+ * ```
+ * Register it in `strategies/mod.ts`; the library never imports strategies.
+ * @module
+ */
+import type { z } from "zod";
+import type { Strategy } from "../core/strategy.ts";
+import { type Params, resolveParams } from "./params.ts";
+
+/** Everything a runner needs to know about one strategy. */
+export interface StrategyDefinition<P extends Params = Params> {
+  /** Registry name in snake_case, e.g. `sma_cross`. */
+  readonly name: string;
+  /** The seed's class-style name, e.g. `SmaCrossStrategy` (accepted wherever a name is). */
+  readonly className: string;
+  /** One line for `--help` and listings. */
+  readonly description: string;
+  /** The validated defaults (`strategies/<name>.json` with schema defaults filled in). */
+  readonly defaults: Readonly<P>;
+  /**
+   * `overrides` deep-merged over the defaults and validated; throws `StrategyParamsError`
+   * naming each bad key path.
+   */
+  params(overrides?: unknown): P;
+  /** A fresh instance (strategies keep per-run state) with `overrides` applied as in `params`. */
+  create(overrides?: unknown): Strategy;
+}
+
+/** What {@link defineStrategy} takes. */
+export interface StrategySpec<S extends z.ZodType<Params>> {
+  /** Registry name in snake_case. */
+  readonly name: string;
+  /** Class-style alias, e.g. `SmaCrossStrategy`. */
+  readonly className: string;
+  /** One line for `--help` and listings. */
+  readonly description: string;
+  /** Validates a *complete* parameter object; reject unknown keys (`z.strictObject`). */
+  readonly schema: S;
+  /** Default parameters: the contents of `strategies/<name>.json`. */
+  readonly defaults: unknown;
+  /** Builds a fresh instance from validated parameters. */
+  make(params: z.output<S>): Strategy;
+}
+
+/**
+ * Defines a strategy. The defaults are validated now, so a broken `strategies/<name>.json` fails
+ * when the module loads, not in the middle of a run.
+ */
+export function defineStrategy<S extends z.ZodType<Params>>(
+  spec: StrategySpec<S>,
+): StrategyDefinition<z.output<S>> {
+  const defaults = resolveParams(spec.name, spec.schema, spec.defaults);
+  const params = (overrides?: unknown) =>
+    resolveParams(spec.name, spec.schema, defaults, overrides);
+  return {
+    name: spec.name,
+    className: spec.className,
+    description: spec.description,
+    defaults,
+    params,
+    create: (overrides?: unknown) => spec.make(params(overrides)),
+  };
+}
