@@ -121,6 +121,7 @@ export type BinanceFrame =
 export function parseBinanceFrame(text: string, market: Market): BinanceFrame {
   const where = `binance ${market} frame`;
   const root = parseJson(text, where);
+  if (Array.isArray(root)) return parsePayload(root, null, market, where, ""); // raw !markPrice@arr
   if (!isObj(root)) throw new FrameError(where, "(root)", `expected an object, got ${show(root)}`);
   if (typeof root.stream === "string" && "data" in root) {
     return parsePayload(root.data, root.stream, market, where, "data");
