@@ -19,7 +19,7 @@ import { BinanceBookSync } from "./binance/sync.ts";
 import { parseBybitFrame } from "./bybit/parse.ts";
 import { BybitBookSync } from "./bybit/sync.ts";
 import { trustLevels, type WireLevel } from "./levels.ts";
-import type { SyncEffect } from "./sync.ts";
+import type { BookStatus, SyncEffect } from "./sync.ts";
 
 type Kind = "spot" | "perp" | "bybit";
 const MID = 3_000_000, RANGE = 60;
@@ -193,152 +193,175 @@ class Reference {
 
 const toTicks = (levels: WireLevel[]) => levels.map(([p, q]) => [Math.round(Number(p) * 100), q]);
 
-function simulate(kind: Kind, f: Faults, updates: number) {
-  const rng = createRng(f.seed);
-  const ex = new Exchange(kind, rng);
-  const ref = new Reference(ex.log);
-  const sync = kind === "bybit"
-    ? new BybitBookSync({ market: "perp", symbol: "BTCUSDT", staleAfterMs: 1e12 })
-    : new BinanceBookSync({
-      market: kind,
-      symbol: "BTCUSDT",
-      maxBuffered: f.maxBuffered,
-      staleAfterMs: 1e12,
-    });
-  const pending: { due: number; run: () => readonly SyncEffect[] }[] = [];
-  let t = 0, liveChecks = 0, fullChecks = 0, appliedSession = 0;
-  const stats = { drops: 0, reconnects: 0 };
+type Frame = { text: string; session: number };
 
-  const onEffects = (effects: readonly SyncEffect[]) => {
+/** One simulated run: an exchange, a sync machine fed through faults, and the reference. */
+class Run {
+  readonly rng: Rng;
+  readonly ex: Exchange;
+  readonly ref: Reference;
+  readonly sync: BinanceBookSync | BybitBookSync;
+  readonly pending: { due: number; run: () => readonly SyncEffect[] }[] = [];
+  st: BookStatus;
+  t = 0;
+  liveChecks = 0;
+  drops = 0;
+  /** Session (Bybit restarts) of the last message the machine applied. */
+  appliedSession = 0;
+
+  constructor(readonly kind: Kind, readonly f: Faults) {
+    this.rng = createRng(f.seed);
+    this.ex = new Exchange(kind, this.rng);
+    this.ref = new Reference(this.ex.log);
+    this.sync = kind === "bybit"
+      ? new BybitBookSync({ market: "perp", symbol: "BTCUSDT", staleAfterMs: 1e12 })
+      : new BinanceBookSync({
+        market: kind,
+        symbol: "BTCUSDT",
+        maxBuffered: f.maxBuffered,
+        staleAfterMs: 1e12,
+      });
+    this.st = this.sync.status();
+  }
+
+  /** The true book now, as a REST snapshot. */
+  capture() {
+    return {
+      lastUpdateId: this.ex.u,
+      bids: trustLevels(this.ex.levels(0)),
+      asks: trustLevels(this.ex.levels(1)),
+    };
+  }
+
+  /** Schedules the answers to the machine's requests, each after a random delay. */
+  onEffects(effects: readonly SyncEffect[]): void {
     for (const e of effects) {
-      const due = t + rng.int(0, f.maxDelay);
+      const due = this.t + this.rng.int(0, this.f.maxDelay);
       if (e.type === "requestSnapshot") {
-        const early = rng.next() < 0.5 ? capture() : undefined; // taken now, or when answered
-        const fail = rng.next() < f.pFail;
-        pending.push({
-          due,
-          run: () =>
-            sync.handle(
-              fail
-                ? { type: "snapshotFailed", atMs: t, epoch: e.epoch }
-                : { type: "snapshot", atMs: t, epoch: e.epoch, snapshot: early ?? capture() },
-            ),
-        });
+        const early = this.rng.next() < 0.5 ? this.capture() : undefined; // taken now, or when answered
+        const fail = this.rng.next() < this.f.pFail;
+        const run = () =>
+          this.sync.handle(
+            fail ? { type: "snapshotFailed", atMs: this.t, epoch: e.epoch } : {
+              type: "snapshot",
+              atMs: this.t,
+              epoch: e.epoch,
+              snapshot: early ?? this.capture(),
+            },
+          );
+        this.pending.push({ due, run });
       } else if (e.type === "resubscribe") {
-        pending.push({ due, run: () => deliver(ex.bybitSnapshot()) });
+        this.pending.push({ due, run: () => this.deliver(this.ex.bybitSnapshot()) });
       }
     }
-  };
-  const capture = () => ({
-    lastUpdateId: ex.u,
-    bids: trustLevels(ex.levels(0)),
-    asks: trustLevels(ex.levels(1)),
-  });
-  let st = sync.status();
-  const deliver = (frame: { text: string; session: number }): readonly SyncEffect[] => {
-    const before = st.counters.applied;
+  }
+
+  /** A frame through the real parser into the machine. */
+  deliver(frame: Frame): readonly SyncEffect[] {
+    const before = this.st.counters.applied, sync = this.sync;
     let out: readonly SyncEffect[];
     if (sync instanceof BybitBookSync) {
       const p = parseBybitFrame(frame.text);
       if (p.kind !== "book") throw new Error(`not a book frame: ${p.kind}`);
-      out = sync.handle({ type: "depth", atMs: t, message: p.book });
+      out = sync.handle({ type: "depth", atMs: this.t, message: p.book });
     } else {
-      const p = parseBinanceFrame(frame.text, kind === "perp" ? "perp" : "spot");
+      const p = parseBinanceFrame(frame.text, this.kind === "perp" ? "perp" : "spot");
       if (p.kind !== "depth") throw new Error(`not a depth frame: ${p.kind}`);
-      out = sync.handle({ type: "depth", atMs: t, message: p.depth });
+      out = sync.handle({ type: "depth", atMs: this.t, message: p.depth });
     }
-    if (sync.status().counters.applied > before) appliedSession = frame.session;
+    if (sync.status().counters.applied > before) this.appliedSession = frame.session;
     return out;
-  };
-  const check = () => {
-    if (st.state !== "live") return;
-    ref.advanceTo(appliedSession, st.lastUpdateId!);
-    liveChecks++;
-    const full = rng.next() < 0.01;
-    for (const side of [0, 1] as const) {
-      const name = side === 0 ? "bid" : "ask";
-      if (full) {
-        const mine = toTicks(sync.book.levels(name));
-        assert.deepEqual(
-          mine,
-          ref.levels(side),
-          `seed ${f.seed}: book differs at u=${st.lastUpdateId}`,
-        );
-      } else {
-        const best = sync.book.best(name), want = ref.best(side);
-        const same = best === undefined
-          ? want === undefined
-          : want !== undefined && Math.round(Number(best[0]) * 100) === want[0] &&
-            best[1] === want[1];
-        if (!same) {
-          assert.deepEqual(
-            best && toTicks([best])[0],
-            want,
-            `seed ${f.seed}: top differs at u=${st.lastUpdateId}`,
-          );
-        }
-      }
-    }
-    if (full) fullChecks++;
-  };
-  /** After every event: carry out its effects, then compare a live book with the reference. */
-  const step = (effects: readonly SyncEffect[]) => {
-    onEffects(effects);
-    st = sync.status();
-    check();
-  };
-
-  step(sync.handle({ type: "opened", atMs: 0 }));
-  if (kind === "bybit") step(deliver(ex.bybitSnapshot()));
-  let held: { text: string; session: number } | undefined;
-  while (ex.updates < updates) {
-    t++;
-    for (let i = 0; i < pending.length; i++) {
-      if (pending[i].due <= t) step(pending.splice(i--, 1)[0].run());
-    }
-    if (kind === "bybit" && rng.next() < f.pRestart) {
-      step(deliver(ex.restart()));
-      continue;
-    }
-    const frame = ex.next(kind === "bybit" && rng.next() < f.pNewSnapshot ? "snapshot" : "delta");
-    const r = rng.next();
-    if (r < f.pReconnect) {
-      stats.reconnects++;
-      step(sync.handle({ type: "closed", atMs: t }));
-      step(sync.handle({ type: "opened", atMs: t }));
-      if (kind === "bybit") {
-        pending.push({
-          due: t + rng.int(0, f.maxDelay),
-          run: () => deliver(ex.bybitSnapshot()),
-        });
-      }
-      continue; // the frame was lost with the connection
-    }
-    if (r < f.pReconnect + f.pDrop) {
-      stats.drops++;
-      continue;
-    }
-    if (!held && r < f.pReconnect + f.pDrop + f.pSwap) {
-      held = frame;
-      continue;
-    }
-    step(deliver(frame));
-    if (held) step(deliver(held)), held = undefined;
-    if (rng.next() < f.pDup) step(deliver(frame));
   }
-  // the end state, in full
-  st = sync.status();
-  if (st.state === "live") {
-    ref.advanceTo(appliedSession, st.lastUpdateId!);
+
+  /** After every event: carry out its effects, then compare a live book with the reference. */
+  step(effects: readonly SyncEffect[]): void {
+    this.onEffects(effects);
+    this.st = this.sync.status();
+    if (this.st.state !== "live") return;
+    this.ref.advanceTo(this.appliedSession, this.st.lastUpdateId!);
+    this.liveChecks++;
+    const full = this.rng.next() < 0.01;
     for (const side of [0, 1] as const) {
+      if (full) this.compareAll(side, "book differs");
+      else this.compareBest(side);
+    }
+  }
+
+  compareAll(side: 0 | 1, what: string): void {
+    const mine = toTicks(this.sync.book.levels(side === 0 ? "bid" : "ask"));
+    assert.deepEqual(
+      mine,
+      this.ref.levels(side),
+      `seed ${this.f.seed}: ${what} at u=${this.st.lastUpdateId}`,
+    );
+  }
+
+  compareBest(side: 0 | 1): void {
+    const best = this.sync.book.best(side === 0 ? "bid" : "ask"), want = this.ref.best(side);
+    const same = best === undefined
+      ? want === undefined
+      : want !== undefined && Math.round(Number(best[0]) * 100) === want[0] && best[1] === want[1];
+    if (!same) {
       assert.deepEqual(
-        toTicks(sync.book.levels(side === 0 ? "bid" : "ask")),
-        ref.levels(side),
-        `seed ${f.seed}: final book`,
+        best && toTicks([best])[0],
+        want,
+        `seed ${this.f.seed}: top differs at u=${this.st.lastUpdateId}`,
       );
     }
   }
-  return { liveChecks, fullChecks, steps: t, stats, counters: st.counters };
+
+  /** Drops the connection: the frame in flight is lost; Bybit resubscribes on the new one. */
+  reconnect(): void {
+    this.step(this.sync.handle({ type: "closed", atMs: this.t }));
+    this.step(this.sync.handle({ type: "opened", atMs: this.t }));
+    if (this.kind === "bybit") {
+      this.pending.push({
+        due: this.t + this.rng.int(0, this.f.maxDelay),
+        run: () => this.deliver(this.ex.bybitSnapshot()),
+      });
+    }
+  }
+
+  /** Generates `updates` level updates, delivering them through the faults. */
+  run(updates: number) {
+    const { f, rng, ex } = this;
+    this.step(this.sync.handle({ type: "opened", atMs: 0 }));
+    if (this.kind === "bybit") this.step(this.deliver(ex.bybitSnapshot()));
+    let held: Frame | undefined;
+    while (ex.updates < updates) {
+      this.t++;
+      for (let i = 0; i < this.pending.length; i++) {
+        if (this.pending[i].due <= this.t) this.step(this.pending.splice(i--, 1)[0].run());
+      }
+      if (this.kind === "bybit" && rng.next() < f.pRestart) {
+        this.step(this.deliver(ex.restart()));
+        continue;
+      }
+      const frame = ex.next(
+        this.kind === "bybit" && rng.next() < f.pNewSnapshot ? "snapshot" : "delta",
+      );
+      const r = rng.next();
+      if (r < f.pReconnect) this.reconnect();
+      else if (r < f.pReconnect + f.pDrop) this.drops++;
+      else if (!held && r < f.pReconnect + f.pDrop + f.pSwap) held = frame;
+      else {
+        this.step(this.deliver(frame));
+        if (held) this.step(this.deliver(held)), held = undefined;
+        if (rng.next() < f.pDup) this.step(this.deliver(frame));
+      }
+    }
+    this.st = this.sync.status();
+    if (this.st.state === "live") {
+      this.ref.advanceTo(this.appliedSession, this.st.lastUpdateId!);
+      for (const side of [0, 1] as const) this.compareAll(side, "final book differs");
+    }
+    return {
+      liveChecks: this.liveChecks,
+      steps: this.t,
+      drops: this.drops,
+      counters: this.st.counters,
+    };
+  }
 }
 
 const faults = fc.record({
@@ -359,12 +382,12 @@ for (const kind of ["spot", "perp", "bybit"] as const) {
     let live = 0, steps = 0, gaps = 0, resyncs = 0, drops = 0;
     fc.assert(
       fc.property(faults, (f) => {
-        const r = simulate(kind, f, TOTAL_UPDATES / RUNS);
+        const r = new Run(kind, f).run(TOTAL_UPDATES / RUNS);
         live += r.liveChecks;
         steps += r.steps;
         gaps += r.counters.gaps;
         resyncs += r.counters.resyncs;
-        drops += r.stats.drops;
+        drops += r.drops;
       }),
       { numRuns: RUNS },
     );
