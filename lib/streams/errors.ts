@@ -13,6 +13,7 @@ import { DataError } from "../core/errors.ts";
 export class FrameError extends DataError {
   /** Path of the offending field inside the payload (`(root)` for the payload itself). */
   readonly field: string;
+  /** `where`: the source; `field`: the path inside it; `problem`: what is wrong with it. */
   constructor(where: string, field: string, problem: string) {
     super(`field ${field}: ${problem}`, where);
     this.name = "FrameError";
@@ -32,6 +33,7 @@ export class ExchangeError extends Error {
   readonly code: number;
   /** The exchange's message, capped and with control characters escaped. */
   readonly exchangeMessage: string;
+  /** `where`: the request; `code` and `message`: the exchange's own. */
   constructor(exchange: string, where: string, code: number, message: string) {
     super(`${where}: ${exchange} error ${code}: ${message}`);
     this.name = "ExchangeError";

@@ -13,14 +13,12 @@ import { path, show } from "./validate.ts";
 /** One level as sent: the price and the absolute quantity at it, both decimal strings. */
 export type WireLevel = readonly [price: string, qty: string];
 
-declare const checkedBrand: unique symbol;
-
 /**
  * Levels whose prices passed {@link priceKey} and whose quantities passed {@link qtyKind}. They
  * are the very arrays `JSON.parse` built (no copy); only {@link checkLevels} and
  * {@link trustLevels} produce the type.
  */
-export type CheckedLevels = readonly WireLevel[] & { readonly [checkedBrand]: true };
+export type CheckedLevels = readonly WireLevel[] & { readonly __checkedLevels: true };
 
 /** An empty checked list (for messages that change one side only). */
 export const NO_LEVELS = [] as unknown as CheckedLevels;

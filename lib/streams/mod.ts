@@ -8,6 +8,7 @@ export * from "./decimal.ts";
 export * from "./levels.ts";
 export * from "./book.ts";
 export * from "./errors.ts";
+export { DataError } from "../core/errors.ts";
 export * from "./sync.ts";
 export * from "./funding.ts";
 export * from "./binance/parse.ts";

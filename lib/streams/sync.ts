@@ -185,11 +185,17 @@ const BACKOFF_MAX_MS = 30_000;
  * counting, retry backoff and stale detection. Exchange rules live in the machines.
  */
 export class SyncCore {
+  /** The sync state. */
   state: BookState = "syncing";
+  /** The `u` of the last applied message (set by the machine). */
   lastUpdateId: number | null = null;
+  /** The book's epoch (bumped by the machine on reconnects and requests). */
   epoch = 0;
+  /** Time of the last message for this book. */
   lastMessageAtMs: number | null = null;
+  /** Time the state last changed. */
   stateSinceMs = 0;
+  /** Counters, updated by the machine. */
   readonly counters: BookCounters = {
     messages: 0,
     applied: 0,
@@ -208,6 +214,7 @@ export class SyncCore {
   #heardAtMs: number | null = null;
   #staleSignalled = false;
 
+  /** `staleAfterMs`: silence after which the book is signalled stale (must be > 0). */
   constructor(readonly key: BookKey, readonly staleAfterMs: number) {
     if (!(staleAfterMs > 0)) {
       throw new RangeError(

@@ -105,6 +105,7 @@ export class BinanceBookSync implements BookSync<BinanceDepth> {
   /** The book is a snapshot whose first following event has not been applied yet. */
   #bridging = false;
 
+  /** Validates the options (throws `RangeError` naming a bad one) and starts `syncing`. */
   constructor(options: BinanceSyncOptions) {
     this.key = { exchange: "binance", market: options.market, symbol: options.symbol };
     this.#perp = options.market === "perp";

@@ -75,6 +75,7 @@ export class BybitBookSync implements BookSync<BybitBookMessage> {
   /** Since when a snapshot is awaited (after opening or resubscribing), or `null`. */
   #awaitingSince: number | null = null;
 
+  /** Validates the options (throws `RangeError` naming a bad one) and starts `syncing`. */
   constructor(options: BybitSyncOptions) {
     this.key = { exchange: "bybit", market: options.market, symbol: options.symbol };
     this.#levelOne = (options.depth ?? 50) === 1;
