@@ -6,10 +6,13 @@
  * end**: updates cluster near the top of the book, and there an insert or delete moves only the
  * few levels above it. Asks are stored under the negated key so both sides share one code path.
  *
- * Chosen by measurement (1 M level updates near the top of a 5,000-level side, Deno 2.9.6, this
- * machine; `bench/streams_bench.ts`): this layout applied 4.8–7.4 M updates/s, a `Map` with a
- * tracked best 1.4–1.5 M (every delete of the best rescans the side), bigint keys in a
- * `BigInt64Array` 2.5–4.2 M, normalised decimal strings with a digit-wise comparison 1.9–2.2 M.
+ * Chosen by measurement (10⁶ level updates near the top of a 5,000-level side, Deno 2.9.6, the
+ * project's 2-core machine; docs/streams.md has the table): this layout applied 6.3–6.6 M
+ * updates/s in `bench/streams_bench.ts`, a `Map` with a tracked best 1.8–2.0 M (every delete of
+ * the best rescans the side); in a first trial, bigint keys in a `BigInt64Array` ran at 2.5–4.2 M,
+ * normalised decimal strings with a digit-wise comparison at 1.9–2.2 M, and strings kept in a
+ * `Map` beside the sorted keys at 0.9 M. Shifting the parallel string arrays (write barriers) is
+ * the main cost left.
  * @module
  */
 import { isZeroQty, normalizeDecimal, priceKey, priceProblem, qtyKind } from "./decimal.ts";
