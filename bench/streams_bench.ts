@@ -31,7 +31,7 @@ const SIDE_LEVELS = 5000;
 const price = (tick: number) =>
   `${Math.floor(tick / 100)}.${String(tick % 100).padStart(2, "0")}000000`;
 
-/** A message's worth of level changes near the top: offsets drawn from an exponential (mean 30 ticks). */
+/** One message's level changes near the top: offsets from an exponential, mean 30 ticks. */
 function changes(rng: ReturnType<typeof createRng>, n: number): [WireLevel[], WireLevel[]] {
   const bids: WireLevel[] = [], asks: WireLevel[] = [];
   for (let i = 0; i < n; i++) {
@@ -287,7 +287,7 @@ function heapMb(): number {
   return Deno.memoryUsage().heapUsed / 1e6;
 }
 
-/** 10⁶ 10-level frames through one live spot book, 20 passes over the 50,000 frames, ids renumbered. */
+/** 10⁶ 10-level frames through one live spot book: 20 passes over 50,000 frames, ids renumbered. */
 function millionMessages(): number {
   const sync = new BinanceBookSync({ market: "spot", symbol: "BTCUSDT" });
   const first = parseBinanceFrame(SPOT[10][0], "spot");

@@ -78,7 +78,10 @@ class BookSide {
     this.qtys.splice(i, 0, qty);
   }
 
-  /** Replaces the side with `levels` (any order; zero quantities skipped; a repeated price keeps its last entry). */
+  /**
+   * Replaces the side with `levels`: any order, zero quantities skipped, a repeated price keeps
+   * its last entry.
+   */
   load(levels: CheckedLevels): void {
     const byRank = new Map<number, number>();
     for (let i = 0; i < levels.length; i++) {

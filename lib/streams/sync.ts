@@ -131,7 +131,7 @@ export interface BookCounters {
   crossed: number;
   /** Snapshots requested (Binance) or resubscriptions (Bybit). */
   snapshotRequests: number;
-  /** Snapshots not used: requested under an older epoch, older than the buffered events, crossed. */
+  /** Snapshots not used: from an older epoch, older than the buffered events, or crossed. */
   snapshotsDiscarded: number;
   /** Buffered messages dropped because the buffer was full (each also counts as a gap). */
   overflows: number;

@@ -40,7 +40,7 @@ export interface BinanceSyncOptions {
   readonly symbol: string;
   /** Levels per REST snapshot (default 1000: weight 50 on spot, 20 on USDⓈ-M). */
   readonly snapshotLimit?: number;
-  /** Pre-sync buffer bound in messages (default 10,000); an overflow drops the oldest and counts a gap. */
+  /** Pre-sync buffer bound (default 10,000 messages); an overflow drops the oldest, a gap. */
   readonly maxBuffered?: number;
   /** Silence after which the book is marked stale, ms (default 15,000). */
   readonly staleAfterMs?: number;
@@ -173,7 +173,7 @@ export class BinanceBookSync implements BookSync<BinanceDepth> {
     return c.state === "stale" ? effects(c.revive(atMs)) : NO_EFFECTS;
   }
 
-  /** Starts a rebuild: a new epoch, a buffer that starts with `first` (if any), a snapshot request. */
+  /** Starts a rebuild: new epoch, a buffer starting with `first` (if any), a snapshot request. */
   #resync(
     reason: ResyncReason,
     atMs: number,
@@ -269,7 +269,7 @@ export class BinanceBookSync implements BookSync<BinanceDepth> {
     return [c.goLive(atMs)];
   }
 
-  /** The request of `epoch` failed (HTTP error, 429 with `retryAfterMs`): ask again, backing off. */
+  /** The request of `epoch` failed (HTTP error, 429 with `retryAfterMs`): ask again, later. */
   snapshotFailed(epoch: number, _atMs: number, retryAfterMs?: number): readonly SyncEffect[] {
     if (epoch !== this.#core.epoch || !this.#awaiting) return NO_EFFECTS;
     this.#awaiting = false;
