@@ -1,0 +1,350 @@
+/**
+ * Live-stream speed: level updates applied to an order book, and the whole path from a frame's
+ * text to an updated book (JSON parse, validation, continuity check, apply).
+ *
+ * - book: 1,000,000 level updates (10 per message, 25% deletes) concentrated near the top of a
+ *   book holding 5,000 levels per side, against a `Map` with a tracked best as the baseline
+ *   (the structure the measurement rejected). Target: ≥ 1,000,000 updates/s.
+ * - pipeline: combined-stream Binance spot `depthUpdate` frames of 3, 10 and 20 levels and Bybit
+ *   `orderbook.50` deltas of 10 levels through `parse…Frame` and a live sync machine. Target:
+ *   ≥ 300,000 messages/s.
+ * - validation: the hand-written frame check against an equivalent zod schema.
+ * - memory: heap before and after 10⁶ messages (run with `--v8-flags=--expose-gc`).
+ *
+ *   deno bench --allow-all bench/streams_bench.ts                         # Deno.bench tables
+ *   deno run --v8-flags=--expose-gc bench/streams_bench.ts   # rates from CPU time, heap before/after
+ * @module
+ */
+import process from "node:process";
+import { z } from "zod";
+import { OrderBook } from "../lib/streams/book.ts";
+import { type CheckedLevels, trustLevels, type WireLevel } from "../lib/streams/levels.ts";
+import { parseBinanceFrame } from "../lib/streams/binance/parse.ts";
+import { BinanceBookSync } from "../lib/streams/binance/sync.ts";
+import { parseBybitFrame } from "../lib/streams/bybit/parse.ts";
+import { BybitBookSync } from "../lib/streams/bybit/sync.ts";
+import { createRng } from "../lib/sample/prng.ts";
+import type { SyncEffect } from "../lib/streams/sync.ts";
+
+const MID = 3_000_000; // ticks of 0.01: 30,000.00
+const SIDE_LEVELS = 5000;
+const price = (tick: number) =>
+  `${Math.floor(tick / 100)}.${String(tick % 100).padStart(2, "0")}000000`;
+
+/** One message's level changes near the top: offsets from an exponential, mean 30 ticks. */
+function changes(rng: ReturnType<typeof createRng>, n: number): [WireLevel[], WireLevel[]] {
+  const bids: WireLevel[] = [], asks: WireLevel[] = [];
+  for (let i = 0; i < n; i++) {
+    const bid = i % 2 === 0;
+    const off = Math.floor(-Math.log(1 - rng.next()) * 30);
+    const qty = rng.next() < 0.25
+      ? "0.00000000"
+      : `${rng.int(0, 9)}.${String(rng.int(1, 99999999)).padStart(8, "0")}`;
+    (bid ? bids : asks).push([price(bid ? MID - 1 - off : MID + off), qty]);
+  }
+  return [bids, asks];
+}
+
+// ---------- book: level updates ----------
+
+const rngA = createRng(42);
+const SNAP_BIDS = trustLevels(
+  Array.from({ length: SIDE_LEVELS }, (_, i) => [price(MID - 1 - i), "1.00000000"] as const),
+);
+const SNAP_ASKS = trustLevels(
+  Array.from({ length: SIDE_LEVELS }, (_, i) => [price(MID + i), "1.00000000"] as const),
+);
+const MESSAGES = Array.from(
+  { length: 100_000 },
+  () => changes(rngA, 10).map(trustLevels) as [CheckedLevels, CheckedLevels],
+);
+
+/** The rejected structure: one `Map` per side and a tracked best, rescanned when the best goes. */
+class MapBook {
+  sides = [new Map<number, string>(), new Map<number, string>()];
+  best = [-Infinity, Infinity];
+  set(s: 0 | 1, p: string, q: string): void {
+    const k = Number(p), m = this.sides[s];
+    if (Number(q) === 0) {
+      if (m.delete(k) && k === this.best[s]) {
+        let b = s === 0 ? -Infinity : Infinity;
+        for (const x of m.keys()) if (s === 0 ? x > b : x < b) b = x;
+        this.best[s] = b;
+      }
+      return;
+    }
+    m.set(k, q);
+    if (s === 0 ? k > this.best[s] : k < this.best[s]) this.best[s] = k;
+  }
+  apply(b: CheckedLevels, a: CheckedLevels): void {
+    for (const l of b) this.set(0, l[0], l[1]);
+    for (const l of a) this.set(1, l[0], l[1]);
+  }
+}
+
+function bookRun(): number {
+  const book = new OrderBook();
+  book.replace(SNAP_BIDS, SNAP_ASKS);
+  for (const [b, a] of MESSAGES) book.apply(b, a);
+  return book.count("bid") + book.count("ask");
+}
+
+function mapRun(): number {
+  const book = new MapBook();
+  for (const [p, q] of SNAP_BIDS) book.set(0, p, q);
+  for (const [p, q] of SNAP_ASKS) book.set(1, p, q);
+  for (const [b, a] of MESSAGES) book.apply(b, a);
+  return book.sides[0].size + book.sides[1].size;
+}
+
+Deno.bench({
+  name: "OrderBook: 10⁶ level updates",
+  group: "book",
+  baseline: true,
+  n: 5,
+  warmup: 1,
+  fn: () => void bookRun(),
+});
+Deno.bench({
+  name: "Map + tracked best: 10⁶ level updates",
+  group: "book",
+  n: 5,
+  warmup: 1,
+  fn: () => void mapRun(),
+});
+
+// ---------- pipeline: frame text -> updated book ----------
+
+const FRAMES = 50_000;
+const FIRST_U = 1_000_000;
+
+function binanceFrames(levels: number): string[] {
+  const rng = createRng(levels);
+  return Array.from({ length: FRAMES }, (_, i) => {
+    const [b, a] = changes(rng, levels);
+    const data = {
+      e: "depthUpdate",
+      E: 1_700_000_000_000 + i,
+      s: "BTCUSDT",
+      U: FIRST_U + 2 * i,
+      u: FIRST_U + 2 * i + 1,
+      b,
+      a,
+    };
+    return JSON.stringify({ stream: "btcusdt@depth@100ms", data });
+  });
+}
+
+function bybitFrames(levels: number): string[] {
+  const rng = createRng(1000 + levels);
+  return Array.from({ length: FRAMES }, (_, i) => {
+    const [b, a] = changes(rng, levels);
+    const data = { s: "BTCUSDT", b, a, u: FIRST_U + i, seq: 9_000_000_000 + 7 * i };
+    return JSON.stringify({
+      topic: "orderbook.50.BTCUSDT",
+      type: "delta",
+      ts: 1_700_000_000_000 + i,
+      data,
+      cts: 1,
+    });
+  });
+}
+
+const SPOT = { 3: binanceFrames(3), 10: binanceFrames(10), 20: binanceFrames(20) };
+const BYBIT10 = bybitFrames(10);
+
+/** A spot book made live from the 5,000-level snapshot, then fed every frame. */
+function binanceRun(frames: string[]): number {
+  const sync = new BinanceBookSync({ market: "spot", symbol: "BTCUSDT" });
+  sync.opened(0);
+  const first = parseBinanceFrame(frames[0], "spot");
+  if (first.kind !== "depth") throw new Error("not a depth frame");
+  const epoch = requestedEpoch(sync.depth(first.depth, 0));
+  sync.snapshot(epoch, { lastUpdateId: FIRST_U - 1, bids: SNAP_BIDS, asks: SNAP_ASKS }, 0);
+  for (let i = 1; i < frames.length; i++) {
+    const f = parseBinanceFrame(frames[i], "spot");
+    if (f.kind === "depth") sync.depth(f.depth, i);
+  }
+  return check(sync.status(), frames.length);
+}
+
+function bybitRun(frames: string[]): number {
+  const sync = new BybitBookSync({ market: "perp", symbol: "BTCUSDT", depth: 50 });
+  sync.opened(0);
+  const snap = JSON.stringify({
+    topic: "orderbook.50.BTCUSDT",
+    type: "snapshot",
+    ts: 1,
+    data: {
+      s: "BTCUSDT",
+      b: SNAP_BIDS.slice(0, 50),
+      a: SNAP_ASKS.slice(0, 50),
+      u: FIRST_U - 1,
+      seq: 1,
+    },
+  });
+  for (const text of [snap, ...frames]) {
+    const f = parseBybitFrame(text);
+    if (f.kind === "book") sync.depth(f.book, 0);
+  }
+  return check(sync.status(), frames.length + 1);
+}
+
+/** The epoch of the snapshot request the first frame caused. */
+function requestedEpoch(effects: readonly SyncEffect[]): number {
+  const req = effects[0];
+  if (req?.type !== "requestSnapshot") throw new Error("the first frame asks for a snapshot");
+  return req.epoch;
+}
+
+/** The run really applied every frame (a bench that drops frames would measure nothing). */
+function check(st: ReturnType<BinanceBookSync["status"]>, frames: number): number {
+  if (st.state !== "live" || st.counters.applied !== frames) {
+    throw new Error(`bench sync is ${st.state} after ${st.counters.applied}/${frames} frames`);
+  }
+  return st.counters.applied;
+}
+
+for (const n of [3, 10, 20] as const) {
+  Deno.bench({
+    name: `Binance spot, ${n}-level frames ×50,000`,
+    group: "pipeline",
+    n: 5,
+    warmup: 1,
+    fn: () => void binanceRun(SPOT[n]),
+  });
+}
+Deno.bench({
+  name: "Bybit orderbook.50, 10-level frames ×50,000",
+  group: "pipeline",
+  n: 5,
+  warmup: 1,
+  fn: () => void bybitRun(BYBIT10),
+});
+Deno.bench({
+  name: "JSON.parse alone, 10-level frames ×50,000",
+  group: "pipeline",
+  baseline: true,
+  n: 5,
+  warmup: 1,
+  fn: () => void SPOT[10].forEach((t) => JSON.parse(t)),
+});
+
+// ---------- validation: hand-written vs zod ----------
+
+const decimal = z.string().regex(/^\d+(\.\d+)?$/);
+const levelList = z.array(z.tuple([decimal, decimal]));
+const zodFrame = z.object({
+  stream: z.string(),
+  data: z.object({
+    e: z.literal("depthUpdate"),
+    E: z.number().int().nonnegative(),
+    s: z.string().min(1),
+    U: z.number().int().nonnegative(),
+    u: z.number().int().nonnegative(),
+    b: levelList,
+    a: levelList,
+  }),
+});
+
+Deno.bench({
+  name: "hand-written parse + check, 10-level frames ×50,000",
+  group: "validation",
+  baseline: true,
+  n: 5,
+  warmup: 1,
+  fn: () => void SPOT[10].forEach((t) => parseBinanceFrame(t, "spot")),
+});
+Deno.bench({
+  name: "zod safeParse, 10-level frames ×50,000",
+  group: "validation",
+  n: 5,
+  warmup: 1,
+  fn: () => void SPOT[10].forEach((t) => zodFrame.safeParse(JSON.parse(t))),
+});
+
+// ---------- summary mode ----------
+
+/**
+ * Median CPU time of `f` in ms (user + system of this process, from `process.cpuUsage`): on a
+ * shared machine, other processes' load then inflates the figures much less than wall time.
+ */
+function median(f: () => void, reps: number): number {
+  f();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = process.cpuUsage();
+    f();
+    const d = process.cpuUsage(t);
+    times.push((d.user + d.system) / 1000);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
+}
+
+/** Heap in MB after a full collection (when the process runs with --expose-gc). */
+function heapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return Deno.memoryUsage().heapUsed / 1e6;
+}
+
+/** 10⁶ 10-level frames through one live spot book: 20 passes over 50,000 frames, ids renumbered. */
+function millionMessages(): number {
+  const sync = new BinanceBookSync({ market: "spot", symbol: "BTCUSDT" });
+  const first = parseBinanceFrame(SPOT[10][0], "spot");
+  if (first.kind !== "depth") throw new Error("not a depth frame");
+  const epoch = requestedEpoch(sync.depth(first.depth, 0));
+  sync.snapshot(epoch, { lastUpdateId: FIRST_U - 1, bids: SNAP_BIDS, asks: SNAP_ASKS }, 0);
+  for (let pass = 0; pass < 20; pass++) {
+    const shift = pass * 2 * FRAMES;
+    for (let i = pass === 0 ? 1 : 0; i < FRAMES; i++) {
+      const f = parseBinanceFrame(SPOT[10][i], "spot");
+      if (f.kind !== "depth") continue;
+      sync.depth({ ...f.depth, U: f.depth.U + shift, u: f.depth.u + shift }, i);
+    }
+  }
+  return check(sync.status(), 20 * FRAMES);
+}
+
+if (import.meta.main) {
+  const b = median(bookRun, 5), m = median(mapRun, 5);
+  const ups = (ms: number) => `${(1e6 / ms / 1000).toFixed(2)}M updates/s (${ms.toFixed(0)} ms)`;
+  console.log(
+    `book, 10⁶ level updates near the top of 5,000 levels/side: OrderBook ${
+      ups(b)
+    }; Map + tracked best ${ups(m)}`,
+  );
+  for (const n of [3, 10, 20] as const) {
+    const ms = median(() => binanceRun(SPOT[n]), 5),
+      json = median(() => SPOT[n].forEach((t) => JSON.parse(t)), 5);
+    const chars = Math.round(SPOT[n].reduce((s, t) => s + t.length, 0) / FRAMES);
+    console.log(
+      `pipeline, Binance spot ${n}-level frames (${chars} chars): ${
+        (FRAMES / ms).toFixed(0)
+      }k msg/s; ` +
+        `JSON.parse alone ${(FRAMES / json).toFixed(0)}k msg/s`,
+    );
+  }
+  const y = median(() => bybitRun(BYBIT10), 5);
+  console.log(
+    `pipeline, Bybit orderbook.50 10-level deltas: ${(FRAMES / y).toFixed(0)}k msg/s`,
+  );
+  const hand = median(() => SPOT[10].forEach((t) => parseBinanceFrame(t, "spot")), 5);
+  const zod = median(() => SPOT[10].forEach((t) => zodFrame.safeParse(JSON.parse(t))), 5);
+  console.log(
+    `validation, 10-level frames: hand-written ${(FRAMES / hand).toFixed(0)}k msg/s; zod ${
+      (FRAMES / zod).toFixed(0)
+    }k msg/s`,
+  );
+  const gc = typeof (globalThis as { gc?: unknown }).gc === "function";
+  const before = heapMb();
+  const t = process.cpuUsage();
+  millionMessages();
+  const d = process.cpuUsage(t), ms = (d.user + d.system) / 1000;
+  const after = heapMb();
+  console.log(
+    `memory, 10⁶ 10-level messages through one live book (${(1e6 / ms).toFixed(0)}k msg/s): heap ${
+      before.toFixed(1)
+    } MB before, ${after.toFixed(1)} MB after` +
+      (gc ? "" : " (run with --v8-flags=--expose-gc for figures after a full collection)"),
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Price levels as they come off the wire (`[["35743.98000000","0.00001500"], …]`) and the one
+ * check that lets the order book trust them. {@link checkLevels} validates every price and
+ * quantity of a message before the book sees any of it, so a bad level rejects the whole message
+ * and never leaves a book half-updated; the branded {@link CheckedLevels} type makes "validated"
+ * visible to the compiler, and the book's bulk methods accept nothing else.
+ * @module
+ */
+import { priceKey, priceProblem, qtyKind } from "./decimal.ts";
+import { FrameError } from "./errors.ts";
+import { path, show } from "./validate.ts";
+
+/** One level as sent: the price and the absolute quantity at it, both decimal strings. */
+export type WireLevel = readonly [price: string, qty: string];
+
+/**
+ * Levels whose prices passed {@link priceKey} and whose quantities passed {@link qtyKind}. They
+ * are the very arrays `JSON.parse` built (no copy); only {@link checkLevels} and
+ * {@link trustLevels} produce the type.
+ */
+export type CheckedLevels = readonly WireLevel[] & { readonly __checkedLevels: true };
+
+/** An empty checked list (for messages that change one side only). */
+export const NO_LEVELS = [] as unknown as CheckedLevels;
+
+/**
+ * Validates `v` as a list of `[price, qty]` string pairs. Throws a {@link FrameError} at
+ * `where`/`field[i][j]` naming the first bad entry: not a pair, a price that is not a positive
+ * plain decimal of at most 15 significant digits, or a quantity that is not a plain decimal.
+ */
+export function checkLevels(v: unknown, where: string, field: string): CheckedLevels {
+  if (!Array.isArray(v)) throw new FrameError(where, field, `expected a list, got ${show(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    const l = v[i];
+    if (!Array.isArray(l) || l.length !== 2) {
+      throw new FrameError(where, path(field, i), `expected [price, qty], got ${show(l)}`);
+    }
+    const p = l[0], q = l[1];
+    if (typeof p !== "string" || !(priceKey(p) > 0)) {
+      throw new FrameError(
+        where,
+        `${path(field, i)}[0]`,
+        `price ${show(p)} ${priceProblem(p) ?? "is invalid"}`,
+      );
+    }
+    if (typeof q !== "string" || qtyKind(q) < 0) {
+      throw new FrameError(
+        where,
+        `${path(field, i)}[1]`,
+        `expected a decimal quantity, got ${show(q)}`,
+      );
+    }
+  }
+  return v as unknown as CheckedLevels;
+}
+
+/**
+ * Validates hand-built levels (tests, replays of stored books), throwing a `RangeError` that names
+ * the entry. The same rules as {@link checkLevels}.
+ */
+export function trustLevels(levels: readonly WireLevel[]): CheckedLevels {
+  try {
+    return checkLevels(levels, "levels", "levels");
+  } catch (e) {
+    throw new RangeError(`Cannot use levels: ${(e as Error).message}`);
+  }
+}
