@@ -23,7 +23,7 @@ import { parseBinanceFrame } from "../lib/streams/binance/parse.ts";
 import { BinanceBookSync } from "../lib/streams/binance/sync.ts";
 import { parseBybitFrame } from "../lib/streams/bybit/parse.ts";
 import { BybitBookSync } from "../lib/streams/bybit/sync.ts";
-import { createRng } from "../lib/sample/prng.ts";
+import { createRng } from "../lib/core/prng.ts";
 import type { SyncEffect } from "../lib/streams/sync.ts";
 
 const MID = 3_000_000; // ticks of 0.01: 30,000.00

@@ -13,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { createRng, type Rng } from "../sample/prng.ts";
+import { createRng, type Rng } from "../core/prng.ts";
 import { parseBinanceFrame } from "./binance/parse.ts";
 import { BinanceBookSync } from "./binance/sync.ts";
 import { parseBybitFrame } from "./bybit/parse.ts";
