@@ -5,14 +5,16 @@
 
 /** Close prices of one asset, in time order. */
 export interface ClosePrices {
+  /** Asset id. */
   readonly asset: string;
   /** Bar open times (UTC ms), ascending. */
   readonly ts: ArrayLike<number>;
+  /** Close of each bar of `ts`. */
   readonly close: ArrayLike<number>;
 }
 
 /** The rule, as stated on the page. */
-export const BUY_HOLD_RULE =
+export const BUY_HOLD_RULE: string =
   "Buy & hold: the starting capital split equally across the run's assets, each share buying " +
   "its asset at the asset's first close (no fees, no slippage) and held to the end; a share " +
   "waits in cash until its asset's first bar. Its last value is capital × (1 + the mean of the " +

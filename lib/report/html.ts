@@ -30,6 +30,7 @@ import {
 } from "./sections.ts";
 
 export { downsample } from "./downsample.ts";
+export type { ClosePrices } from "./buy_hold.ts";
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {

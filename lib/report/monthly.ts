@@ -4,7 +4,7 @@
  */
 
 /** The rule, as stated on the page. */
-export const MONTHLY_RULE =
+export const MONTHLY_RULE: string =
   "Each month: the equity at the close of the month's last bar over the equity at the close of " +
   "the previous month's last bar, minus 1; the first month is measured from the starting " +
   "capital. A bar belongs to the UTC month of its open time. A year compounds its months " +
@@ -12,6 +12,7 @@ export const MONTHLY_RULE =
 
 /** One month's return. */
 export interface MonthReturn {
+  /** UTC calendar year. */
   readonly year: number;
   /** 1..12 */
   readonly month: number;
@@ -23,8 +24,11 @@ export interface MonthReturn {
 
 /** One calendar year's months (only those the run covers) and its compounded return. */
 export interface YearReturns {
+  /** UTC calendar year. */
   readonly year: number;
+  /** The months of the year that have bars, in order. */
   readonly months: readonly MonthReturn[];
+  /** The months compounded: year-end equity over the previous year-end (or capital), minus 1. */
   readonly ret: number;
 }
 

@@ -11,8 +11,11 @@ import type { OpenPayload, TradePayload } from "../payload.ts";
 export interface Marker {
   /** Bar time the marker is drawn at (clamped into the chart's data range). */
   readonly x: number;
+  /** Fill price (the marker's height). */
   readonly price: number;
+  /** Side of the trade: the colour, and the direction of an entry's triangle. */
   readonly side: "long" | "short";
+  /** Entry (triangle) or exit (circle). */
   readonly kind: "entry" | "exit";
 }
 

@@ -10,7 +10,9 @@ import { make } from "./format.ts";
 export interface ReadoutItem {
   /** `data-field` of the value element, for tests and styling. */
   readonly field: string;
+  /** Text before the value. */
   readonly label: string;
+  /** The line's colour, shown as a key. */
   readonly color: string;
   /** Formatted value at data index `idx`. */
   readonly value: (idx: number) => string;
@@ -18,6 +20,7 @@ export interface ReadoutItem {
 
 /** A readout bound to an element; call `show(idx)` when the cursor moves. */
 export interface Readout {
+  /** Shows data index `idx` (the last bar for null, undefined or a negative index). */
   show(idx: number | null | undefined): void;
 }
 

@@ -18,7 +18,7 @@ interface Column {
 }
 
 /** Current sort and filter. */
-export interface TableState {
+interface TableState {
   sortKey: keyof TradePayload | null;
   descending: boolean;
   asset: string;
@@ -54,7 +54,7 @@ function compare(key: keyof TradePayload, a: TradePayload, b: TradePayload): num
 }
 
 /** The trades that pass the filter, in the chosen order. */
-export function visibleTrades(
+function visibleTrades(
   trades: readonly TradePayload[],
   cols: readonly Column[],
   s: TableState,
@@ -103,10 +103,15 @@ function renderHead(table: HTMLTableElement, cols: readonly Column[], onSort: (c
 
 /** Elements of the trade-table section. */
 export interface TradeTableElements {
+  /** The (empty) table the rows go into. */
   table: HTMLTableElement;
+  /** Asset filter. */
   asset: HTMLSelectElement;
+  /** Side filter. */
   side: HTMLSelectElement;
+  /** Free-text filter (any column, as shown). */
   text: HTMLInputElement;
+  /** Where "n of m trades" is written. */
   count: HTMLElement;
 }
 

@@ -9,7 +9,9 @@ import type uPlot from "uplot";
 
 /** A visible time range (UTC ms). */
 export interface Range {
+  /** First time shown. */
   readonly min: number;
+  /** Last time shown. */
   readonly max: number;
 }
 
