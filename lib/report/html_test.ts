@@ -171,3 +171,11 @@ Deno.test("downsampleIndices keeps every series' extremes per bucket on one shar
   assert.deepEqual(idx, [...new Set(idx)].sort((x, y) => x - y), "ascending, no repeats");
   assert.deepEqual(downsampleIndices(3, [a], 10), [0, 1, 2]);
 });
+
+Deno.test("downsampleIndices uses most of its budget when the lines' extremes coincide", () => {
+  // Three rising lines: every bucket's extremes are its first and last index, shared by all.
+  const n = 5000;
+  const up = Array.from({ length: n }, (_, i) => i);
+  const idx = downsampleIndices(n, [up, up.map((x) => 2 * x), up.map((x) => x + 1)], 2000);
+  assert.ok(idx.length > 1000 && idx.length <= 2000, `${idx.length} of a 2000-point budget`);
+});
