@@ -119,6 +119,10 @@ class Cdp {
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
+    ws.onclose = () => {
+      for (const p of this.#pending.values()) p.reject(new Error("the browser connection closed"));
+      this.#pending.clear();
+    };
     ws.onmessage = (e) => {
       const msg = JSON.parse(e.data as string);
       if (msg.id !== undefined) {
@@ -317,6 +321,12 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "mts-render-" });
     let browser: Deno.ChildProcess | undefined;
     let cdp: Cdp | undefined;
+    // A safety net, not a timing assertion: a wedged browser fails the test instead of hanging it.
+    const guard = setTimeout(() => {
+      try {
+        browser?.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }, 300_000);
     try {
       await Deno.writeTextFile(`${dir}/report.html`, html);
       const launched = await launch(CHROMIUM, `${dir}/profile`);
@@ -579,12 +589,16 @@ Deno.test({
       );
 
       await t.step("a screenshot of the page is a real, non-trivial PNG", async () => {
-        const shot = await page.send("Page.captureScreenshot", { format: "png" });
+        const shot = await page.send("Page.captureScreenshot", {
+          format: "png",
+          clip: { x: 0, y: 0, width: 1280, height: 1200, scale: 1 },
+        });
         const png = Uint8Array.from(atob(shot.data as string), (c) => c.charCodeAt(0));
         assert.deepEqual([...png.slice(1, 4)], [80, 78, 71], "PNG signature");
         assert.ok(png.length > 20_000, `screenshot is ${png.length} bytes`);
       });
     } finally {
+      clearTimeout(guard);
       if (cdp) {
         await cdp.send("Browser.close", {}, false).catch(() => {});
         cdp.close();
