@@ -517,7 +517,7 @@ Deno.test({
       });
 
       await t.step(
-        "dragging across the equity chart zooms every chart; shift-drag pans; double-click resets",
+        "dragging across the equity chart zooms every chart; shift-drag pans; the wheel zooms; double-click resets",
         async () => {
           const box = await plotBox(page, "#equity-chart");
           const full = await visibleRange(page);
@@ -578,6 +578,17 @@ Deno.test({
             Math.abs(panned.min - zoomed.min - 100 * zoomedPerPx) <= zoomedPerPx,
             "moved 100 px",
           );
+
+          // One wheel notch up zooms in to 80 % of the range, keeping the time under the cursor.
+          const wx = box.left + box.width / 4;
+          const at = panned.min + (wx - box.left) / box.width * (panned.max - panned.min);
+          await page.mouse("mouseMoved", wx, y);
+          await page.mouse("mouseWheel", wx, y, { deltaX: 0, deltaY: -100 });
+          await page.settle();
+          const wheeled = await visibleRange(page);
+          const tol = (panned.max - panned.min) / box.width;
+          assert.ok(Math.abs(wheeled.min - (at - (at - panned.min) * 0.8)) <= tol, wheeled.text);
+          assert.ok(Math.abs(wheeled.max - (at + (panned.max - at) * 0.8)) <= tol, wheeled.text);
 
           await page.mouse("mousePressed", sx, y, { button: "left", buttons: 1, clickCount: 2 });
           await page.mouse("mouseReleased", sx, y, { button: "left", buttons: 0, clickCount: 2 });
