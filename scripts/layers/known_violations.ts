@@ -63,7 +63,6 @@ export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
   // Issue 15, "small functions": each is being split into named steps by its package.
   ...([
     ["lib/net/resilient_client.ts", "ResilientClient.get"],
-    ["lib/report/html.ts", "renderHtml"],
     ["lib/services/backtest_runner.ts", "runBacktestJob"],
     ["lib/services/collector.ts", "collectPrices"],
     ["lib/services/macro_collector.ts", "collectMacro"],

@@ -140,10 +140,10 @@ export class ZoomGroup {
       this.set({ min: start.min - dv, max: start.max - dv });
     };
     const up = () => {
-      globalThis.removeEventListener("mousemove", move);
-      globalThis.removeEventListener("mouseup", up);
+      document.removeEventListener("mousemove", move);
+      document.removeEventListener("mouseup", up);
     };
-    globalThis.addEventListener("mousemove", move);
-    globalThis.addEventListener("mouseup", up);
+    document.addEventListener("mousemove", move);
+    document.addEventListener("mouseup", up);
   }
 }
