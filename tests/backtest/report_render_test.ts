@@ -115,13 +115,17 @@ class Cdp {
   #next = 1;
   #pending = new Map<number, { resolve: (v: Json) => void; reject: (e: Error) => void }>();
   #listeners: ((method: string, params: Json) => void)[] = [];
+  #closed: Promise<void>;
   sessionId?: string;
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
+    let closed = () => {};
+    this.#closed = new Promise((resolve) => (closed = resolve));
     ws.onclose = () => {
       for (const p of this.#pending.values()) p.reject(new Error("the browser connection closed"));
       this.#pending.clear();
+      closed();
     };
     ws.onmessage = (e) => {
       const msg = JSON.parse(e.data as string);
@@ -158,6 +162,18 @@ class Cdp {
     });
   }
 
+  /** Resolves with the parameters of the next `method` event (register before causing it). */
+  next(method: string): Promise<Json> {
+    return new Promise((resolve) => {
+      const l = (m: string, params: Json) => {
+        if (m !== method) return;
+        this.#listeners = this.#listeners.filter((x) => x !== l);
+        resolve(params);
+      };
+      this.#listeners.push(l);
+    });
+  }
+
   /** Evaluates `expression` in the page (awaiting a returned promise) and returns its value. */
   async eval<T>(expression: string): Promise<T> {
     const r = await this.send("Runtime.evaluate", {
@@ -180,8 +196,10 @@ class Cdp {
     await this.send("Input.dispatchMouseEvent", { type, x, y, ...extra });
   }
 
-  close(): void {
-    this.#ws.close();
+  /** Closes the connection and waits until it is closed (no op may outlive the test). */
+  close(): Promise<void> {
+    if (this.#ws.readyState !== WebSocket.CLOSED) this.#ws.close();
+    return this.#closed;
   }
 }
 
@@ -213,10 +231,10 @@ async function launch(chromium: string, profile: string) {
     log += value;
     const m = /DevTools listening on (ws:\/\/\S+)/.exec(log);
     if (m) {
-      (async () => {
+      const drained = (async () => {
         while (!(await reader.read()).done) { /* drain */ }
       })();
-      return { child, url: m[1] };
+      return { child, url: m[1], drained };
     }
   }
 }
@@ -234,7 +252,12 @@ async function openPage(wsUrl: string, url: string): Promise<Cdp> {
     mobile: false,
   });
   await cdp.send("Page.enable");
-  await cdp.send("Page.navigate", { url });
+  // Wait for the report's own load event, so the check below runs in the report's document and
+  // not in about:blank (whose context the navigation would destroy under it).
+  const loaded = cdp.next("Page.loadEventFired");
+  const nav = await cdp.send("Page.navigate", { url });
+  if (nav.errorText) throw new Error(`cannot open ${url}: ${nav.errorText}`);
+  await loaded;
   // Resolves when <body data-rendered> leaves "no" (the script finished or failed).
   await cdp.eval(`new Promise((resolve) => {
     const done = () => document.body && document.body.dataset.rendered !== "no";
@@ -320,6 +343,7 @@ Deno.test({
     const eq = result.equity.equity;
     const dir = await Deno.makeTempDir({ prefix: "mts-render-" });
     let browser: Deno.ChildProcess | undefined;
+    let drained: Promise<void> | undefined;
     let cdp: Cdp | undefined;
     // A safety net, not a timing assertion: a wedged browser fails the test instead of hanging it.
     const guard = setTimeout(() => {
@@ -331,6 +355,7 @@ Deno.test({
       await Deno.writeTextFile(`${dir}/report.html`, html);
       const launched = await launch(CHROMIUM, `${dir}/profile`);
       browser = launched.child;
+      drained = launched.drained;
       cdp = await openPage(launched.url, `file://${dir}/report.html`);
       const page = cdp;
 
@@ -612,13 +637,14 @@ Deno.test({
       clearTimeout(guard);
       if (cdp) {
         await cdp.send("Browser.close", {}, false).catch(() => {});
-        cdp.close();
+        await cdp.close();
       }
       if (browser) {
         try {
           browser.kill("SIGKILL");
         } catch { /* already gone */ }
         await browser.status;
+        await drained; // stderr ends with the process
       }
       await Deno.remove(dir, { recursive: true });
     }
