@@ -47,22 +47,8 @@ export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
     key: "lib/services/demo.ts ↔ lib/services/demo_strategies.ts",
     why: "issue 15: demo.ts ↔ demo_strategies.ts cycle",
   },
-  // Issue 15, "move wiring into services and exits into tasks" (CLI edge package).
-  {
-    rule: "edge-only-api",
-    file: "lib/services/collect_cli.ts",
-    key: "Deno.exit",
-    why: "CLI edge package: the exit moves into tasks/collect.ts",
-  },
-  {
-    rule: "edge-only-api",
-    file: "lib/cli/run.ts",
-    key: "Deno.env",
-    why: "CLI edge package: INIT_CWD is read outside lib/config",
-  },
   // Issue 15, "small functions": each is being split into named steps by its package.
   ...([
-    ["lib/net/resilient_client.ts", "ResilientClient.get"],
     ["lib/services/backtest_runner.ts", "runBacktestJob"],
     ["lib/services/collector.ts", "collectPrices"],
     ["lib/services/macro_collector.ts", "collectMacro"],
