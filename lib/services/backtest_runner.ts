@@ -26,6 +26,7 @@ import {
 } from "../signals/lookahead.ts";
 import { resolveStrategyParams } from "../signals/registry.ts";
 import { parseCsvText } from "../storage/csv/parse.ts";
+import { readCsvFile } from "../storage/csv/read_file.ts";
 import { pickSource, type QualityIssue, type Store } from "../storage/store.ts";
 
 /** What to backtest and how. Times are UTC ms, both ends inclusive. */
@@ -265,7 +266,7 @@ export async function runBacktestJob(
   const resolved = job.strategies.map((s) => resolveStrategyParams(s.name, s.params ?? {}));
   const strategies = resolved.map((r) => r.definition.create(r.params));
 
-  const read = deps.readTextFile ?? ((p: string) => Deno.readTextFile(p));
+  const read = deps.readTextFile ?? ((p: string) => readCsvFile(p));
   const warnings: string[] = [];
   let loaded: Loaded[];
   let interval: Interval;
