@@ -6,13 +6,17 @@
  */
 import { parseFlags, printJson, reportError, resolveUserPath, runTask } from "../lib/cli/run.ts";
 import { fmtNum, formatTable } from "../lib/cli/table.ts";
+import { UsageError } from "../lib/core/errors.ts";
+import { idProblem } from "../lib/core/ids.ts";
 import { exportStore } from "../lib/services/exporter.ts";
 
 const HELP = `Usage: deno task export [options]
 
 Writes every stored price series and macro series to one CSV file each (mts export format:
 a '# mts export: …' banner line, then date,open,high,low,close,volume,market_cap or date,value).
-Re-importing a file with 'deno task import --file <file>' gives identical data.
+Re-importing a file with 'deno task import --file <file>' gives identical data. Ids must be
+1-64 characters from A-Z a-z 0-9 . _ - (sources 1-32); a stored series whose id is not stops
+the export before any file is written.
 
 Options:
   --dir <path>       output directory (default: $DATA_DIR/backups, i.e. data/backups);
@@ -39,6 +43,7 @@ export async function main(args: string[]): Promise<number> {
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     }).values;
+    checkIdFlags(flags);
   } catch (e) {
     return reportError("export", e);
   }
@@ -76,6 +81,16 @@ export async function main(args: string[]): Promise<number> {
     }
     return 0;
   }, { json });
+}
+
+/** Filters follow the id rule too, so a typo such as `--asset "bit coin"` is a usage error. */
+function checkIdFlags(flags: { asset?: string[]; series?: string[]; source?: string[] }): void {
+  for (const kind of ["asset", "series", "source"] as const) {
+    for (const value of flags[kind] ?? []) {
+      const problem = idProblem(kind, value);
+      if (problem) throw new UsageError(`--${kind}: ${problem}`);
+    }
+  }
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -2,12 +2,14 @@
  * The mts export format (`deno task export`): a `# mts export: candles|macro key=value …` banner
  * naming the series exactly, then `date,open,high,low,close,volume,market_cap` or `date,value`.
  * Ids and source come from the banner unchanged (no case folding), so a backup re-imports to the
- * exact series it was written from.
+ * exact series it was written from; a banner that lost one (a hand-edited file) falls back to the
+ * backup file name, which encodes the series reversibly (`backup_names.ts`).
  * @module
  */
 import { DataError } from "../../../core/errors.ts";
 import { isInterval } from "../../../core/time.ts";
 import { safeEcho } from "../../../core/text.ts";
+import { type BackupPart, parseExportFileName } from "../backup_names.ts";
 import type { DetectContext, FileFormat, Header, MtsBanner, ReadPlan } from "./types.ts";
 
 const CANDLE_COLUMNS = ["date", "open", "high", "low", "close", "volume", "market_cap"];
@@ -27,12 +29,14 @@ export const MTS_FORMAT: FileFormat = {
 function candlePlan(ctx: DetectContext, mts: MtsBanner): ReadPlan {
   const { header } = ctx;
   expectColumns(header, CANDLE_COLUMNS);
+  const part = fromName(ctx);
+  const named = part?.kind === "candles" ? part : undefined;
   return {
     ...ctx.base,
     format: "mts",
     kind: "candles",
-    source: ctx.source(mts.values.source ?? "csv", mts.where),
-    subject: ctx.requireAsset(mts.values.asset, "prices", mts.where),
+    source: ctx.source(mts.values.source ?? named?.key.source ?? "csv", mts.where),
+    subject: ctx.requireAsset(mts.values.asset ?? named?.key.asset, "prices", mts.where),
     dateCol: 0,
     dateLabel: header.raw[0],
     dateStyle: "iso",
@@ -44,7 +48,7 @@ function candlePlan(ctx: DetectContext, mts: MtsBanner): ReadPlan {
       ctx.field("volume", 5),
       ctx.field("marketCap", 6),
     ],
-    interval: ctx.base.interval ?? statedInterval(mts),
+    interval: ctx.base.interval ?? statedInterval(mts) ?? named?.key.interval,
     notes: ["mts export: empty open/high/low mean a close-only source"],
     label: label(mts),
   };
@@ -54,12 +58,14 @@ function macroPlan(ctx: DetectContext, mts: MtsBanner): ReadPlan {
   const { header } = ctx;
   expectColumns(header, MACRO_COLUMNS);
   ctx.noAsset("a macro series");
+  const part = fromName(ctx);
+  const named = part?.kind === "macro" ? part : undefined;
   return {
     ...ctx.base,
     format: "mts",
     kind: "macro",
-    source: ctx.source(mts.values.source ?? "csv", mts.where),
-    subject: ctx.requireSeries(mts.values.series, "a macro series", mts.where),
+    source: ctx.source(mts.values.source ?? named?.source ?? "csv", mts.where),
+    subject: ctx.requireSeries(mts.values.series ?? named?.series, "a macro series", mts.where),
     dateCol: 0,
     dateLabel: header.raw[0],
     dateStyle: "iso",
@@ -68,6 +74,11 @@ function macroPlan(ctx: DetectContext, mts: MtsBanner): ReadPlan {
     notes: [],
     label: label(mts),
   };
+}
+
+/** The series the file's name stands for, when it is a backup name. */
+function fromName(ctx: DetectContext): BackupPart | undefined {
+  return parseExportFileName(ctx.options.file.replace(/^.*[\\/]/, ""));
 }
 
 function statedInterval(mts: MtsBanner) {
