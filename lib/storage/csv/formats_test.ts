@@ -106,3 +106,34 @@ Deno.test("the format table lists every format once, specific ones before generi
   assert.ok(names.indexOf("fred") < names.indexOf("date_value"));
   assert.ok(names.indexOf("cryptodatadownload") < names.indexOf("ohlcv"));
 });
+
+Deno.test("a huge column name is echoed capped in every row message", () => {
+  const name = "Close" + "x".repeat(1_000_000);
+  const text = `Date,Open,High,Low,Close,Volume,${name}\n2024-01-01,1,2,0.5,1.5,-1,3\n`;
+  assert.throws(
+    () => parseCsvText(text, { file: "w.csv", asset: "x" }),
+    (e: unknown) =>
+      e instanceof DataError && e.message.length < 300 &&
+      /Volume must not be negative/.test(e.message),
+  );
+  const cdd = "https://www.CryptoDataDownload.com\n" +
+    `unix,date,symbol,open,high,low,close,Volume BTC,Volume ${"U".repeat(1_000_000)}\n` +
+    "1513641600000,2017-12-19 00:00:00,BTC/USDT,1,2,0.5,1.5,1,-2\n";
+  assert.throws(
+    () => parseCsvText(cdd, { file: "c.csv" }),
+    (e: unknown) =>
+      e instanceof DataError && e.message.length < 300 && /must not be negative/.test(e.message),
+  );
+});
+
+Deno.test("an mts export whose banner lost its ids takes them from the backup file name", () => {
+  const text =
+    "# mts export: candles\ndate,open,high,low,close,volume,market_cap\n2024-01-01,1,2,0.5,1.5,,\n";
+  const p = parseCsvText(text, { file: "data/backups/candles_~My~Feed_foo~_bar_1h.csv" });
+  assert.deepEqual([p.source, p.subject, p.interval], ["MyFeed", "foo_bar", "1h"]);
+  const m = parseCsvText("# mts export: macro\ndate,value\n2024-01-01,2\n", {
+    file: "macro_fred_DGS10.csv",
+  });
+  assert.deepEqual([m.source, m.subject], ["fred", "DGS10"]);
+  assert.throws(() => parseCsvText(text, { file: "other.csv" }), /pass --asset/);
+});

@@ -25,7 +25,7 @@ export const CBOE_VIX_FORMAT: FileFormat = {
       source: ctx.source(series === "VIX" ? "cboe" : "csv"),
       subject: series,
       dateCol,
-      dateLabel: h.raw[dateCol] || "(first column)",
+      dateLabel: h.labels[dateCol] || "(first column)",
       fields: [
         ctx.field("open", h.col("open")),
         ctx.field("high", h.col("high")),

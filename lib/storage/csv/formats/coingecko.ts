@@ -28,7 +28,7 @@ export const COINGECKO_FORMAT: FileFormat = {
       source: ctx.source("coingecko"),
       subject: ctx.requireAsset(assetFromFileName(options.file), "prices"),
       dateCol: 0,
-      dateLabel: h.raw[0],
+      dateLabel: h.labels[0],
       dateStyle: "iso",
       timeMode: "snapshot",
       fields,

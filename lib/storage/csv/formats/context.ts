@@ -57,7 +57,7 @@ export function detectContext(
     field: (target: FieldTarget, col: number) => ({
       target,
       col,
-      label: header.raw[col],
+      label: header.labels[col],
       field: target === "marketCap" ? "market_cap" : target,
       rule: target === "volume" || target === "marketCap" ? "amount" : "price",
     }),

@@ -5,6 +5,7 @@
  * partial last day.
  * @module
  */
+import { safeEcho } from "../../../core/text.ts";
 import { assetFromFileName } from "../assets.ts";
 import { hasOhlc, symbolAsset } from "./columns.ts";
 import type { FieldSpec, FileFormat, Header } from "./types.ts";
@@ -33,14 +34,14 @@ export const CRYPTODATADOWNLOAD_FORMAT: FileFormat = {
       source: ctx.source("cryptodatadownload"),
       subject: ctx.requireAsset(guess, "prices"),
       dateCol: h.col("unix"),
-      dateLabel: h.raw[h.col("unix")],
+      dateLabel: h.labels[h.col("unix")],
       dateStyle: "epoch",
       crossCheckDateCol: h.col("date"),
       fields,
       checkPartialLastBar: vol >= 0,
       notes: [
         `CryptoDataDownload export${h.banner ? ` (banner "${h.banner}")` : ""}: ` +
-        `unix open times in ms or s, volume from "${vol >= 0 ? h.raw[vol] : "-"}"`,
+        `unix open times in ms or s, volume from "${vol >= 0 ? h.labels[vol] : "-"}"`,
       ],
     };
   },
@@ -51,7 +52,13 @@ function extraColumns(h: Header, vol: number): FieldSpec[] {
   const out: FieldSpec[] = [];
   for (let i = 0; i < h.names.length; i++) {
     if (h.names[i] === "tradecount" || (h.names[i].startsWith("volume") && i !== vol)) {
-      out.push({ target: "extra", col: i, label: h.raw[i], field: h.names[i], rule: "amount" });
+      out.push({
+        target: "extra",
+        col: i,
+        label: h.labels[i],
+        field: safeEcho(h.names[i]),
+        rule: "amount",
+      });
     }
   }
   return out;

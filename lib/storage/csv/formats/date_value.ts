@@ -20,7 +20,7 @@ export const DATE_VALUE_FORMAT: FileFormat = {
       format: "date_value" as const,
       source: ctx.source("csv"),
       dateCol: 0,
-      dateLabel: h.raw[0] || "(first column)",
+      dateLabel: h.labels[0] || "(first column)",
     };
     if (options.series !== undefined) {
       const series = ctx.requireSeries(undefined, "a macro series");
@@ -28,7 +28,7 @@ export const DATE_VALUE_FORMAT: FileFormat = {
         ...common,
         kind: "macro",
         subject: series,
-        fields: [{ target: "close", col: 1, label: h.raw[1], field: series, rule: "value" }],
+        fields: [{ target: "close", col: 1, label: h.labels[1], field: series, rule: "value" }],
         notes: [],
       };
     }

@@ -18,7 +18,7 @@ export const FRED_FORMAT: FileFormat = {
       (!VALUE_NAMES.has(h.names[1]) && /^[A-Z0-9_]+$/.test(h.raw[1]))),
   plan(ctx) {
     const { header: h } = ctx;
-    ctx.noAsset(`FRED series ${h.raw[1]}`);
+    ctx.noAsset(`FRED series ${h.labels[1]}`);
     const series = ctx.requireSeries(normaliseSubject("macro", h.raw[1]), "a FRED series");
     return {
       ...ctx.base,
@@ -27,10 +27,10 @@ export const FRED_FORMAT: FileFormat = {
       source: ctx.source("fred"),
       subject: series,
       dateCol: 0,
-      dateLabel: h.raw[0],
+      dateLabel: h.labels[0],
       dateStyle: "iso",
-      fields: [{ target: "close", col: 1, label: h.raw[1], field: series, rule: "value" }],
-      notes: [`FRED series ${h.raw[1]}: blank or "." values are missing observations`],
+      fields: [{ target: "close", col: 1, label: h.labels[1], field: series, rule: "value" }],
+      notes: [`FRED series ${h.labels[1]}: blank or "." values are missing observations`],
     };
   },
 };

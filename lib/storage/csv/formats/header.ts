@@ -41,6 +41,7 @@ export function readHeader(lines: readonly string[], file: string): Header {
   return {
     index,
     raw,
+    labels: raw.map((c) => safeEcho(c)),
     names,
     delimiter,
     banner,

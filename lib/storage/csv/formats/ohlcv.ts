@@ -30,7 +30,7 @@ export const OHLCV_FORMAT: FileFormat = {
     const symbolCol = h.names.findIndex((n) => n === "symbol" || n === "ticker");
     const notes: string[] = [];
     if (dateCol > 0 && firstColumnUnnamed(h)) {
-      notes.push(`first column is an index; dates read from the ${h.raw[dateCol]} column`);
+      notes.push(`first column is an index; dates read from the ${h.labels[dateCol]} column`);
     }
     return {
       ...ctx.base,
@@ -42,7 +42,7 @@ export const OHLCV_FORMAT: FileFormat = {
         "prices",
       ),
       dateCol,
-      dateLabel: h.raw[dateCol] || "(first column)",
+      dateLabel: h.labels[dateCol] || "(first column)",
       fields,
       checkPartialLastBar: vol >= 0,
       notes,

@@ -98,6 +98,8 @@ export interface Header {
   readonly index: number;
   /** Cells as written (trimmed, without surrounding quotes). */
   readonly raw: readonly string[];
+  /** Cells as shown in messages: capped and escaped (a header cell may be megabytes long). */
+  readonly labels: readonly string[];
   /** Cells normalised for matching (lower case, see `headerName`). */
   readonly names: readonly string[];
   readonly delimiter: Delimiter;
