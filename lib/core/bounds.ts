@@ -21,6 +21,21 @@ export const MAX_AMOUNT = 1e30;
 const PRICE_TEXT = "1e12";
 const AMOUNT_TEXT = "1e30";
 
+/** True when `v` is an acceptable price (the fast check; {@link priceProblem} says why not). */
+export function isPrice(v: number): boolean {
+  return v > 0 && v <= MAX_PRICE;
+}
+
+/** True when `v` is an acceptable volume or market cap. */
+export function isAmount(v: number): boolean {
+  return v >= 0 && v <= MAX_AMOUNT;
+}
+
+/** True when `v` is an acceptable macro value. */
+export function isMacroValue(v: number): boolean {
+  return v >= -MAX_AMOUNT && v <= MAX_AMOUNT;
+}
+
 /**
  * Why `v` is not an acceptable price, phrased to follow the field name (`close must be positive,
  * got 0`), or `undefined`.

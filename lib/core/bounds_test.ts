@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { amountProblem, macroValueProblem, MAX_AMOUNT, MAX_PRICE, priceProblem } from "./bounds.ts";
+import fc from "fast-check";
+import {
+  amountProblem,
+  isAmount,
+  isMacroValue,
+  isPrice,
+  macroValueProblem,
+  MAX_AMOUNT,
+  MAX_PRICE,
+  priceProblem,
+} from "./bounds.ts";
 import { candleProblem } from "./candle.ts";
 
 Deno.test("a price is finite, positive and at most 1e12", () => {
@@ -37,4 +47,18 @@ Deno.test("candleProblem applies the same price rule to every field of a candle"
   );
   assert.equal(candleProblem({ ...ok, volume: NaN }), undefined); // unknown volume
   assert.equal(candleProblem({ ...ok, volume: -1 }), "volume must not be negative, got -1");
+});
+
+Deno.test("the fast checks agree with the problem functions on every double", () => {
+  const edges = [0, -0, 1e12, 1e12 * (1 + 2 ** -52), 1e30, -1e30, 1e31, NaN, Infinity, -Infinity];
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.double(), fc.constantFrom(...edges)),
+      (v) =>
+        isPrice(v) === (priceProblem(v) === undefined) &&
+        isAmount(v) === (amountProblem(v) === undefined) &&
+        isMacroValue(v) === (macroValueProblem(v) === undefined),
+    ),
+    { numRuns: 5000 },
+  );
 });

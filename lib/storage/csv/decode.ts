@@ -44,10 +44,11 @@ export function prepareCsvText(text: string, file: string): string {
       `${file}:${lineAt(text, nul)}`,
     );
   }
+  // Old Mac exports end lines with CR alone: the first line break tells (only the first line is
+  // searched, so a large LF file is not scanned for a CR it does not have).
   const lf = text.indexOf("\n");
-  const cr = text.indexOf("\r");
-  // Old Mac exports end lines with CR alone: the first line break tells.
-  if (cr !== -1 && (lf === -1 || cr < lf - 1)) return text.replace(/\r\n?/g, "\n");
+  const firstLine = lf === -1 ? text : text.slice(0, text.charCodeAt(lf - 1) === 13 ? lf - 1 : lf);
+  if (firstLine.indexOf("\r") !== -1) return text.replace(/\r\n?/g, "\n");
   return text;
 }
 

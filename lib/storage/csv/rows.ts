@@ -5,7 +5,14 @@
  * times) live in maps keyed by line, so a clean million-row file allocates one object per row.
  * @module
  */
-import { amountProblem, macroValueProblem, priceProblem } from "../../core/bounds.ts";
+import {
+  amountProblem,
+  isAmount,
+  isMacroValue,
+  isPrice,
+  macroValueProblem,
+  priceProblem,
+} from "../../core/bounds.ts";
 import { type Candle, candleProblem } from "../../core/candle.ts";
 import { DATE_RANGE_TEXT, dateRangeProblem, DAY_MS, isoTime } from "../../core/time.ts";
 import { safeEcho } from "../../core/text.ts";
@@ -108,14 +115,12 @@ class RowReader {
   readonly #plan: ReadPlan;
   readonly #cross: DateReader | undefined;
   readonly #vals = new Float64Array(6);
-  readonly #rules: ((v: number) => string | undefined)[];
   readonly #targets: number[];
 
   constructor(plan: ReadPlan) {
     this.#plan = plan;
     this.dates = new DateReader(plan.dateStyle);
     this.#cross = plan.crossCheckDateCol !== undefined ? new DateReader("iso") : undefined;
-    this.#rules = plan.fields.map((f) => RULES[f.rule]);
     this.#targets = plan.fields.map((f) => (f.target === "extra" ? -1 : TARGET_INDEX[f.target]));
   }
 
@@ -190,9 +195,9 @@ class RowReader {
         this.#missing(f, "0", true);
         continue;
       }
-      const p = this.#rules[k](v);
-      if (p) {
-        this.problem = `${f.label} ${p}`;
+      const rule = f.rule;
+      if (rule === "price" ? !isPrice(v) : rule === "amount" ? !isAmount(v) : !isMacroValue(v)) {
+        this.problem = `${f.label} ${RULES[rule](v)}`;
         return false;
       }
       const t = this.#targets[k];
