@@ -29,16 +29,23 @@ export interface ExportOptions {
   sources?: readonly string[];
   /** Skip price series (`false`) or macro series. Both default to true. */
   candles?: boolean;
+  /** Skip macro series (`false`). */
   macro?: boolean;
 }
 
 /** One written file. */
 export interface ExportedFile {
+  /** Where the file was written. */
   path: string;
+  /** Price series or macro series. */
   kind: "candles" | "macro";
+  /** Source of the series. */
   source: string;
+  /** Asset id or macro series id, exactly as stored. */
   subject: string;
+  /** Bar interval (price series only). */
   interval?: string;
+  /** Rows written. */
   rows: number;
 }
 

@@ -9,7 +9,9 @@ import type { QualityIssue } from "../store.ts";
 
 /** A row that could not be used. */
 export interface BadRow {
+  /** 1-based line of the record's first line. */
   line: number;
+  /** Why the row cannot be used. */
   reason: string;
 }
 
@@ -20,6 +22,7 @@ export class BadRows {
   /** One `bad_row` issue per bad row. */
   readonly issues: QualityIssue[] = [];
 
+  /** Reports to `file`; `skip` records instead of throwing; issues carry `issueBase`. */
   constructor(
     readonly file: string,
     readonly skip: boolean,

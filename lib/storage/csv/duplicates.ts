@@ -11,13 +11,19 @@ import type { CsvRow, MissingCell } from "./row.ts";
 
 /** What duplicate resolution needs to know about the rows beyond their values. */
 export interface DuplicateContext {
+  /** File name for `file:line` locations. */
   file: string;
+  /** Bar interval, for the time in messages. */
   interval: Interval;
   /** Name of the close in messages: `close`, or the macro series id. */
   valueName: string;
+  /** Fields every finding carries. */
   base: { source: string; subject: string; interval: Interval };
+  /** Missing cells by line (fewer wins a tie). */
   missingAt: ReadonlyMap<number, MissingCell[]>;
+  /** Distance from the snapshot schedule by line (on schedule wins). */
   offAt: ReadonlyMap<number, number>;
+  /** Where findings go. */
   issues: QualityIssue[];
 }
 

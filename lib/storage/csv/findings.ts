@@ -15,13 +15,21 @@ import type { MissingCell } from "./row.ts";
 
 /** What the findings are about. */
 export interface FindingContext {
+  /** File name for `file:line` locations. */
   file: string;
+  /** The reading plan (time mode, close-only and partial-bar checks). */
   plan: ReadPlan;
+  /** The file's bar interval. */
   interval: Interval;
+  /** The market calendar gaps are judged by. */
   calendar: MarketCalendar;
+  /** Fields every finding carries. */
   base: { source: string; subject: string; interval: Interval };
+  /** Missing cells by line. */
   missingAt: ReadonlyMap<number, MissingCell[]>;
+  /** Distance from the snapshot schedule by line. */
   offAt: ReadonlyMap<number, number>;
+  /** Where findings go. */
   issues: QualityIssue[];
 }
 

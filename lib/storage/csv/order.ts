@@ -10,8 +10,11 @@ import type { QualityIssue } from "../store.ts";
 
 /** Rows in time order with their lines, and whether the file was newest first. */
 export interface OrderedRows {
+  /** Rows, oldest first. */
   rows: Candle[];
+  /** Line of each row. */
   lines: number[];
+  /** True when the file was newest first. */
   descending: boolean;
 }
 

@@ -48,11 +48,15 @@ export interface ParseCsvOptions {
 
 /** Everything read from one file. */
 export interface ParsedCsv {
+  /** The detected format. */
   format: CsvFormat;
+  /** Price bars or a macro series. */
   kind: "candles" | "macro";
+  /** Source the data is stored under. */
   source: string;
   /** Asset id (candles) or macro series id. */
   subject: string;
+  /** Bar interval (given, stated by the file or inferred). */
   interval: Interval;
   /** `weekdays` when the series has no Saturday bars (weekends and US holidays are not gaps). */
   calendar: MarketCalendar;
@@ -60,7 +64,9 @@ export interface ParsedCsv {
   candles: Candle[];
   /** Observations in time order, one per date (empty for price files). */
   observations: MacroObservation[];
+  /** Every quality finding, bad rows first. */
   issues: QualityIssue[];
+  /** Rows skipped with `skipBadRows`, in file order. */
   badRows: BadRow[];
   /** Data rows in the file (after the header), including bad and duplicate ones. */
   rowsRead: number;

@@ -25,6 +25,7 @@ import type { MissingCell } from "./row.ts";
 
 /** The rows of a file in file order, before ordering and quality analysis. */
 export interface RowsRead {
+  /** The usable rows, in file order. */
   rows: Candle[];
   /** Line of each row. */
   lines: number[];

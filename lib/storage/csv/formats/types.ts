@@ -28,12 +28,15 @@ export type ValueRule = "price" | "amount" | "value";
 
 /** One numeric column to read. */
 export interface FieldSpec {
+  /** Where the value goes. */
   readonly target: FieldTarget;
+  /** 0-based column index. */
   readonly col: number;
   /** Column name as written in the header (for messages). */
   readonly label: string;
   /** Name used in quality issues (`open`, `market_cap`, the macro series id, …). */
   readonly field: string;
+  /** The value rule its numbers must follow. */
   readonly rule: ValueRule;
   /** A 0 means "no value" (CoinGecko market cap and volume). */
   readonly zeroIsMissing?: boolean;
@@ -44,22 +47,31 @@ export type Delimiter = "," | ";";
 
 /** How to read a recognised file. */
 export interface ReadPlan {
+  /** The recognised format. */
   readonly format: CsvFormat;
+  /** Price bars or a macro series. */
   readonly kind: "candles" | "macro";
+  /** Source to store under. */
   readonly source: string;
   /** Asset id (candles) or series id (macro). */
   readonly subject: string;
   /** 0-based index of the header line. */
   readonly headerIndex: number;
+  /** Number of columns every row must have. */
   readonly columns: number;
+  /** Field separator. */
   readonly delimiter: Delimiter;
+  /** 0-based index of the time column. */
   readonly dateCol: number;
+  /** Name of the time column in messages. */
   readonly dateLabel: string;
+  /** How the time column is written. */
   readonly dateStyle: DateStyle;
   /** `snapshot`: a price stamped D+1 00:00 is the close of day D (CoinGecko). */
   readonly timeMode: "bar_open" | "snapshot";
   /** Column whose date must agree with the epoch in `dateCol` (CryptoDataDownload). */
   readonly crossCheckDateCol?: number;
+  /** The numeric columns to read. */
   readonly fields: readonly FieldSpec[];
   /** OHLC that is inconsistent: reject the row (candles) or only flag it (VIX as macro). */
   readonly inconsistentOhlc: "reject" | "flag";
@@ -77,16 +89,23 @@ export interface ReadPlan {
 
 /** What the caller knows about the file. */
 export interface DetectOptions {
+  /** File name as the user typed it (for `file:line`). */
   file: string;
+  /** `--asset`: the asset id of a price file. */
   asset?: string;
+  /** `--series`: the id of a macro series. */
   series?: string;
+  /** `--source`: the source to store under. */
   source?: string;
+  /** `--interval`: the bar interval. */
   interval?: string;
 }
 
 /** The `# mts export: <kind> key=value …` banner of an mts export. */
 export interface MtsBanner {
+  /** What the export holds. */
   readonly kind: "candles" | "macro";
+  /** The banner's `key=value` pairs (quotes removed). */
   readonly values: Readonly<Record<string, string>>;
   /** `file:line` of the banner. */
   readonly where: string;
@@ -102,9 +121,11 @@ export interface Header {
   readonly labels: readonly string[];
   /** Cells normalised for matching (lower case, see `headerName`). */
   readonly names: readonly string[];
+  /** Field separator. */
   readonly delimiter: Delimiter;
   /** A line before the header (CryptoDataDownload's site URL), capped for display. */
   readonly banner?: string;
+  /** The mts export banner, when the file has one. */
   readonly mts?: MtsBanner;
   /** `file:line` of the header. */
   readonly where: string;
@@ -130,8 +151,11 @@ export type PlanBase = Pick<
 
 /** Helpers a format uses to build its plan; they apply the caller's flags and the id rule. */
 export interface DetectContext {
+  /** The file's header. */
   readonly header: Header;
+  /** What the caller said about the file. */
   readonly options: DetectOptions;
+  /** Plan fields every format starts from. */
   readonly base: PlanBase;
   /** A numeric column following the price rule (or the amount rule for volume / market cap). */
   field(target: FieldTarget, col: number): FieldSpec;
@@ -151,9 +175,12 @@ export interface DetectContext {
  * header builds the plan.
  */
 export interface FileFormat {
+  /** The format's name (`ParsedCsv.format`). */
   readonly name: CsvFormat;
   /** How the header looks, for the "unrecognised header" message and the docs. */
   readonly expects: string;
+  /** True when this format reads a file with this header. */
   recognises(header: Header, options: DetectOptions): boolean;
+  /** The reading plan for a recognised file; throws when flags and file disagree. */
   plan(ctx: DetectContext): ReadPlan;
 }
