@@ -116,14 +116,15 @@ export function parseCsvText(text: string, options: ParseCsvOptions): ParsedCsv 
     interval,
     valueName: plan.kind === "macro" ? plan.subject : "close",
   });
-  const calendar = inferCalendar(kept.rows.map((r) => r.ts), interval);
+  const keptTs = kept.rows.map((r) => r.ts);
+  const calendar = inferCalendar(keptTs, interval);
   if (calendar === "weekdays") {
     notes.push(
       "weekday market (no Saturday bars): Friday from 20:00 UTC, weekends and US market holidays are not gaps",
     );
   }
   const ctx: FindingContext = { ...common, plan, interval, calendar };
-  gapFindings(kept.rows.map((r) => r.ts), ctx);
+  gapFindings(keptTs, ctx);
   rowFindings(kept.rows, kept.lines, ctx);
   partialBarFinding(kept.rows, kept.lines, ctx);
   return result(plan, kept.rows, read, { interval, calendar, issues, badRows: bad.rows, notes });

@@ -54,6 +54,7 @@ export function readRows(text: string, plan: ReadPlan, bad: BadRows): RowsRead {
     missingClose: false,
     epochUnits: reader.dates.epochUnits,
   };
+  const { rows, lines } = out;
   while (scan.next()) {
     out.rowsRead++;
     const line = scan.line;
@@ -75,8 +76,8 @@ export function readRows(text: string, plan: ReadPlan, bad: BadRows): RowsRead {
     if (reader.offScheduleMs > 0) out.offAt.set(line, reader.offScheduleMs);
     if (reader.missing) out.missingAt.set(line, reader.missing);
     if (candle.close !== candle.close) out.missingClose = true;
-    out.rows.push(candle);
-    out.lines.push(line);
+    rows.push(candle);
+    lines.push(line);
   }
   return out;
 }
