@@ -8,8 +8,9 @@ import { VARIABLES } from "../lib/config/variables.ts";
 /** The text `.env.example` must hold. */
 export function envExample(): string {
   const lines = [
-    "# mts configuration. Copy to .env and edit; every task loads it with Deno's --env-file.",
+    "# mts configuration. Copy to .env and edit; every task reads it (a missing .env is fine).",
     "# Each variable is shown with its default. Unset or empty variables take the default.",
+    "# Variables set in the shell win over this file; a name mts does not know is an error.",
     "",
   ];
   for (const v of VARIABLES) {

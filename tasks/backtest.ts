@@ -3,11 +3,22 @@
  * metrics, store the run and optionally write result.json, trades.csv, equity.csv and report.html.
  * @module
  */
-import { resolve, sep } from "node:path";
 import { formatTable } from "../lib/cli/table.ts";
-import { parseFlags, printJson, reportError, resolveUserPath, runTask } from "../lib/cli/run.ts";
+import {
+  checkOrder,
+  choiceFlag,
+  dateFlag,
+  intervalFlag,
+  intFlag,
+  jsonFlag,
+  listFlag,
+  numberFlag,
+} from "../lib/cli/flags.ts";
+import { printJson } from "../lib/cli/output.ts";
+import { outputPath, resolveUserPath } from "../lib/cli/paths.ts";
+import { defineTask } from "../lib/cli/task.ts";
 import { UsageError } from "../lib/core/errors.ts";
-import { DAY_MS, isoTime, parseDateArg, parseInterval } from "../lib/core/time.ts";
+import { isoTime } from "../lib/core/time.ts";
 import { runBacktestJob } from "../lib/services/backtest_runner.ts";
 import { metricRows } from "../lib/report/summary.ts";
 import { createSignalPipeline } from "../lib/signals/pipeline.ts";
@@ -87,62 +98,7 @@ const FLAGS = {
   "risk-free": { type: "string" },
   out: { type: "string" },
   "no-save": { type: "boolean" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
-
-function number(
-  v: string | undefined,
-  flag: string,
-  check: (n: number) => boolean,
-  expect: string,
-): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || !check(n)) {
-    throw new UsageError(`--${flag} must be ${expect}, got "${v}"`);
-  }
-  return n;
-}
-
-function oneOf<T extends string>(v: string | undefined, flag: string, values: readonly T[]) {
-  if (v === undefined) return undefined;
-  if (!(values as readonly string[]).includes(v)) {
-    throw new UsageError(`--${flag} must be one of ${values.join(", ")}, got "${v}"`);
-  }
-  return v as T;
-}
-
-/** Runs a flag parser; its RangeError becomes a usage error (exit 2), as for any bad flag value. */
-function flagValue<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (e) {
-    throw e instanceof RangeError ? new UsageError(e.message) : e;
-  }
-}
-
-/** `--end 2023-12-31` means through the end of that day. */
-function endOf(text: string): number {
-  const t = parseDateArg(text, "--end");
-  return /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? t + DAY_MS - 1 : t;
-}
-
-/** The output directory, which must lie under data/ or reports/ (the task's write permission). */
-function outDir(path: string): string {
-  const abs = resolve(resolveUserPath(path));
-  const root = Deno.cwd();
-  const ok = ["data", "reports"].some((d) => {
-    const base = resolve(root, d);
-    return abs === base || abs.startsWith(base + sep);
-  });
-  if (!ok) {
-    throw new UsageError(
-      `--out ${path} must be under data/ or reports/ of the project (the task may write only there)`,
-    );
-  }
-  return abs;
-}
 
 /** Splits `--params` keyed by strategy name over several strategies. */
 function splitParams(params: unknown, names: readonly string[]) {
@@ -166,28 +122,13 @@ function splitParams(params: unknown, names: readonly string[]) {
   });
 }
 
-/** Entry point. */
-export async function main(args: string[]): Promise<number> {
-  let flags;
-  let positionals: string[];
-  try {
-    const parsed = parseFlags(args, FLAGS, true);
-    flags = parsed.values;
-    positionals = parsed.positionals;
-  } catch (e) {
-    return reportError("backtest", e);
-  }
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const json = flags.json === true;
-  return await runTask("backtest", async (ctx) => {
-    if (positionals.length > 0 && !flags.symbols) {
-      throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    }
-    const symbols = [...(flags.symbols ?? []), ...positionals]
-      .flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+const task = defineTask({
+  name: "backtest",
+  help: HELP,
+  flags: FLAGS,
+  lists: ["symbols"],
+  run: async ({ flags, json, ...ctx }) => {
+    const symbols = listFlag(flags.symbols) ?? [];
     if (flags.data !== undefined && symbols.length > 0) {
       throw new UsageError("give either --symbols or --data, not both");
     }
@@ -199,34 +140,26 @@ export async function main(args: string[]): Promise<number> {
     if (flags.data === undefined && symbols.length === 0) {
       throw new UsageError("give --symbols <asset...> (database) or --data <file.csv>");
     }
-    let params: unknown = {};
-    if (flags.params !== undefined) {
-      try {
-        params = JSON.parse(flags.params);
-      } catch (e) {
-        throw new UsageError(`--params is not valid JSON: ${(e as Error).message}`);
-      }
-    }
-    const names = (flags.strategy ?? "buy_hold").split(",").map((s) => s.trim()).filter(Boolean);
+    const params = jsonFlag(flags.params, "params") ?? {};
+    const names = listFlag(flags.strategy) ?? ["buy_hold"];
     const perStrategy = names.length > 1
       ? splitParams(params, names)
       : names.map((name) => ({ name, params }));
     const makePipeline = names.length > 1 || flags.risk
       ? () => createSignalPipeline({ limits: ctx.config.risk })
       : undefined;
-    const lookaheadPoints = number(
-      flags["lookahead-points"],
-      "lookahead-points",
-      (n) => Number.isInteger(n) && n >= 1 && n <= 1000,
-      "a whole number from 1 to 1000",
-    ) ?? 10;
-    const start = flags.start !== undefined
-      ? flagValue(() => parseDateArg(flags.start!, "--start"))
-      : undefined;
-    const end = flags.end !== undefined ? flagValue(() => endOf(flags.end!)) : undefined;
-    if (start !== undefined && end !== undefined && start > end) {
-      throw new UsageError(`--start ${flags.start} is after --end ${flags.end}`);
-    }
+    const lookaheadPoints = intFlag(flags["lookahead-points"], "lookahead-points", {
+      min: 1,
+      max: 1000,
+      fallback: 10,
+    });
+    const start = dateFlag(flags.start, "start");
+    const end = dateFlag(flags.end, "end", { endOfDay: true });
+    checkOrder({ flag: "start", value: start, text: flags.start }, {
+      flag: "end",
+      value: end,
+      text: flags.end,
+    });
     const out = await runBacktestJob({
       strategies: perStrategy,
       pipeline: makePipeline?.(),
@@ -238,31 +171,41 @@ export async function main(args: string[]): Promise<number> {
       asset: flags.asset,
       start,
       end,
-      interval: flags.interval !== undefined
-        ? flagValue(() => parseInterval(flags.interval!))
-        : undefined,
+      interval: intervalFlag(flags.interval),
       source: flags.source,
-      capital: number(flags.capital, "capital", (n) => n > 0, "a positive number") ?? 100_000,
-      commission: number(
-        flags.commission,
-        "commission",
-        (n) => n >= 0 && n < 1,
-        "a rate in [0, 1)",
+      capital: numberFlag(flags.capital, "capital", { min: 0, minExclusive: true }) ?? 100_000,
+      commission: numberFlag(flags.commission, "commission", {
+        min: 0,
+        max: 1,
+        maxExclusive: true,
+      }),
+      commissionFixed: numberFlag(flags["commission-fixed"], "commission-fixed", { min: 0 }),
+      slippageBps: numberFlag(flags["slippage-bps"], "slippage-bps", {
+        min: 0,
+        max: 10_000,
+        maxExclusive: true,
+      }),
+      fill: choiceFlag(flags.fill, "fill", ["open", "close"] as const),
+      units: choiceFlag(flags.units, "units", ["fractional", "whole"] as const),
+      closeAtEnd: choiceFlag(
+        flags["close-at-end"],
+        "close-at-end",
+        ["last_close", "none"] as const,
       ),
-      commissionFixed: number(flags["commission-fixed"], "commission-fixed", (n) => n >= 0, ">= 0"),
-      slippageBps: number(
-        flags["slippage-bps"],
-        "slippage-bps",
-        (n) => n >= 0 && n < 10_000,
-        ">= 0",
-      ),
-      fill: oneOf(flags.fill, "fill", ["open", "close"] as const),
-      units: oneOf(flags.units, "units", ["fractional", "whole"] as const),
-      closeAtEnd: oneOf(flags["close-at-end"], "close-at-end", ["last_close", "none"] as const),
-      periodsPerYear: number(flags["periods-per-year"], "periods-per-year", (n) => n > 0, "> 0"),
-      riskFree: number(flags["risk-free"], "risk-free", (n) => n > -1 && n < 10, "an annual rate"),
+      periodsPerYear: numberFlag(flags["periods-per-year"], "periods-per-year", {
+        min: 0,
+        minExclusive: true,
+      }),
+      riskFree: numberFlag(flags["risk-free"], "risk-free", {
+        min: -1,
+        max: 10,
+        minExclusive: true,
+        maxExclusive: true,
+      }),
       strict: flags.strict === true,
-      outDir: flags.out !== undefined ? outDir(flags.out) : undefined,
+      outDir: flags.out === undefined
+        ? undefined
+        : outputPath("out", flags.out, { task: "backtest", dataDir: ctx.config.dataDir }),
       save: flags["no-save"] ? false : undefined,
     }, { store: () => ctx.store() });
 
@@ -315,7 +258,12 @@ export async function main(args: string[]): Promise<number> {
       }
     }
     return 0;
-  }, { json });
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[]): Promise<number> {
+  return task(args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -3,25 +3,24 @@
  * incrementally, then write a CSV backup of what was collected.
  * @module
  */
-import { join } from "node:path";
-import { BinanceClient } from "../lib/clients/binance/client.ts";
-import { CoinGeckoClient } from "../lib/clients/coingecko/client.ts";
-import { fmtNum } from "../lib/cli/table.ts";
-import { formatTable } from "../lib/cli/table.ts";
-import { intFlag, parseFlags, printJson, runTask } from "../lib/cli/run.ts";
-import { ConfigError, UsageError } from "../lib/core/errors.ts";
-import { isoTime, parseInterval } from "../lib/core/time.ts";
-import { missingNetPermissions } from "../lib/net/permissions.ts";
+import { choiceFlag, intervalFlag, intFlag, listFlag } from "../lib/cli/flags.ts";
+import { printJson } from "../lib/cli/output.ts";
+import { fmtNum, formatTable } from "../lib/cli/table.ts";
+import { defineTask } from "../lib/cli/task.ts";
+import { UsageError } from "../lib/core/errors.ts";
+import { safeEcho } from "../lib/core/text.ts";
+import { isoTime } from "../lib/core/time.ts";
+import type { NetEvent } from "../lib/net/resilient_client.ts";
 import {
-  apiClientOptions,
-  expandListFlags,
-  interruptSignal,
-  splitList,
-  TerminalProgress,
-} from "../lib/services/collect_cli.ts";
+  checkNetAccess,
+  pingCoinGecko,
+  PRICE_SOURCES,
+  priceSourceFor,
+  priceSourceUrls,
+} from "../lib/services/api_clients.ts";
+import { backupCollected } from "../lib/services/collect_backup.ts";
+import { interruptSignal, TerminalProgress } from "../lib/services/collect_cli.ts";
 import { collectPrices } from "../lib/services/collector.ts";
-import { exportStore } from "../lib/services/exporter.ts";
-import { binanceSource, coinGeckoSource, type PriceSource } from "../lib/services/price_sources.ts";
 
 const HELP = `Usage: deno task collect [options]
 
@@ -45,89 +44,45 @@ Examples:
   deno task collect --source binance --interval 1h --days 30 --assets bitcoin
 `;
 
-/** Entry point; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  const json = args.includes("--json");
-  return await runTask("collect", async ({ config, store }) => {
-    const { values } = parseFlags(expandListFlags(args, ["--assets"]), {
-      days: { type: "string" },
-      assets: { type: "string" },
-      source: { type: "string" },
-      interval: { type: "string" },
-      "refetch-gaps": { type: "boolean" },
-      "no-backup": { type: "boolean" },
-      ping: { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+const task = defineTask({
+  name: "collect",
+  help: HELP,
+  flags: {
+    days: { type: "string" },
+    assets: { type: "string" },
+    source: { type: "string" },
+    interval: { type: "string" },
+    "refetch-gaps": { type: "boolean" },
+    "no-backup": { type: "boolean" },
+    ping: { type: "boolean" },
+  },
+  lists: ["assets"],
+  run: async ({ flags: values, json, config, store, redact }) => {
     const days = intFlag(values.days, "days", { min: 1, max: 10_000, fallback: 1 });
-    const sourceName = values.source ?? "coingecko";
-    if (sourceName !== "coingecko" && sourceName !== "binance") {
-      throw new UsageError(`--source: expected coingecko or binance, got "${sourceName}"`);
-    }
-    let interval;
-    try {
-      interval = parseInterval(values.interval ?? "1d");
-    } catch (e) {
-      throw new UsageError(`--interval: ${(e as Error).message}`);
-    }
-    const assets = splitList(values.assets) ?? [...config.collect.assets];
+    const sourceName = choiceFlag(values.source, "source", PRICE_SOURCES) ?? "coingecko";
+    const interval = intervalFlag(values.interval) ?? "1d";
+    const assets = listFlag(values.assets) ?? [...config.collect.assets];
     if (assets.length === 0) throw new UsageError("--assets: no assets given");
-
-    const urls = sourceName === "coingecko"
-      ? [
-        ...(config.coingecko.plan === "pro"
-          ? [{ variable: "COINGECKO_PRO_BASE_URL", url: config.coingecko.proBaseUrl }]
-          : []),
-        { variable: "COINGECKO_BASE_URL", url: config.coingecko.baseUrl },
-      ]
-      : [{ variable: "BINANCE_BASE_URL", url: config.binance.baseUrl }];
-    const denied = await missingNetPermissions(urls);
-    if (denied.length) throw new ConfigError(denied.join("; "));
+    if (values.ping && sourceName !== "coingecko") {
+      throw new UsageError("--ping: only --source coingecko has a ping endpoint");
+    }
+    await checkNetAccess(priceSourceUrls(config, sourceName));
 
     const progress = new TerminalProgress(!json && Deno.stderr.isTerminal());
     const interrupt = interruptSignal();
-    const common = apiClientOptions(config, interrupt.signal, (e) => progress.net(e));
-    const gecko = sourceName === "coingecko"
-      ? new CoinGeckoClient({
-        ...common,
-        plan: config.coingecko.plan,
-        apiKey: config.coingecko.apiKey,
-        baseUrl: config.coingecko.baseUrl,
-        proBaseUrl: config.coingecko.proBaseUrl,
-        ratePerMinute: config.coingecko.ratePerMinute,
-      })
-      : undefined;
-    if (values.ping) {
-      try {
-        if (!gecko) throw new UsageError("--ping: only --source coingecko has a ping endpoint");
-        const r = await gecko.ping();
+    const wiring = { signal: interrupt.signal, onEvent: (e: NetEvent) => progress.net(e), redact };
+    let report;
+    try {
+      if (values.ping) {
+        const r = await pingCoinGecko(config, wiring);
         const out = { source: sourceName, plan: config.coingecko.plan, ...r };
         if (json) printJson(out);
         else console.log(`coingecko (${out.plan} plan) answered via ${r.endpoint}: ${r.message}`);
         return 0;
-      } finally {
-        interrupt.dispose();
       }
-    }
-    const source: PriceSource = gecko ? coinGeckoSource(gecko) : binanceSource(
-      new BinanceClient({
-        ...common,
-        baseUrl: config.binance.baseUrl,
-        weightPerMinute: config.binance.weightPerMinute,
-      }),
-      config.binance.symbolMap,
-    );
-    source.checkRequest(interval, days);
-
-    const db = store();
-    let report;
-    try {
-      report = await collectPrices(db, {
+      const source = priceSourceFor(config, sourceName, wiring);
+      source.checkRequest(interval, days);
+      report = await collectPrices(store(), {
         source,
         assets,
         interval,
@@ -137,22 +92,20 @@ export async function main(args: string[]): Promise<number> {
         signal: interrupt.signal,
         onProgress: (p) => progress.collect(p),
         params: sourceName === "coingecko" ? { plan: config.coingecko.plan } : {},
+        redact,
       });
     } finally {
       progress.done();
       interrupt.dispose();
     }
 
-    let backup: { dir: string; files: number; rows: number } | { error: string } | undefined;
-    if (config.collect.csvBackup && !values["no-backup"]) {
-      const dir = join(config.dataDir, "backup");
-      try {
-        const r = await exportStore(db, dir, { assets, sources: [sourceName], macro: false });
-        backup = { dir, files: r.files.length, rows: r.rows };
-      } catch (e) {
-        backup = { error: `CSV backup failed: ${(e as Error).message}` };
-      }
-    }
+    const backup = config.collect.csvBackup && !values["no-backup"]
+      ? await backupCollected(store(), config.dataDir, {
+        assets,
+        sources: [sourceName],
+        macro: false,
+      }, redact)
+      : undefined;
 
     if (json) {
       printJson({
@@ -194,11 +147,16 @@ export async function main(args: string[]): Promise<number> {
       } else if (backup) console.log(backup.error);
     }
     if (report.status !== "success") {
-      console.error(`mts collect: ${report.error ?? report.status}`);
+      console.error(`mts collect: ${safeEcho(report.error ?? report.status, 400)}`);
       return 1;
     }
     return 0;
-  }, { json });
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[]): Promise<number> {
+  return task(args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

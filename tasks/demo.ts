@@ -4,7 +4,9 @@
  * recent closes and data-quality issues. Later capabilities add sections in lib/services/demo.ts.
  * @module
  */
-import { intFlag, parseFlags, printJson, reportError, runTask } from "../lib/cli/run.ts";
+import { intFlag } from "../lib/cli/flags.ts";
+import { printJson } from "../lib/cli/output.ts";
+import { defineTask } from "../lib/cli/task.ts";
 import { formatDemo, runDemo } from "../lib/services/demo.ts";
 
 const HELP = `Usage: deno task demo [options]
@@ -19,31 +21,22 @@ Options:
   --json         print the summary as JSON
   -h, --help     show this help`;
 
-/** Entry point. */
-export async function main(args: string[]): Promise<number> {
-  let flags;
-  let days = 10;
-  try {
-    flags = parseFlags(args, {
-      days: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }).values;
-    days = intFlag(flags.days, "days", { min: 1, max: 3650, fallback: 10 });
-  } catch (e) {
-    return reportError("demo", e);
-  }
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const json = flags.json ?? false;
-  return await runTask("demo", async (ctx) => {
-    const report = await runDemo(ctx.store(), ctx.config, { days });
+const task = defineTask({
+  name: "demo",
+  help: HELP,
+  flags: { days: { type: "string" } },
+  run: async ({ flags, json, config, store }) => {
+    const days = intFlag(flags.days, "days", { min: 1, max: 3650, fallback: 10 });
+    const report = await runDemo(store(), config, { days });
     if (json) printJson(report);
     else console.log(formatDemo(report));
     return 0;
-  }, { json });
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[]): Promise<number> {
+  return task(args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -4,26 +4,29 @@
  * identical data.
  * @module
  */
-import { parseFlags, printJson, reportError, resolveUserPath, runTask } from "../lib/cli/run.ts";
+import { listFlag } from "../lib/cli/flags.ts";
+import { printJson } from "../lib/cli/output.ts";
+import { outputPath } from "../lib/cli/paths.ts";
+import { defineTask } from "../lib/cli/task.ts";
 import { fmtNum, formatTable } from "../lib/cli/table.ts";
 import { UsageError } from "../lib/core/errors.ts";
-import { idProblem } from "../lib/core/ids.ts";
+import { idFlagProblem } from "../lib/core/ids.ts";
 import { exportStore } from "../lib/services/exporter.ts";
 
 const HELP = `Usage: deno task export [options]
 
 Writes every stored price series and macro series to one CSV file each (mts export format:
 a '# mts export: …' banner line, then date,open,high,low,close,volume,market_cap or date,value).
-Re-importing a file with 'deno task import --file <file>' gives identical data. Ids must be
+Re-importing a file with 'deno task import --file <file>' gives identical data. Ids are
 1-64 characters from A-Z a-z 0-9 . _ - (sources 1-32); a stored series whose id is not stops
 the export before any file is written.
 
 Options:
   --dir <path>       output directory (default: $DATA_DIR/backups, i.e. data/backups);
-                     the task may only write under data/
-  --asset <id>       only this asset's price series (repeatable)
-  --series <id>      only this macro series (repeatable)
-  --source <name>    only series from this source (repeatable)
+                     must be under data/ or reports/ (where the task may write)
+  --asset <id...>    only these assets' price series (repeatable, or a b / a,b)
+  --series <id...>   only these macro series (repeatable, or a b / a,b)
+  --source <name...> only series from these sources (repeatable, or a b / a,b)
   --json             print the list of files as JSON
   -h, --help         show this help
 
@@ -31,39 +34,30 @@ Examples:
   deno task export
   deno task export --dir data/backups/sample --source sample`;
 
-/** Entry point. */
-export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(args, {
-      dir: { type: "string" },
-      asset: { type: "string", multiple: true },
-      series: { type: "string", multiple: true },
-      source: { type: "string", multiple: true },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }).values;
-    checkIdFlags(flags);
-  } catch (e) {
-    return reportError("export", e);
-  }
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const json = flags.json ?? false;
-  return await runTask("export", async (ctx) => {
-    const dir = flags.dir ? resolveUserPath(flags.dir) : `${ctx.config.dataDir}/backups`;
-    const result = await exportStore(ctx.store(), dir, {
-      assets: flags.asset,
-      series: flags.series,
-      sources: flags.source,
+const task = defineTask({
+  name: "export",
+  help: HELP,
+  flags: {
+    dir: { type: "string" },
+    asset: { type: "string", multiple: true },
+    series: { type: "string", multiple: true },
+    source: { type: "string", multiple: true },
+  },
+  lists: ["asset", "series", "source"],
+  run: async ({ flags, json, config, store }) => {
+    const dir = flags.dir === undefined
+      ? `${config.dataDir}/backups`
+      : outputPath("dir", flags.dir, { task: "export", dataDir: config.dataDir });
+    const result = await exportStore(store(), dir, {
+      assets: idsFlag(flags.asset, "asset"),
+      series: idsFlag(flags.series, "series"),
+      sources: idsFlag(flags.source, "source"),
     });
     if (json) {
       printJson({ dir, files: result.details, rows: result.rows });
     } else if (result.details.length === 0) {
       console.log(
-        `Nothing to export: no stored series match (database ${ctx.config.databasePath})`,
+        `Nothing to export: no stored series match (database ${config.databasePath})`,
       );
     } else {
       console.log(formatTable(result.details, [
@@ -80,17 +74,25 @@ export async function main(args: string[]): Promise<number> {
       );
     }
     return 0;
-  }, { json });
+  },
+});
+
+/** A list flag of ids; each follows the id rule, so a typo such as `--asset bit/coin` exits 2. */
+function idsFlag(
+  value: string | string[] | undefined,
+  kind: "asset" | "series" | "source",
+): string[] | undefined {
+  const ids = listFlag(value);
+  for (const id of ids ?? []) {
+    const problem = idFlagProblem(kind, kind, id);
+    if (problem) throw new UsageError(problem);
+  }
+  return ids;
 }
 
-/** Filters follow the id rule too, so a typo such as `--asset "bit coin"` is a usage error. */
-function checkIdFlags(flags: { asset?: string[]; series?: string[]; source?: string[] }): void {
-  for (const kind of ["asset", "series", "source"] as const) {
-    for (const value of flags[kind] ?? []) {
-      const problem = idProblem(kind, value);
-      if (problem) throw new UsageError(`--${kind}: ${problem}`);
-    }
-  }
+/** Entry point; returns the exit code. */
+export function main(args: string[]): Promise<number> {
+  return task(args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -5,8 +5,12 @@
  * reports every data-quality issue it found.
  * @module
  */
-import { parseFlags, printJson, reportError, resolveUserPath, runTask } from "../lib/cli/run.ts";
+import { intervalFlag } from "../lib/cli/flags.ts";
+import { printJson } from "../lib/cli/output.ts";
+import { resolveUserPath } from "../lib/cli/paths.ts";
+import { defineTask } from "../lib/cli/task.ts";
 import { UsageError } from "../lib/core/errors.ts";
+import { safeEcho } from "../lib/core/text.ts";
 import { intervalMs, isoDate, isoTime } from "../lib/core/time.ts";
 import { importCsvFile, type ImportReport } from "../lib/services/importer.ts";
 
@@ -36,48 +40,43 @@ Examples:
   deno task import --file ../shared/reference/coingecko-export/btc-usd-max.csv
   deno task import --file prices.csv --asset goog --skip-bad-rows`;
 
-/** Entry point. */
-export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(args, {
-      file: { type: "string" },
-      asset: { type: "string" },
-      series: { type: "string" },
-      source: { type: "string" },
-      interval: { type: "string" },
-      "skip-bad-rows": { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }).values;
-    if (!flags.help && !flags.file) throw new UsageError("missing --file <csv>");
-  } catch (e) {
-    return reportError("import", e);
-  }
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const json = flags.json ?? false;
-  return await runTask("import", async (ctx) => {
-    const path = resolveUserPath(flags.file!);
+const task = defineTask({
+  name: "import",
+  help: HELP,
+  flags: {
+    file: { type: "string" },
+    asset: { type: "string" },
+    series: { type: "string" },
+    source: { type: "string" },
+    interval: { type: "string" },
+    "skip-bad-rows": { type: "boolean" },
+  },
+  run: async ({ flags, json, store }) => {
+    if (!flags.file) throw new UsageError("missing --file <csv>");
+    const interval = intervalFlag(flags.interval);
+    const path = resolveUserPath(flags.file);
     try {
       await Deno.stat(path);
     } catch {
-      throw new UsageError(`Cannot read ${flags.file}: no such file`);
+      throw new UsageError(`--file: no such file: ${safeEcho(flags.file)}`);
     }
-    const report = await importCsvFile(ctx.store, path, {
+    const report = await importCsvFile(store, path, {
       displayName: flags.file,
       asset: flags.asset,
       series: flags.series,
       source: flags.source,
-      interval: flags.interval,
+      interval,
       skipBadRows: flags["skip-bad-rows"],
     });
     if (json) printJson(toJson(report));
     else console.log(formatReport(report));
     return 0;
-  }, { json });
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[]): Promise<number> {
+  return task(args);
 }
 
 function fmtTime(ts: number | undefined, interval: string): string {

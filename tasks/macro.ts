@@ -3,23 +3,18 @@
  * database with their vintage, then write a CSV backup of what was collected.
  * @module
  */
-import { join } from "node:path";
-import { CboeClient } from "../lib/clients/cboe/client.ts";
-import { FredClient } from "../lib/clients/fred/client.ts";
 import { fredSeriesId } from "../lib/clients/fred/series.ts";
-import { intFlag, parseFlags, printJson, runTask } from "../lib/cli/run.ts";
+import { badFlag, intFlag, listFlag } from "../lib/cli/flags.ts";
+import { printJson } from "../lib/cli/output.ts";
 import { fmtNum, formatTable } from "../lib/cli/table.ts";
-import { ConfigError, UsageError } from "../lib/core/errors.ts";
+import { defineTask } from "../lib/cli/task.ts";
+import { UsageError } from "../lib/core/errors.ts";
+import { safeEcho } from "../lib/core/text.ts";
 import { isoDate } from "../lib/core/time.ts";
-import { missingNetPermissions } from "../lib/net/permissions.ts";
-import {
-  apiClientOptions,
-  expandListFlags,
-  interruptSignal,
-  splitList,
-  TerminalProgress,
-} from "../lib/services/collect_cli.ts";
-import { exportStore } from "../lib/services/exporter.ts";
+import type { NetEvent } from "../lib/net/resilient_client.ts";
+import { checkNetAccess, macroClientsFor, macroUrls } from "../lib/services/api_clients.ts";
+import { backupCollected } from "../lib/services/collect_backup.ts";
+import { interruptSignal, TerminalProgress } from "../lib/services/collect_cli.ts";
 import { collectMacro } from "../lib/services/macro_collector.ts";
 
 const HELP = `Usage: deno task macro [options]
@@ -42,57 +37,35 @@ Examples:
   deno task macro --indicators DGS10 T10Y2Y --days 365
 `;
 
-/** Entry point; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  const json = args.includes("--json");
-  return await runTask("macro", async ({ config, store }) => {
-    const { values } = parseFlags(expandListFlags(args, ["--indicators"]), {
-      indicators: { type: "string" },
-      days: { type: "string" },
-      "no-backup": { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+const task = defineTask({
+  name: "macro",
+  help: HELP,
+  flags: {
+    indicators: { type: "string" },
+    days: { type: "string" },
+    "no-backup": { type: "boolean" },
+  },
+  lists: ["indicators"],
+  run: async ({ flags: values, json, config, store, redact }) => {
     const days = intFlag(values.days, "days", { min: 1, max: 100_000, fallback: 30 });
-    const indicators = (splitList(values.indicators) ?? [...config.collect.macroIndicators])
+    const indicators = (listFlag(values.indicators) ?? [...config.collect.macroIndicators])
       .map((s) => s.toUpperCase());
     if (indicators.length === 0) throw new UsageError("--indicators: no indicators given");
     for (const i of indicators) {
       if (!/^[A-Z0-9_.-]+$/.test(i)) {
-        throw new UsageError(`--indicators: "${i}" is not a series name (letters, digits, _ . -)`);
+        badFlag("indicators", "series names (letters, digits, _ . -)", i);
       }
     }
-
     const hasKey = config.fred.apiKey !== undefined;
-    const needsCboe = !hasKey && indicators.includes("VIX");
-    const urls = [
-      ...(hasKey ? [{ variable: "FRED_BASE_URL", url: config.fred.baseUrl }] : []),
-      ...(needsCboe ? [{ variable: "CBOE_VIX_URL", url: config.cboeVixUrl }] : []),
-    ];
-    const denied = await missingNetPermissions(urls);
-    if (denied.length) throw new ConfigError(denied.join("; "));
+    await checkNetAccess(macroUrls(config, indicators));
 
     const progress = new TerminalProgress(!json && Deno.stderr.isTerminal());
     const interrupt = interruptSignal();
-    const common = apiClientOptions(config, interrupt.signal, (e) => progress.net(e));
-    const fred = hasKey
-      ? new FredClient({
-        ...common,
-        apiKey: config.fred.apiKey!,
-        baseUrl: config.fred.baseUrl,
-        ratePerMinute: config.fred.ratePerMinute,
-      })
-      : undefined;
-    const cboe = needsCboe ? new CboeClient({ ...common, vixUrl: config.cboeVixUrl }) : undefined;
-
-    const db = store();
+    const wiring = { signal: interrupt.signal, onEvent: (e: NetEvent) => progress.net(e), redact };
+    const { fred, cboe } = macroClientsFor(config, indicators, wiring);
     let report;
     try {
-      report = await collectMacro(db, {
+      report = await collectMacro(store(), {
         indicators,
         days,
         nowMs: Date.now(),
@@ -101,23 +74,22 @@ export async function main(args: string[]): Promise<number> {
         seriesMap: config.fred.seriesMap,
         signal: interrupt.signal,
         onProgress: (p) => progress.collect(p),
+        redact,
       });
     } finally {
       progress.done();
       interrupt.dispose();
     }
 
-    let backup: { dir: string; files: number; rows: number } | { error: string } | undefined;
     const collected = report.items.filter((i) => i.status !== "skipped").map((i) => i.indicator);
-    if (config.collect.csvBackup && !values["no-backup"] && collected.length) {
-      const dir = join(config.dataDir, "backup");
-      try {
-        const r = await exportStore(db, dir, { series: collected, candles: false });
-        backup = { dir, files: r.files.length, rows: r.rows };
-      } catch (e) {
-        backup = { error: `CSV backup failed: ${(e as Error).message}` };
-      }
-    }
+    const backup = config.collect.csvBackup && !values["no-backup"] && collected.length
+      ? await backupCollected(
+        store(),
+        config.dataDir,
+        { series: collected, candles: false },
+        redact,
+      )
+      : undefined;
 
     if (json) {
       printJson({ ...report, backup });
@@ -152,7 +124,7 @@ export async function main(args: string[]): Promise<number> {
     }
     const skipped = report.items.filter((i) => i.status === "skipped");
     if (report.status !== "success") {
-      console.error(`mts macro: ${report.error ?? report.status}`);
+      console.error(`mts macro: ${safeEcho(report.error ?? report.status, 400)}`);
       return 1;
     }
     if (skipped.length && !json && !Deno.stdout.isTerminal()) {
@@ -162,7 +134,12 @@ export async function main(args: string[]): Promise<number> {
       );
     }
     return 0;
-  }, { json });
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[]): Promise<number> {
+  return task(args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -5,17 +5,20 @@
  */
 import { UsageError } from "../lib/core/errors.ts";
 import type { Signal } from "../lib/core/signal.ts";
+import { type Interval, intervalMs, isoDate, isoTime } from "../lib/core/time.ts";
 import {
-  type Interval,
-  intervalMs,
-  isoDate,
-  isoTime,
-  parseDateArg,
-  parseInterval,
-} from "../lib/core/time.ts";
-import { parseFlags, printJson, reportError, runTask } from "../lib/cli/run.ts";
+  badFlag,
+  dateFlag,
+  durationFlag,
+  intervalFlag,
+  jsonFlag,
+  listFlag,
+  numberFlag,
+  pairsFlag,
+} from "../lib/cli/flags.ts";
+import { printJson } from "../lib/cli/output.ts";
+import { defineTask } from "../lib/cli/task.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
-import { joinListFlags } from "../lib/cli/list_flags.ts";
 import { runSignals, type SignalReport } from "../lib/services/signal_runner.ts";
 import type { PublicationRule } from "../lib/signals/context.ts";
 import { findStrategy, strategyNames } from "../lib/signals/registry.ts";
@@ -53,44 +56,13 @@ Examples:
   deno task signals --at 2020-03-20
   deno task signals --strategies mean_reversion --assets bitcoin,ethereum --json`;
 
-/** Parses `36h`, `2d`, `90m`, `30s`, `500ms` (or a bare `0`) into milliseconds. */
-export function parseDuration(text: string, what: string): number {
-  if (text.trim() === "0") return 0;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new UsageError(`${what} must be a duration such as 36h or 2d, got "${text}"`);
-  const unit = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[m[2] as "ms" | "s" | "m" | "h" | "d"];
-  return Math.round(Number(m[1]) * unit);
-}
-
-function list(text: string | undefined): string[] | undefined {
-  if (text === undefined) return undefined;
-  return text.split(",").map((s) => s.trim()).filter(Boolean);
-}
-
-function pairs(text: string, what: string): [string, string][] {
-  return list(text)!.map((p) => {
-    const i = p.indexOf("=");
-    if (i <= 0) throw new UsageError(`${what} expects name=value pairs, got "${p}"`);
-    return [p.slice(0, i).trim(), p.slice(i + 1).trim()];
-  });
-}
-
 /** Splits `--params` into per-strategy overrides. */
 export function parseParams(
   text: string | undefined,
   strategies: readonly string[],
 ): Record<string, unknown> {
-  if (text === undefined) return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--params must be JSON: ${(e as Error).message}`);
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new UsageError("--params must be a JSON object");
-  }
-  const obj = v as Record<string, unknown>;
+  const obj = jsonFlag(text, "params");
+  if (obj === undefined) return {};
   const keys = Object.keys(obj);
   const named = keys.length > 0 && keys.every((k) => findStrategy(k) !== undefined);
   if (named) {
@@ -192,73 +164,56 @@ export function signalsJson(r: SignalReport) {
   };
 }
 
-/** Entry point. */
-export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(joinListFlags(args, ["assets", "strategies"]), {
-      strategies: { type: "string" },
-      assets: { type: "string" },
-      at: { type: "string" },
-      params: { type: "string" },
-      weights: { type: "string" },
-      "min-net": { type: "string" },
-      source: { type: "string" },
-      interval: { type: "string" },
-      "publication-lag": { type: "string" },
-      "max-price-age": { type: "string" },
-      "max-macro-age": { type: "string" },
-      "no-save": { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }).values;
-  } catch (e) {
-    return reportError("signals", e);
-  }
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const json = flags.json ?? false;
-  return await runTask("signals", async (ctx) => {
-    const strategies = list(flags.strategies) ?? [...ctx.config.signals.enabledStrategies];
-    if (strategies.length === 0) throw new UsageError("no strategy given (--strategies)");
+const task = defineTask({
+  name: "signals",
+  help: HELP,
+  flags: {
+    strategies: { type: "string" },
+    assets: { type: "string" },
+    at: { type: "string" },
+    params: { type: "string" },
+    weights: { type: "string" },
+    "min-net": { type: "string" },
+    source: { type: "string" },
+    interval: { type: "string" },
+    "publication-lag": { type: "string" },
+    "max-price-age": { type: "string" },
+    "max-macro-age": { type: "string" },
+    "no-save": { type: "boolean" },
+  },
+  lists: ["assets", "strategies"],
+  run: async ({ flags, json, ...ctx }) => {
+    const strategies = listFlag(flags.strategies) ?? [...ctx.config.signals.enabledStrategies];
+    if (strategies.length === 0) throw new UsageError("--strategies: no strategy given");
     for (const s of strategies) {
       if (!findStrategy(s)) {
-        throw new UsageError(
-          `unknown strategy "${s}": expected one of ${strategyNames().join(", ")}`,
-        );
+        badFlag("strategies", `one of ${strategyNames().join(", ")}`, s);
       }
     }
-    const interval: Interval = flags.interval ? parseInterval(flags.interval) : "1d";
+    const interval: Interval = intervalFlag(flags.interval) ?? "1d";
     const weights: Record<string, number> = {};
-    for (const [k, v] of flags.weights ? pairs(flags.weights, "--weights") : []) {
-      const w = Number(v);
-      if (!(w >= 0 && Number.isFinite(w))) {
-        throw new UsageError(`--weights ${k}: expected a number >= 0`);
-      }
+    for (const [k, v] of pairsFlag(flags.weights, "weights", "strategy=weight")) {
       const def = findStrategy(k);
-      if (!def) throw new UsageError(`--weights names unknown strategy ${k}`);
-      weights[def.name] = w;
+      if (!def) badFlag("weights", `a strategy among ${strategyNames().join(", ")}`, k);
+      weights[def.name] = numberFlag(v, "weights", { min: 0 })!;
     }
     const publication: Record<string, PublicationRule> = {};
     for (
-      const [k, v] of flags["publication-lag"]
-        ? pairs(flags["publication-lag"], "--publication-lag")
-        : []
+      const [k, v] of pairsFlag(flags["publication-lag"], "publication-lag", "SERIES=duration")
     ) {
-      publication[k] = { kind: "lag", lagMs: parseDuration(v, `--publication-lag ${k}`) };
+      publication[k] = { kind: "lag", lagMs: durationFlag(v, "publication-lag")! };
     }
-    const minNet = flags["min-net"] === undefined ? undefined : Number(flags["min-net"]);
-    if (minNet !== undefined && !(minNet >= 0 && minNet <= 1)) {
-      throw new UsageError(`--min-net must be a number from 0 to 1, got "${flags["min-net"]}"`);
-    }
+    const minNet = numberFlag(flags["min-net"], "min-net", { min: 0, max: 1 });
+    const params = parseParams(flags.params, strategies);
+    const at = dateFlag(flags.at, "at");
+    const maxPriceAgeMs = durationFlag(flags["max-price-age"], "max-price-age");
+    const maxMacroAgeMs = durationFlag(flags["max-macro-age"], "max-macro-age");
     const report = await runSignals(ctx.store(), {
       strategies,
-      params: parseParams(flags.params, strategies),
-      assets: list(flags.assets),
+      params,
+      assets: listFlag(flags.assets),
       defaultAssets: ctx.config.collect.assets,
-      at: flags.at === undefined ? undefined : parseDateArg(flags.at, "--at"),
+      at,
       wallClock: Date.now(),
       interval,
       source: flags.source,
@@ -266,18 +221,19 @@ export async function main(args: string[]): Promise<number> {
       minNet,
       limits: ctx.config.risk,
       publication,
-      maxPriceAgeMs: flags["max-price-age"] === undefined
-        ? undefined
-        : parseDuration(flags["max-price-age"], "--max-price-age"),
-      maxMacroAgeMs: flags["max-macro-age"] === undefined
-        ? undefined
-        : parseDuration(flags["max-macro-age"], "--max-macro-age"),
+      maxPriceAgeMs,
+      maxMacroAgeMs,
       save: !flags["no-save"],
     });
     if (json) printJson(signalsJson(report));
     else console.log(formatSignals(report));
     return 0;
-  }, { json });
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[]): Promise<number> {
+  return task(args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

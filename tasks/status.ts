@@ -3,7 +3,9 @@
  * stored series (stale ones flagged) and the data-quality summary.
  * @module
  */
-import { intFlag, parseFlags, printJson, runTask } from "../lib/cli/run.ts";
+import { intFlag } from "../lib/cli/flags.ts";
+import { printJson } from "../lib/cli/output.ts";
+import { defineTask } from "../lib/cli/task.ts";
 import { fmtPct, formatTable } from "../lib/cli/table.ts";
 import { isoTime } from "../lib/core/time.ts";
 import { collectionStatus } from "../lib/services/status.ts";
@@ -29,20 +31,12 @@ function age(ms: number): string {
   return h < 72 ? `${h}h` : `${Math.floor(h / 24)}d`;
 }
 
-/** Entry point; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  const json = args.includes("--json");
-  return await runTask("status", async ({ store }) => {
-    const { values } = parseFlags(args, {
-      runs: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    const runLimit = intFlag(values.runs, "runs", { min: 1, max: 1_000_000, fallback: 20 });
+const task = defineTask({
+  name: "status",
+  help: HELP,
+  flags: { runs: { type: "string" } },
+  run: async ({ flags, json, store }) => {
+    const runLimit = intFlag(flags.runs, "runs", { min: 1, max: 1_000_000, fallback: 20 });
     const r = await collectionStatus(store(), { nowMs: Date.now(), runLimit });
     if (json) {
       printJson(r);
@@ -108,7 +102,12 @@ export async function main(args: string[]): Promise<number> {
       ]));
     }
     return 0;
-  }, { json });
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[]): Promise<number> {
+  return task(args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -9,26 +9,21 @@
  * spread over the missing days.
  * @module
  */
-import { dirname, resolve, sep } from "node:path";
+import { dirname } from "node:path";
 import { UsageError } from "../lib/core/errors.ts";
+import { DAY_MS, type Interval, intervalMs, isoDate } from "../lib/core/time.ts";
 import {
-  DAY_MS,
-  type Interval,
-  intervalMs,
-  isoDate,
-  parseDateArg,
-  parseInterval,
-} from "../lib/core/time.ts";
-import {
+  checkOrder,
+  dateFlag,
+  intervalFlag,
   intFlag,
-  parseFlags,
-  printJson,
-  reportError,
-  resolveUserPath,
-  runTask,
-} from "../lib/cli/run.ts";
+  listFlag,
+  numberFlag,
+} from "../lib/cli/flags.ts";
+import { printJson } from "../lib/cli/output.ts";
+import { outputPath } from "../lib/cli/paths.ts";
+import { defineTask } from "../lib/cli/task.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
-import { joinListFlags } from "../lib/cli/list_flags.ts";
 import { logReturns } from "../lib/indicators/returns.ts";
 import { rollingVolatility } from "../lib/indicators/volatility.ts";
 import { DataError } from "../lib/core/errors.ts";
@@ -47,7 +42,7 @@ Options:
   --start <YYYY-MM-DD>     first bar date to report (earlier bars still warm up the window)
   --end <YYYY-MM-DD>       last bar date to report
   --out <file.csv>         write date,asset,close,log_return,volatility rows (- for stdout);
-                           the task may write under data/ and reports/ only
+                           must be under data/ or reports/ (where the task may write)
   --json                   print JSON (the full series per asset)
   -h, --help               show this help
 
@@ -136,47 +131,42 @@ async function load(
   return out;
 }
 
-/** Entry point. */
-export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(joinListFlags(args, ["assets"]), {
-      assets: { type: "string" },
-      window: { type: "string" },
-      "periods-per-year": { type: "string" },
-      interval: { type: "string" },
-      source: { type: "string" },
-      start: { type: "string" },
-      end: { type: "string" },
-      out: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }).values;
-  } catch (e) {
-    return reportError("volatility", e);
-  }
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const json = flags.json ?? false;
-  return await runTask("volatility", async (ctx) => {
-    if (json && flags.out) throw new UsageError("use either --json or --out, not both");
+const task = defineTask({
+  name: "volatility",
+  help: HELP,
+  flags: {
+    assets: { type: "string" },
+    window: { type: "string" },
+    "periods-per-year": { type: "string" },
+    interval: { type: "string" },
+    source: { type: "string" },
+    start: { type: "string" },
+    end: { type: "string" },
+    out: { type: "string" },
+  },
+  lists: ["assets"],
+  machineOutput: (flags) => flags.out === "-",
+  run: async ({ flags, json, ...ctx }) => {
+    if (json && flags.out) throw new UsageError("--json and --out: use one of them, not both");
     const window = intFlag(flags.window, "window", { min: 2, max: 10_000, fallback: 30 });
-    const interval = flags.interval ? parseInterval(flags.interval) : "1d";
-    const ppy = flags["periods-per-year"] === undefined
-      ? 365 * DAY_MS / intervalMs(interval)
-      : Number(flags["periods-per-year"]);
-    if (!(ppy > 0 && Number.isFinite(ppy))) {
-      throw new UsageError(
-        `--periods-per-year must be a positive number, got "${flags["periods-per-year"]}"`,
-      );
-    }
-    const assets = flags.assets?.split(",").map((s) => s.trim()).filter(Boolean) ??
-      [...ctx.config.collect.assets];
-    if (assets.length === 0) throw new UsageError("no asset given (--assets)");
-    const from = flags.start ? parseDateArg(flags.start, "--start") : undefined;
-    const to = flags.end ? parseDateArg(flags.end, "--end") : undefined;
+    const interval = intervalFlag(flags.interval) ?? "1d";
+    const ppy =
+      numberFlag(flags["periods-per-year"], "periods-per-year", { min: 0, minExclusive: true }) ??
+        365 * DAY_MS / intervalMs(interval);
+    const assets = listFlag(flags.assets) ?? [...ctx.config.collect.assets];
+    if (assets.length === 0) throw new UsageError("--assets: no asset given");
+    const from = dateFlag(flags.start, "start");
+    const to = dateFlag(flags.end, "end", { endOfDay: true });
+    checkOrder({ flag: "start", value: from, text: flags.start }, {
+      flag: "end",
+      value: to,
+      text: flags.end,
+    });
+    const out = flags.out === undefined ? undefined : outputPath("out", flags.out, {
+      task: "volatility",
+      dataDir: ctx.config.dataDir,
+      allowStdout: true,
+    });
     const loaded = await load(ctx.store(), assets, {
       interval,
       source: flags.source,
@@ -200,7 +190,7 @@ export async function main(args: string[]): Promise<number> {
         max: vols.length ? Math.max(...vols) : null,
       };
     });
-    if (flags.out) {
+    if (out) {
       const lines = ["date,asset,close,log_return,volatility"];
       for (const a of results) {
         for (const r of a.rows) {
@@ -208,20 +198,13 @@ export async function main(args: string[]): Promise<number> {
         }
       }
       const text = lines.join("\n") + "\n";
-      if (flags.out === "-") {
+      if (out === "-") {
         await Deno.stdout.write(new TextEncoder().encode(text));
         return 0;
       }
-      const path = resolve(resolveUserPath(flags.out));
-      const allowed = ["data", "reports"].some((d) => path.startsWith(resolve(d) + sep));
-      if (!allowed) {
-        throw new UsageError(
-          `--out ${flags.out} must be under data/ or reports/ of the project (the task may write only there), or - for stdout`,
-        );
-      }
-      await Deno.mkdir(dirname(path), { recursive: true });
-      await Deno.writeTextFile(path, text);
-      console.error(`Wrote ${lines.length - 1} rows to ${path}`);
+      await Deno.mkdir(dirname(out), { recursive: true });
+      await Deno.writeTextFile(out, text);
+      console.error(`Wrote ${lines.length - 1} rows to ${out}`);
       return 0;
     }
     if (json) {
@@ -257,7 +240,12 @@ export async function main(args: string[]): Promise<number> {
       { header: "gaps", value: (a) => a.gaps, align: "right" },
     ]));
     return 0;
-  }, { json: json || flags.out === "-" });
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[]): Promise<number> {
+  return task(args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -5,7 +5,9 @@ const root = new URL("../", import.meta.url);
 
 Deno.test("the single-binary entry knows every task in deno.json", async () => {
   const tasks = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks;
-  const runnable = Object.keys(tasks).filter((t) => !["test", "check", "bench"].includes(t)).sort();
+  const runnable = Object.keys(tasks).filter((t) =>
+    !["test", "check", "bench", "compile"].includes(t)
+  ).sort();
   assert.deepEqual(Object.keys(TASKS).sort(), runnable);
 });
 
@@ -19,4 +21,251 @@ Deno.test("mts with an unknown task exits 2 and names the choices", async () => 
     console.error = orig;
   }
   assert.match(errors.join("\n"), /unknown task "nope".*backtest/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Bad flag values: every task, every kind of value. Each must exit 2 with one line on stderr that
+// names the flag, print nothing on stdout and create no database. Run in-process through the
+// binary's dispatcher (the same main() each task's deno.json command runs).
+
+/** [task, arguments, the flag the one line must start with]. */
+const BAD_FLAGS: [string, string[], string][] = [
+  ["demo", ["--days", "0"], "--days"],
+  ["demo", ["--days", "abc"], "--days"],
+  ["demo", ["--dyas", "3"], "--dyas"],
+  ["demo", ["--json=yes"], "--json"],
+  ["import", ["--file", "missing.csv", "--interval", "7x"], "--interval"],
+  ["import", ["--file"], "--file"],
+  ["export", ["--asset"], "--asset"],
+  ["collect", ["--days", "0"], "--days"],
+  ["collect", ["--days", "1.5"], "--days"],
+  ["collect", ["--source", "kraken"], "--source"],
+  ["collect", ["--interval", "7x"], "--interval"],
+  ["collect", ["--assets", ""], "--assets"],
+  ["macro", ["--days", "-1"], "--days"],
+  ["macro", ["--indicators", "VIX", "D$Y"], "--indicators"],
+  ["status", ["--runs", "0"], "--runs"],
+  ["signals", ["--at", "2023-02-30"], "--at"],
+  ["signals", ["--at", "0024-01-01"], "--at"],
+  ["signals", ["--params", "{bad"], "--params"],
+  ["signals", ["--params", "[1]"], "--params"],
+  ["signals", ["--interval", "7x"], "--interval"],
+  ["signals", ["--min-net", "2"], "--min-net"],
+  ["signals", ["--weights", "vix_correlation"], "--weights"],
+  ["signals", ["--weights", "vix_correlation=-1"], "--weights"],
+  ["signals", ["--weights", "nope=1"], "--weights"],
+  ["signals", ["--publication-lag", "VIX=soon"], "--publication-lag"],
+  ["signals", ["--max-price-age", "5"], "--max-price-age"],
+  ["signals", ["--max-macro-age", "2 days"], "--max-macro-age"],
+  ["signals", ["--strategies", "nope"], "--strategies"],
+  ["volatility", ["--window", "1"], "--window"],
+  ["volatility", ["--periods-per-year", "0"], "--periods-per-year"],
+  ["volatility", ["--interval", "7x"], "--interval"],
+  ["volatility", ["--start", "2023-02-30"], "--start"],
+  ["volatility", ["--end", "0099-12-31"], "--end"],
+  ["volatility", ["--start", "2024-02-01", "--end", "2024-01-01"], "--start"],
+  ["volatility", ["--json", "--out", "reports/v.csv"], "--json"],
+  ["backtest", ["--symbols", "a", "--slippage-bps", "20000"], "--slippage-bps"],
+  ["backtest", ["--symbols", "a", "--capital", "0"], "--capital"],
+  ["backtest", ["--symbols", "a", "--capital", "-5"], "--capital"],
+  ["backtest", ["--symbols", "a", "--commission", "1"], "--commission"],
+  ["backtest", ["--symbols", "a", "--commission-fixed", "-1"], "--commission-fixed"],
+  ["backtest", ["--symbols", "a", "--fill", "mid"], "--fill"],
+  ["backtest", ["--symbols", "a", "--units", "half"], "--units"],
+  ["backtest", ["--symbols", "a", "--close-at-end", "never"], "--close-at-end"],
+  ["backtest", ["--symbols", "a", "--periods-per-year", "0"], "--periods-per-year"],
+  ["backtest", ["--symbols", "a", "--risk-free", "10"], "--risk-free"],
+  ["backtest", ["--symbols", "a", "--lookahead-points", "0"], "--lookahead-points"],
+  ["backtest", ["--symbols", "a", "--params", "{bad"], "--params"],
+  ["backtest", ["--symbols", "a", "--start", "2023-02-30"], "--start"],
+  ["backtest", ["--symbols", "a", "--end", "tomorrow"], "--end"],
+  ["backtest", ["--symbols", "a", "--interval", "7x"], "--interval"],
+  ["backtest", ["--symbols", "a", "--start", "2024-02-01", "--end", "2024-01-01"], "--start"],
+];
+
+/** Runs `mts <args>` in this process, capturing console output. */
+async function runInProcess(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log, error = console.error;
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  console.error = (...a: unknown[]) => err.push(a.join(" "));
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+/** Sets environment variables for the duration of `fn`. */
+async function withEnv(vars: Record<string, string>, fn: () => Promise<void>): Promise<void> {
+  const saved = Object.keys(vars).map((k) => [k, Deno.env.get(k)] as const);
+  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
+  try {
+    await fn();
+  } finally {
+    for (const [k, v] of saved) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+  }
+}
+
+Deno.test("every bad flag value exits 2 with one line naming the flag, and writes nothing", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mts-flags-" });
+  try {
+    await withEnv({ DATABASE_PATH: `${dir}/mts.db`, LOG_FILE: "" }, async () => {
+      for (const [task, args, flag] of BAD_FLAGS) {
+        const what = `${task} ${args.join(" ")}`;
+        const r = await runInProcess([task, ...args]);
+        assert.equal(r.code, 2, `${what}: exit code (${r.err.join(" | ")})`);
+        assert.deepEqual(r.out, [], `${what}: nothing on stdout`);
+        assert.equal(r.err.length, 1, `${what}: one line, got ${JSON.stringify(r.err)}`);
+        assert.ok(!r.err[0].includes("\n"), `${what}: one line`);
+        assert.ok(
+          r.err[0].startsWith(`mts ${task}: ${flag}`),
+          `${what}: the line names ${flag}: ${r.err[0]}`,
+        );
+      }
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "no database, no file was created");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("every task's table covers each of its value flags at least once", async () => {
+  // A flag added to a task without a bad-value case here fails this test.
+  const covered = new Set(BAD_FLAGS.map(([t, , f]) => `${t} ${f}`));
+  const exempt = new Set([
+    // free text or switches: no value can be bad
+    "import --asset",
+    "import --series",
+    "import --source",
+    "export --series",
+    "export --source",
+    "signals --assets",
+    "signals --source",
+    "volatility --assets",
+    "volatility --source",
+    "backtest --symbols",
+    "backtest --asset",
+    "backtest --source",
+    "backtest --strategy",
+    // output paths: checked against the real permissions below
+    "export --dir",
+    "volatility --out",
+    "backtest --out",
+    // a file the user names: a missing one is reported when it is read
+    "backtest --data",
+  ]);
+  for (const [task] of Object.entries(TASKS)) {
+    const help = await runInProcess([task, "--help"]);
+    assert.equal(help.code, 0);
+    const flags = [...help.out.join("\n").matchAll(/^\s+(--[a-z-]+) ['<]?[a-zA-Z]/gm)].map((m) =>
+      m[1]
+    );
+    for (const f of flags) {
+      const key = `${task} ${f}`;
+      assert.ok(covered.has(key) || exempt.has(key), `no bad-value case for ${key}`);
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Spawned as users run them: `deno task <name>` with the real permission sets.
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+async function denoTask(args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command("deno", {
+    args: ["task", ...args],
+    cwd: ROOT,
+    env: { LOG_FILE: "", NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("an output path outside data/ and reports/ is a usage error, for every output flag", async () => {
+  const outside = await Deno.makeTempDir({ prefix: "mts-outside-" });
+  const db = `data/test-cli-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    const cases: [string, string[], string][] = [
+      ["export", ["--dir", `${outside}/backups`], "--dir"],
+      ["backtest", ["--symbols", "bitcoin", "--out", `${outside}/report`], "--out"],
+      ["volatility", ["--out", `${outside}/vol.csv`], "--out"],
+    ];
+    for (const [task, args, flag] of cases) {
+      const r = await denoTask(["-q", task, ...args], { DATABASE_PATH: `${db}/mts.db` });
+      assert.equal(r.code, 2, `${task}: ${r.stderr}`);
+      assert.equal(r.stdout, "");
+      const lines = r.stderr.trimEnd().split("\n");
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(
+        lines[0],
+        new RegExp(
+          `^mts ${task}: ${flag}: expected a path under data/ or reports/( \\(or - for standard ` +
+            `output\\))?, got "${outside}/[a-z.]+" \\(to write elsewhere, grant it: deno run ` +
+            `-P=${task} --allow-write=data,reports,logs,${outside}/[a-z.]+ tasks/${task}\\.ts …\\) ` +
+            `\\(see --help\\)$`,
+        ),
+      );
+      assert.doesNotMatch(r.stderr, /NotCapable/);
+    }
+    assert.deepEqual([...Deno.readDirSync(outside)], [], "nothing written outside");
+    await assert.rejects(Deno.stat(`${ROOT}${db}`), Deno.errors.NotFound, "no database created");
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+    await Deno.remove(`${ROOT}${db}`, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test({
+  name: "without a .env a task prints no warning; deno task echoes one short line",
+  ignore: (() => {
+    try {
+      Deno.statSync(`${ROOT}.env`);
+      console.log("skipped: this checkout has a .env (the test needs a clone without one)");
+      return true;
+    } catch {
+      return false;
+    }
+  })(),
+  fn: async () => {
+    const quiet = await denoTask(["-q", "status", "--help"]);
+    assert.equal(quiet.code, 0);
+    assert.equal(quiet.stderr, "", "no missing-.env or permission-set warning");
+    assert.match(quiet.stdout, /^Usage: deno task status/);
+    const echoed = await denoTask(["status", "--help"]);
+    assert.equal(echoed.code, 0);
+    assert.equal(
+      echoed.stderr.trim(),
+      "Task status deno run -q -P=status tasks/status.ts '--help'",
+    );
+  },
+});
+
+Deno.test("a .env in the project fills the configuration and a typo in it is one clear line", async () => {
+  // the config layer reads .env from the working directory: run the script from a temp dir
+  const dir = await Deno.makeTempDir({ prefix: "mts-dotenv-" });
+  try {
+    Deno.writeTextFileSync(`${dir}/.env`, "LOG_FILE=\nCOLLECT_ASSET=bitcoin\n");
+    const out = await new Deno.Command("deno", {
+      args: ["run", "-q", "-A", `${ROOT}tasks/status.ts`],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 1);
+    assert.equal(
+      stderr,
+      "mts status: .env:2: unknown variable COLLECT_ASSET (did you mean COLLECT_ASSETS?)\n",
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [".env"], "nothing created");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

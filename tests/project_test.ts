@@ -1,13 +1,17 @@
 /**
- * Keeps the project's promises to users checkable: every task is documented, least-privilege and
- * able to read every configuration variable; the README mentions every task and variable.
+ * Keeps the project's promises to users checkable: every task is documented and least-privilege,
+ * its permissions defined once (a named permission set in deno.json that the task command, the
+ * compiled binary and the release workflow all use), able to read every configuration variable
+ * and nothing more; the README mentions every task and the manual every variable.
  */
 import assert from "node:assert/strict";
 import { VARIABLE_NAMES } from "../lib/config/variables.ts";
+import { type PermissionSet, permissionSets } from "./helpers/task_permissions.ts";
 
 const root = new URL("../", import.meta.url);
 const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
 const tasks = denoJson.tasks as Record<string, { description: string; command: string }>;
+const sets = permissionSets();
 const readme = await Deno.readTextFile(new URL("README.md", root));
 /** The README plus every page of the manual under docs/. */
 const manual = [
@@ -17,35 +21,115 @@ const manual = [
     .map((e) => Deno.readTextFileSync(new URL(`docs/${e.name}`, root))),
 ].join("\n");
 const TOOLING = new Set(["test", "check", "bench", "compile"]);
+const runnable = Object.keys(tasks).filter((t) => !TOOLING.has(t));
+/** What the config layer reads: every variable, and INIT_CWD (where `deno task` was started). */
+const READ_BY_CONFIG = [...VARIABLE_NAMES, "INIT_CWD"];
+/** Tasks that read files the user names anywhere (`import --file`, `backtest --data`). */
+const READ_USER_FILES = new Set(["import", "backtest"]);
+/** Tasks with an output flag (`--out`, `--dir`) that may write reports/. */
+const WRITE_REPORTS = new Set(["backtest", "volatility", "export"]);
+const NET: Record<string, readonly string[]> = {
+  collect: ["api.coingecko.com", "pro-api.coingecko.com", "api.binance.com"],
+  macro: ["api.stlouisfed.org", "cdn.cboe.com"],
+};
 
-Deno.test("every task has a description and runs a script in tasks/", () => {
+/** Deno's env pattern: a trailing `*` matches any rest of the name. */
+function envMatches(pattern: string, name: string): boolean {
+  return pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
+}
+
+function list(set: PermissionSet, kind: string): readonly string[] {
+  const v = set[kind];
+  return Array.isArray(v) ? v : [];
+}
+
+Deno.test("every task has a description and runs its script with its own permission set", () => {
   for (const [name, t] of Object.entries(tasks)) {
     assert.ok(t.description?.length > 10, `task ${name} needs a description`);
-    if (TOOLING.has(name)) continue;
-    assert.match(t.command, new RegExp(`tasks/${name}\\.ts`), `task ${name} runs tasks/${name}.ts`);
+  }
+  for (const name of runnable) {
+    assert.equal(
+      tasks[name].command,
+      `deno run -q -P=${name} tasks/${name}.ts`,
+      `task ${name}: permissions come from the "${name}" set only (-q hides the set's warning)`,
+    );
+    assert.ok(sets[name], `deno.json has no permission set "${name}"`);
   }
 });
 
-Deno.test("every task may read every configuration variable, and nothing more", () => {
-  for (const [name, t] of Object.entries(tasks)) {
-    if (TOOLING.has(name)) continue;
-    const m = /--allow-env=(\S+)/.exec(t.command);
-    assert.ok(m, `task ${name} must name its variables with --allow-env=`);
-    const allowed = new Set(m[1].split(","));
-    const missing = VARIABLE_NAMES.filter((v) => !allowed.has(v));
-    assert.deepEqual(missing, [], `task ${name} cannot read ${missing.join(", ")}`);
-    assert.doesNotMatch(
-      t.command,
-      /--allow-all|\s-A\s|--allow-run|--allow-ffi/,
-      `task ${name} asks too much`,
-    );
-    assert.match(t.command, /--allow-write=[\w,./-]+/, `task ${name} limits writes`);
+Deno.test("every permission set may read every configuration variable, and nothing more", () => {
+  for (const [name, set] of Object.entries(sets)) {
+    const env = set.env;
+    assert.ok(Array.isArray(env), `set ${name} must list its variables (not "env": true)`);
+    const missing = READ_BY_CONFIG.filter((v) => !env.some((p) => envMatches(p, v)));
+    assert.deepEqual(missing, [], `set ${name} cannot read ${missing.join(", ")}`);
+    for (const p of env) {
+      assert.ok(p.replace("*", "").length >= 3, `set ${name}: pattern ${p} is too broad`);
+      assert.ok(
+        READ_BY_CONFIG.some((v) => envMatches(p, v)),
+        `set ${name}: ${p} grants variables mts never reads`,
+      );
+    }
   }
+});
+
+Deno.test("permission sets are least privilege: scoped writes and reads, no run/ffi/sys", () => {
+  for (const [name, set] of Object.entries(sets)) {
+    for (const kind of ["run", "ffi", "sys", "import", "all"]) {
+      assert.equal(set[kind], undefined, `set ${name} asks for ${kind}`);
+    }
+    const write = set.write;
+    assert.ok(Array.isArray(write), `set ${name} must limit writes`);
+    const allowed = name === "mts" || WRITE_REPORTS.has(name)
+      ? ["data", "logs", "reports"]
+      : ["data", "logs"];
+    assert.deepEqual([...write].sort(), allowed, `set ${name} writes`);
+    if (name === "mts" || READ_USER_FILES.has(name)) {
+      assert.ok(set.read === true || Array.isArray(set.read), `set ${name} reads`);
+    } else {
+      assert.deepEqual([...list(set, "read")].sort(), [".env", "data"], `set ${name} reads`);
+    }
+  }
+});
+
+Deno.test("only collect and macro reach the network: their API hosts, never loopback", () => {
+  for (const name of runnable) {
+    assert.deepEqual([...list(sets[name], "net")].sort(), [...(NET[name] ?? [])].sort(), name);
+  }
+  for (const [name, set] of Object.entries(sets)) {
+    for (const host of list(set, "net")) {
+      assert.ok(
+        !/^(127\.|localhost|\[?::1\]?|0\.0\.0\.0)/.test(host) && !host.includes("*"),
+        `set ${name} grants ${host}`,
+      );
+    }
+  }
+});
+
+Deno.test("the binary's set is the union of the tasks' sets, and release.yml builds with it", () => {
+  const mts = sets.mts;
+  assert.ok(mts, 'deno.json needs the "mts" set for the single binary');
+  for (const kind of ["env", "write", "net"]) {
+    const union = new Set(runnable.flatMap((t) => list(sets[t], kind)));
+    assert.deepEqual([...list(mts, kind)].sort(), [...union].sort(), `mts ${kind}`);
+  }
+  assert.equal(mts.read, true, "the binary runs import and backtest, which read user files");
+  assert.match(tasks.compile.command, /^deno compile -q -P=mts .*cli\.ts$/);
+  const release = Deno.readTextFileSync(new URL(".github/workflows/release.yml", root));
+  assert.match(release, /deno compile -q -P=mts /);
+  assert.doesNotMatch(release, /--allow-/, "release.yml takes its permissions from deno.json");
+});
+
+Deno.test("CI fails when deno.lock is not up to date", () => {
+  const ci = Deno.readTextFileSync(new URL(".ci/run", root));
+  assert.match(ci, /deno.* install --frozen/);
 });
 
 Deno.test("the README names every task and the manual documents every variable", () => {
   for (const name of Object.keys(tasks)) {
-    assert.ok(readme.includes(`deno task ${name}`), `README lacks 'deno task ${name}'`);
+    // compile is a release tool, documented in docs/operations.md (the README is the lead's)
+    const where = name === "compile" ? manual : readme;
+    assert.ok(where.includes(`deno task ${name}`), `README lacks 'deno task ${name}'`);
   }
   for (const v of VARIABLE_NAMES) assert.ok(manual.includes(v), `README and docs/ lack ${v}`);
 });

@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../core/errors.ts";
-import { VARIABLES } from "./variables.ts";
+import { readDotenv } from "./dotenv.ts";
+import { closestName } from "./suggest.ts";
+import { VARIABLE_NAMES, VARIABLES } from "./variables.ts";
 
 const bool = (name: string) =>
   z.string().trim().toLowerCase().transform((s, ctx) => {
@@ -297,29 +299,70 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
   };
 }
 
+/** Where {@link loadConfig} finds its variables. */
+export interface LoadConfigOptions {
+  /** The dotenv file read under the shell's variables (default `.env`; `""` reads none). */
+  readonly envFile?: string;
+}
+
 /**
- * Reads every known variable from the process environment. A variable the task was not granted
- * (`--allow-env=` lists only what it needs) counts as unset, so adding a variable to the table does
- * not break the other tasks' commands.
+ * The directory the user started `deno task` from (npm's and Deno's `INIT_CWD`), against which
+ * relative paths they type are resolved; `undefined` when unknown or not granted.
  */
-export function readEnv(): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const v of VARIABLES) {
-    try {
-      out[v.name] = Deno.env.get(v.name);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied)) {
-        throw e;
-      }
-      out[v.name] = undefined;
+export function invocationDir(): string | undefined {
+  return shellValue("INIT_CWD");
+}
+
+/** The variable's value in the process environment; a variable not granted counts as unset. */
+function shellValue(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      return undefined;
     }
+    throw e;
+  }
+}
+
+/**
+ * The assignments of the dotenv file as a map. A name mts does not know is an error naming
+ * `file:line` (and the closest known name): a typo there would otherwise be ignored silently.
+ */
+function dotenvValues(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of file ? readDotenv(file) : []) {
+    if (!VARIABLE_NAMES.includes(entry.name)) {
+      const near = closestName(entry.name, VARIABLE_NAMES);
+      throw new ConfigError(
+        `${file}:${entry.line}: unknown variable ${entry.name}` +
+          (near ? ` (did you mean ${near}?)` : " (see .env.example for the variables mts reads)"),
+        entry.name,
+      );
+    }
+    out[entry.name] = entry.value;
   }
   return out;
 }
 
-/** Resolves the configuration from the process environment (the usual entry point for tasks). */
-export function loadConfig(): ResolvedConfig {
-  return resolveConfig(readEnv());
+/**
+ * Reads every known variable: from the process environment, else from the dotenv file (a
+ * missing file is silent). A variable the task was not granted (`--allow-env`) counts as unset,
+ * so adding a variable to the table does not break the other tasks' permissions.
+ */
+export function readEnv(options: LoadConfigOptions = {}): Record<string, string | undefined> {
+  const fromFile = dotenvValues(options.envFile ?? ".env");
+  const out: Record<string, string | undefined> = {};
+  for (const v of VARIABLES) out[v.name] = shellValue(v.name) ?? fromFile[v.name];
+  return out;
+}
+
+/**
+ * Resolves the configuration from the process environment and `.env` (the usual entry point for
+ * tasks).
+ */
+export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
+  return resolveConfig(readEnv(options));
 }
 
 /** A copy of the configuration safe to print: secrets replaced by `"(set)"`. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { redactConfig, resolveConfig } from "./config.ts";
+import { loadConfig, redactConfig, resolveConfig } from "./config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { envExample } from "../../scripts/gen_env_example.ts";
 
@@ -44,4 +44,47 @@ Deno.test("DEBUG=true forces debug logging and sqlite:/// paths are accepted", (
 Deno.test(".env.example lists every variable with its default", async () => {
   const committed = await Deno.readTextFile(new URL("../../.env.example", import.meta.url));
   assert.equal(committed, envExample());
+});
+
+Deno.test("the seed's risk defaults: 50 trades a day, gross exposure 0.25", () => {
+  const c = resolveConfig({});
+  assert.equal(c.risk.maxDailyTrades, 50);
+  assert.equal(c.risk.maxPortfolioRisk, 0.25);
+});
+
+Deno.test(".env fills what the shell leaves unset; the shell wins; no .env is silent", () => {
+  const dir = Deno.makeTempDirSync();
+  const file = `${dir}/.env`;
+  const names = ["API_HOST", "API_PORT"];
+  const saved = names.map((n) => Deno.env.get(n));
+  try {
+    Deno.writeTextFileSync(file, "API_HOST=from-file.test\nAPI_PORT=9001\n");
+    Deno.env.set("API_PORT", "9002");
+    Deno.env.delete("API_HOST");
+    const c = loadConfig({ envFile: file });
+    assert.equal(c.api.host, "from-file.test");
+    assert.equal(c.api.port, 9002, "the shell's value wins");
+    assert.equal(loadConfig({ envFile: `${dir}/missing.env` }).api.host, "127.0.0.1");
+  } finally {
+    names.forEach((n, i) =>
+      saved[i] === undefined ? Deno.env.delete(n) : Deno.env.set(n, saved[i])
+    );
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a name in .env that mts does not know fails with file:line and a suggestion", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/.env`, "# keys\nCOINGEKO_API_KEY=CG-x\n");
+    assert.throws(
+      () => loadConfig({ envFile: `${dir}/.env` }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `${dir}/.env:2: unknown variable COINGEKO_API_KEY (did you mean COINGECKO_API_KEY?)`,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

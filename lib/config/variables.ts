@@ -1,6 +1,6 @@
 /**
  * Every environment variable mts reads: name, default, meaning and whether it is a secret.
- * This table drives config parsing, `.env.example`, the README table and the permission check.
+ * This table drives config parsing, `.env.example`, the manual's table and the permission check.
  * @module
  */
 
@@ -194,10 +194,10 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: "0.1",
     description: "Largest position as a fraction of equity (0..1)",
   },
-  { name: "MAX_DAILY_TRADES", default: "10", description: "Most new orders per UTC day" },
+  { name: "MAX_DAILY_TRADES", default: "50", description: "Most new orders per UTC day" },
   {
     name: "MAX_PORTFOLIO_RISK",
-    default: "0.5",
+    default: "0.25",
     description: "Largest gross exposure as a fraction of equity (0..10)",
   },
   {
@@ -212,5 +212,5 @@ export const VARIABLES: readonly VariableSpec[] = [
   },
 ];
 
-/** Comma-joined names, as used in `--allow-env=` of the task commands. */
+/** Every variable's name (the permission sets in deno.json must grant exactly these). */
 export const VARIABLE_NAMES: readonly string[] = VARIABLES.map((v) => v.name);

@@ -23,6 +23,11 @@ export const MAX_SOURCE_LENGTH = 32;
 export type IdKind = "asset" | "series" | "source";
 
 const ALLOWED = /^[A-Za-z0-9._-]$/;
+const NOUNS: Record<IdKind, string> = {
+  asset: "an asset id",
+  series: "a series id",
+  source: "a source name",
+};
 const FIRST = /^[A-Za-z0-9]$/;
 
 /** The rule in words, for messages and documentation. */
@@ -47,6 +52,18 @@ export function idProblem(kind: IdKind, id: string): string | undefined {
   if (why === undefined) return undefined;
   const label = kind === "source" ? "source name" : `${kind} id`;
   return `${label} "${safeEcho(id)}" is not valid: ${why} (${idRuleText(kind)})`;
+}
+
+/**
+ * The same check for a command-line flag, in the one flag-error form of the CLI:
+ * `--asset: expected an asset id (1-64 characters …), got "   " (a space at position 1 is not
+ * allowed)`; `undefined` when the value is valid.
+ */
+export function idFlagProblem(flag: string, kind: IdKind, value: string): string | undefined {
+  const why = reason(kind, value);
+  if (why === undefined) return undefined;
+  const what = NOUNS[kind];
+  return `--${flag}: expected ${what} (${idRuleText(kind)}), got "${safeEcho(value)}" (${why})`;
 }
 
 /** True when `id` is a valid id of this kind. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { idProblem, isValidId, MAX_ID_LENGTH, MAX_SOURCE_LENGTH } from "./ids.ts";
+import { idFlagProblem, idProblem, isValidId, MAX_ID_LENGTH, MAX_SOURCE_LENGTH } from "./ids.ts";
 
 Deno.test("ids of the real sources are valid; foo_bar and foo-bar are both valid", () => {
   for (
@@ -49,4 +49,17 @@ Deno.test("ids are at most 64 characters, source names at most 32", () => {
   assert.match(idProblem("source", "s".repeat(33))!, /^source name .*33 characters long \(1-32/);
   // a huge id is echoed capped, not whole
   assert.ok(idProblem("asset", "x".repeat(1_000_000))!.length < 400);
+});
+
+Deno.test("a bad id flag is told in the CLI's one flag-error form", () => {
+  assert.equal(
+    idFlagProblem("asset", "asset", "   "),
+    "--asset: expected an asset id (1-64 characters from A-Z a-z 0-9 . _ - starting with a letter " +
+      'or digit), got "   " (a space at position 1 is not allowed)',
+  );
+  assert.match(
+    idFlagProblem("series", "series", "")!,
+    /^--series: expected a series id .*\(it is empty\)$/,
+  );
+  assert.equal(idFlagProblem("source", "source", "coingecko"), undefined);
 });

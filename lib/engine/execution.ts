@@ -3,7 +3,8 @@
  * slippage moves a price, and what commission a fill pays. Pure functions, no state.
  *
  * - A limit or stop triggers when the bar's range reaches its price and fills at that price; when
- *   the bar *opens* beyond the price (a gap), it fills at the open.
+ *   the bar *opens* beyond the price (a gap), it fills at the open. Reaching includes touching:
+ *   every comparison is `<=` / `>=`, so a low or high exactly at the price fills it.
  * - Stop-loss and take-profit: when both could trigger inside one bar and neither was gapped
  *   through at the open, the adverse one (the stop-loss) is assumed.
  * - Slippage moves market and stop fills against the trader; limit and take-profit fills get

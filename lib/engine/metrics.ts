@@ -130,32 +130,57 @@ export function calmarRatio(returns: number[], options?: RatioOptions): number {
 
 /** Every metric of a backtest. Returns and drawdowns are fractions; money in quote currency. */
 export interface Metrics {
+  /** Final equity / capital − 1. */
   totalReturn: number;
+  /** Compound annual growth over calendar time: (final / capital)^(1 / years) − 1. */
   cagr: number;
+  /** Per-bar returns compounded to a year of periods: (∏(1 + r))^(P / n) − 1. */
   annualReturn: number;
+  /** Sample standard deviation of the per-bar returns × √P. */
   annualVolatility: number;
   /** Mean per-bar return (the seed's "daily return" for daily bars). */
   avgPeriodReturn: number;
+  /** Annualised Sharpe ratio of the excess returns (over the risk-free rate). */
   sharpe: number;
+  /** Annualised Sortino ratio of the excess returns (downside over all periods). */
   sortino: number;
+  /** annualReturn / maxDrawdown. */
   calmar: number;
+  /** Deepest fall from a running peak (the capital counts as one), a positive fraction. */
   maxDrawdown: number;
+  /** Longest time from a peak to the first point back at or above it (or the end). */
   maxDrawdownDurationDays: number;
+  /** Mean depth of the drawdown episodes. */
   avgDrawdown: number;
+  /** Closed round trips (positions closed at the end with `last_close` included). */
   numTrades: number;
+  /** Share of trades with pnl > 0 (a trade with pnl exactly 0 is not a win). */
   winRate: number;
+  /** Highest trade `returnPct`. */
   bestTrade: number;
+  /** Lowest trade `returnPct`. */
   worstTrade: number;
+  /** Mean trade `returnPct`. */
   avgTrade: number;
+  /** Mean exit time − entry time of the trades, in days. */
   avgTradeDurationDays: number;
+  /** Longest exit time − entry time of a trade, in days. */
   maxTradeDurationDays: number;
+  /** Σ winning pnl / −Σ losing pnl (zero-pnl trades add to neither). */
   profitFactor: number;
+  /** Mean pnl per trade (quote currency). */
   expectancy: number;
+  /** System quality number: √n · mean(pnl) / std(pnl). */
   sqn: number;
+  /** Share of bars that closed with a position open. */
   exposure: number;
+  /** Commission paid (quote currency). */
   fees: number;
+  /** The last equity point. */
   finalEquity: number;
+  /** The highest equity point (the capital included). */
   peakEquity: number;
+  /** Mean over the assets of last close / first close − 1. */
   buyHoldReturn: number;
 }
 

@@ -1,16 +1,14 @@
 /**
  * Errors raised by the HTTP layer, and URL redaction so that API keys passed in query strings
- * (FRED's `api_key`, CoinGecko's `x_cg_*_api_key`) never reach a message or a log.
+ * (FRED's `api_key`, CoinGecko's `x_cg_*_api_key`) and passwords in URLs never reach a message or
+ * a log. Clients may also pass a redactor that knows the configured secrets themselves
+ * (`ApiClientOptions.redact`): this pattern-based one catches what no configuration names.
  * @module
  */
 
-const SECRET_PARAM =
-  /([?&](?:api_key|apikey|key|token|x_cg_pro_api_key|x_cg_demo_api_key)=)[^&#\s)]*/gi;
+import { redactSecrets } from "../core/redact.ts";
 
-/** Replaces the values of secret-looking query parameters in any text with `***`. */
-export function redactSecrets(text: string): string {
-  return text.replace(SECRET_PARAM, "$1***");
-}
+export { redactSecrets };
 
 /** Why a host could not be reached. */
 export type NetworkErrorKind = "refused" | "dns" | "timeout" | "reset" | "other";

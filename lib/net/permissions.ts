@@ -1,6 +1,6 @@
 /**
- * Checks, before any request, that the task may reach every configured host. Task commands grant
- * `--allow-net=` only the default API hosts and loopback; a proxy or mirror set through a
+ * Checks, before any request, that the task may reach every configured host. The permission sets
+ * in deno.json grant `net` only the default API hosts; a proxy or mirror set through a
  * `*_BASE_URL` variable must be added there too, and this says so in one line instead of failing
  * deep inside a retry loop.
  * @module
@@ -8,7 +8,9 @@
 
 /** A URL the task will call and the variable it came from. */
 export interface ConfiguredUrl {
+  /** The variable that set the URL (named in the message). */
   readonly variable: string;
+  /** The URL. */
   readonly url: string;
 }
 
@@ -29,7 +31,8 @@ export async function missingNetPermissions(urls: readonly ConfiguredUrl[]): Pro
     const status = await Deno.permissions.query({ name: "net", host });
     if (status.state !== "granted") {
       out.push(
-        `no network permission for ${host} (${variable}); add it to --allow-net in this task's deno.json command (see the README, "Permissions and proxies")`,
+        `no network permission for ${host} (${variable}); add it to the "net" list of this ` +
+          `task's permission set in deno.json (see docs/configuration.md, "Permissions")`,
       );
     }
   }

@@ -12,7 +12,7 @@
  */
 import { RateLimitError } from "../core/errors.ts";
 import { backoffDelay } from "./backoff.ts";
-import { BreakerRegistry } from "./circuit_breaker.ts";
+import { BreakerRegistry, type CircuitBreaker } from "./circuit_breaker.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { CircuitOpenError, HttpStatusError, NetworkError, redactSecrets } from "./errors.ts";
 import { type FetchFn, httpGet, type HttpResponse, parseRetryAfter } from "./http.ts";
@@ -22,10 +22,13 @@ import type { TokenBucket } from "./rate_limiter.ts";
 export interface Endpoint {
   /** Label for logs and reports, e.g. `pro` or `public`. */
   readonly name: string;
+  /** Base URL that request paths are appended to. */
   readonly baseUrl: string;
+  /** Headers sent with every request (e.g. an API key header). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Query parameters added to every request (e.g. an API key). Redacted in messages. */
   readonly query?: Readonly<Record<string, string>>;
+  /** Rate limiter consulted before every request to this endpoint. */
   readonly limiter?: TokenBucket;
 }
 
@@ -63,6 +66,11 @@ export interface ApiClientOptions {
   signal?: AbortSignal;
   /** Retries, fallbacks and waits, for logs and tests. */
   onEvent?: (e: NetEvent) => void;
+  /**
+   * Removes configured secrets from every text the client puts into an error or an event (a
+   * server may echo the API key in its error body). Query-string keys are redacted regardless.
+   */
+  redact?: (text: string) => string;
 }
 
 /** Options for {@link ResilientClient}. */
@@ -88,22 +96,40 @@ export function apiOptionsOf(o: ApiClientOptions): ApiClientOptions {
     fetchFn: o.fetchFn,
     signal: o.signal,
     onEvent: o.onEvent,
+    redact: o.redact,
   };
 }
 
 /** A successful response and the endpoint that gave it. */
 export interface ClientResponse extends HttpResponse {
+  /** The name of the endpoint that answered. */
   readonly endpoint: string;
 }
 
 /** Per-request options. */
 export interface RequestOptions {
+  /** Query parameters (undefined values are left out). */
   query?: Readonly<Record<string, string | number | undefined>>;
   /** Limiter tokens this request costs (Binance request weight; default 1). */
   weight?: number;
 }
 
 const FALLBACK_ON: ReadonlySet<string> = new Set(["refused", "dns", "timeout", "reset"]);
+
+/** Where one `get` stands: which endpoint it is on and how many attempts it made there. */
+interface RequestState {
+  index: number;
+  attempts: number;
+}
+
+/** What to do after one attempt: return, wait and try again, or go on to the next endpoint. */
+type Step =
+  | { readonly kind: "done"; readonly response: ClientResponse }
+  | { readonly kind: "retry"; readonly waitMs: number; readonly event: NetEvent }
+  | { readonly kind: "fallback" };
+
+/** How a response is to be treated, before the policy decides what to do about it. */
+type ResponseClass = "rate_limited" | "server_error" | "final";
 
 /** See the module documentation. */
 export class ResilientClient {
@@ -112,7 +138,9 @@ export class ResilientClient {
     & ResilientClientOptions;
   readonly #clock: Clock;
   readonly #breakers: BreakerRegistry;
+  #sent = 0;
 
+  /** Validates the options; throws a RangeError without endpoints or with `maxAttempts < 1`. */
   constructor(options: ResilientClientOptions) {
     if (options.endpoints.length === 0) {
       throw new RangeError("Cannot create a client without endpoints");
@@ -132,6 +160,36 @@ export class ResilientClient {
     return this.#o.endpoints;
   }
 
+  /**
+   * HTTP requests this client has sent so far: every attempt counts — retries after a 429 or a
+   * 5xx, attempts that found the host unreachable and attempts on a fallback endpoint.
+   */
+  get requestsSent(): number {
+    return this.#sent;
+  }
+
+  /**
+   * GETs `path` (relative to the endpoint's base URL). Resolves with a 2xx response that passed
+   * inspection; rejects with {@link RateLimitError}, {@link HttpStatusError},
+   * {@link NetworkError} or {@link CircuitOpenError}.
+   */
+  async get(path: string, options: RequestOptions = {}): Promise<ClientResponse> {
+    const state: RequestState = { index: 0, attempts: 0 };
+    for (;;) {
+      const ep = this.#o.endpoints[state.index];
+      const url = this.#url(ep, path, options.query);
+      const breaker = this.#breakers.for(ep.baseUrl);
+      if (!this.#admit(state, ep, breaker)) continue;
+      await this.#throttle(ep, url, options.weight ?? 1);
+      const sent = await this.#send(ep, url);
+      const step = sent instanceof NetworkError
+        ? this.#afterUnreachable(state, sent, breaker, url)
+        : this.#afterResponse(state, sent, ep, breaker, url);
+      if (step.kind === "done") return step.response;
+      if (step.kind === "retry") await this.#wait(step);
+    }
+  }
+
   #url(ep: Endpoint, path: string, query: RequestOptions["query"]): string {
     const u = new URL(ep.baseUrl.replace(/\/+$/, "") + path);
     for (const [k, v] of Object.entries(query ?? {})) {
@@ -141,154 +199,250 @@ export class ResilientClient {
     return u.toString();
   }
 
+  /** Text safe for a message or an event: configured secrets, then key-like parameters. */
+  #clean(text: string): string {
+    return redactSecrets(this.#o.redact ? this.#o.redact(text) : text);
+  }
+
   #backoff(retry: number): number {
     const b = this.#o.backoff ?? { baseMs: 500, maxMs: 30_000 };
     return backoffDelay(retry, { ...b, random: this.#o.random });
   }
 
-  /**
-   * GETs `path` (relative to the endpoint's base URL). Resolves with a 2xx response that passed
-   * inspection; rejects with {@link RateLimitError}, {@link HttpStatusError},
-   * {@link NetworkError} or {@link CircuitOpenError}.
-   */
-  async get(path: string, options: RequestOptions = {}): Promise<ClientResponse> {
+  /** Moves to the next endpoint, if there is one (see the fallback policy in the module doc). */
+  #fallBack(state: RequestState, reason: string): boolean {
     const eps = this.#o.endpoints;
-    let index = 0;
-    let attempt = 0; // attempts on the current endpoint
-    const emit = (e: NetEvent) => this.#o.onEvent?.(e);
-    const moveOn = (reason: string): boolean => {
-      if (index + 1 >= eps.length) return false;
-      emit({ type: "fallback", from: eps[index].name, to: eps[index + 1].name, reason });
-      index++;
-      attempt = 0;
-      return true;
-    };
+    if (state.index + 1 >= eps.length) return false;
+    this.#o.onEvent?.({
+      type: "fallback",
+      from: eps[state.index].name,
+      to: eps[state.index + 1].name,
+      reason: this.#clean(reason),
+    });
+    state.index++;
+    state.attempts = 0;
+    return true;
+  }
 
-    for (;;) {
-      const ep = eps[index];
-      const url = this.#url(ep, path, options.query);
-      const breaker = this.#breakers.for(ep.baseUrl);
-      if (!breaker.allowRequest()) {
-        const err = new CircuitOpenError(
-          new URL(ep.baseUrl).host,
-          breaker.lastFailureKind,
-          breaker.retryAtMs,
-        );
-        if (breaker.lastFailureKind === "unreachable" && moveOn(err.message)) continue;
-        throw err;
-      }
-      if (ep.limiter) {
-        const pausedFor = ep.limiter.pausedUntil - this.#clock.now();
-        if (pausedFor > this.#o.maxRetryAfterMs) {
-          throw new RateLimitError(
-            `Cannot call ${redactSecrets(url)}: rate-limited for another ${
-              Math.ceil(pausedFor / 1000)
-            } s`,
-            pausedFor,
-          );
-        }
-        await ep.limiter.take(options.weight ?? 1, this.#o.signal);
-      }
+  /**
+   * Step 1: may a request go to this host? An open breaker means no: after unreachable-host
+   * failures the next endpoint is tried (returns false), after server errors the caller gets
+   * {@link CircuitOpenError}.
+   */
+  #admit(state: RequestState, ep: Endpoint, breaker: CircuitBreaker): boolean {
+    if (breaker.allowRequest()) return true;
+    const err = new CircuitOpenError(
+      new URL(ep.baseUrl).host,
+      breaker.lastFailureKind,
+      breaker.retryAtMs,
+    );
+    if (breaker.lastFailureKind === "unreachable" && this.#fallBack(state, err.message)) {
+      return false;
+    }
+    throw err;
+  }
 
-      let res: HttpResponse;
-      try {
-        res = await httpGet(url, {
-          headers: ep.headers ? { ...ep.headers } : undefined,
-          timeoutMs: this.#o.timeoutMs,
-          signal: this.#o.signal,
-          fetchFn: this.#o.fetchFn,
-        });
-      } catch (e) {
-        if (!(e instanceof NetworkError)) throw e;
-        breaker.onFailure("unreachable");
-        if (FALLBACK_ON.has(e.kind) && moveOn(e.message)) continue;
-        attempt++;
-        if (attempt >= this.#o.maxAttempts) throw e;
-        const waitMs = this.#backoff(attempt - 1);
-        emit({ type: "retry", url: redactSecrets(url), attempt, waitMs, reason: e.kind });
-        await this.#clock.sleep(waitMs, this.#o.signal);
-        continue;
-      }
+  /** Step 2: the endpoint's rate limiter, refusing at once when it is paused for too long. */
+  async #throttle(ep: Endpoint, url: string, weight: number): Promise<void> {
+    if (!ep.limiter) return;
+    const pausedFor = ep.limiter.pausedUntil - this.#clock.now();
+    if (pausedFor > this.#o.maxRetryAfterMs) {
+      throw new RateLimitError(
+        `Cannot call ${this.#clean(url)}: rate-limited for another ${
+          Math.ceil(pausedFor / 1000)
+        } s`,
+        pausedFor,
+      );
+    }
+    await ep.limiter.take(weight, this.#o.signal);
+  }
 
-      const verdict = this.#o.inspect?.(res);
-      const now = this.#clock.now();
-      const rateLimited = res.status === 429 || res.status === 418 ||
-        verdict?.kind === "rate_limit";
-      if (rateLimited) {
-        // The host is alive: a rate limit is not a breaker failure and never a reason to fall back.
-        breaker.onSuccess();
-        const header = parseRetryAfter(res.headers.get("retry-after"), now);
-        const requested = header ??
-          (verdict?.kind === "rate_limit" ? verdict.retryAfterMs : undefined);
-        const reason = verdict?.message ?? `HTTP ${res.status}`;
-        if (requested !== undefined) ep.limiter?.pauseUntil(now + requested);
-        attempt++;
-        if (requested !== undefined && requested > this.#o.maxRetryAfterMs) {
-          throw new RateLimitError(
-            `Rate-limited by ${new URL(ep.baseUrl).host} (${
-              redactSecrets(reason)
-            }); it asks to wait ${Math.ceil(requested / 1000)} s, more than the ${
-              Math.ceil(this.#o.maxRetryAfterMs / 1000)
-            } s allowed`,
-            requested,
-          );
-        }
-        if (attempt >= this.#o.maxAttempts) {
-          throw new RateLimitError(
-            `Rate-limited by ${new URL(ep.baseUrl).host} after ${attempt} attempts (${
-              redactSecrets(reason)
-            })`,
-            requested,
-          );
-        }
-        const waitMs = requested && requested > 0
-          ? requested
-          : Math.max(1000, this.#backoff(attempt - 1));
-        emit({ type: "rate_limited", url: redactSecrets(url), waitMs, reason });
-        await this.#clock.sleep(waitMs, this.#o.signal);
-        continue;
-      }
-
-      const serverError = res.status >= 500 || res.status === 408 ||
-        (verdict?.kind === "error" && verdict.retryable === true);
-      if (serverError) {
-        breaker.onFailure("server_error");
-        attempt++;
-        const detail = verdict?.message ?? snippet(res.body);
-        if (attempt >= this.#o.maxAttempts) {
-          throw new HttpStatusError(res.status, url, `${detail} (after ${attempt} attempts)`);
-        }
-        // A 503 may say when to come back; never retry sooner than that (nor wait past the cap).
-        const asked = parseRetryAfter(res.headers.get("retry-after"), now);
-        if (asked !== undefined && asked > this.#o.maxRetryAfterMs) {
-          throw new HttpStatusError(
-            res.status,
-            url,
-            `${detail} (it asks to wait ${Math.ceil(asked / 1000)} s, more than the ${
-              Math.ceil(this.#o.maxRetryAfterMs / 1000)
-            } s allowed)`,
-          );
-        }
-        const waitMs = Math.max(this.#backoff(attempt - 1), asked ?? 0);
-        emit({
-          type: "retry",
-          url: redactSecrets(url),
-          attempt,
-          waitMs,
-          reason: `HTTP ${res.status}`,
-        });
-        await this.#clock.sleep(waitMs, this.#o.signal);
-        continue;
-      }
-
-      breaker.onSuccess();
-      if (res.status < 200 || res.status >= 300 || verdict?.kind === "error") {
-        throw new HttpStatusError(res.status, url, verdict?.message ?? snippet(res.body));
-      }
-      this.#o.afterResponse?.(res, ep);
-      return { ...res, endpoint: ep.name };
+  /** Step 3: one HTTP attempt (counted); an unreachable host comes back as the error. */
+  async #send(ep: Endpoint, url: string): Promise<HttpResponse | NetworkError> {
+    this.#sent++;
+    try {
+      return await httpGet(url, {
+        headers: ep.headers ? { ...ep.headers } : undefined,
+        timeoutMs: this.#o.timeoutMs,
+        signal: this.#o.signal,
+        fetchFn: this.#o.fetchFn,
+      });
+    } catch (e) {
+      if (e instanceof NetworkError) return e;
+      throw e;
     }
   }
+
+  /** Step 4a: no answer. Fall back when the host is unreachable, else back off and retry. */
+  #afterUnreachable(
+    state: RequestState,
+    e: NetworkError,
+    breaker: CircuitBreaker,
+    url: string,
+  ): Step {
+    breaker.onFailure("unreachable");
+    if (FALLBACK_ON.has(e.kind) && this.#fallBack(state, e.message)) return { kind: "fallback" };
+    state.attempts++;
+    if (state.attempts >= this.#o.maxAttempts) throw e;
+    const waitMs = this.#backoff(state.attempts - 1);
+    return {
+      kind: "retry",
+      waitMs,
+      event: {
+        type: "retry",
+        url: this.#clean(url),
+        attempt: state.attempts,
+        waitMs,
+        reason: e.kind,
+      },
+    };
+  }
+
+  /** Step 4b: an answer. Classify it, then apply the rate-limit, server-error or final rule. */
+  #afterResponse(
+    state: RequestState,
+    res: HttpResponse,
+    ep: Endpoint,
+    breaker: CircuitBreaker,
+    url: string,
+  ): Step {
+    const verdict = this.#o.inspect?.(res);
+    const now = this.#clock.now();
+    switch (classify(res, verdict)) {
+      case "rate_limited":
+        return this.#afterRateLimit(state, res, verdict, ep, breaker, url, now);
+      case "server_error":
+        return this.#afterServerError(state, res, verdict, breaker, url, now);
+      case "final":
+        return { kind: "done", response: this.#accept(res, verdict, ep, breaker, url) };
+    }
+  }
+
+  /**
+   * A 429/418 or a rate-limit body: the host is alive (not a breaker failure, never a reason to
+   * fall back). Wait what it asks (Retry-After or the body's hint), or back off at least 1 s.
+   */
+  #afterRateLimit(
+    state: RequestState,
+    res: HttpResponse,
+    verdict: ResponseVerdict,
+    ep: Endpoint,
+    breaker: CircuitBreaker,
+    url: string,
+    now: number,
+  ): Step {
+    breaker.onSuccess();
+    const header = parseRetryAfter(res.headers.get("retry-after"), now);
+    const requested = header ?? (verdict?.kind === "rate_limit" ? verdict.retryAfterMs : undefined);
+    const reason = this.#clean(verdict?.message ?? `HTTP ${res.status}`);
+    if (requested !== undefined) ep.limiter?.pauseUntil(now + requested);
+    state.attempts++;
+    const host = new URL(ep.baseUrl).host;
+    if (requested !== undefined && requested > this.#o.maxRetryAfterMs) {
+      throw new RateLimitError(
+        `Rate-limited by ${host} (${reason}); it asks to wait ${
+          Math.ceil(requested / 1000)
+        } s, more than the ${Math.ceil(this.#o.maxRetryAfterMs / 1000)} s allowed`,
+        requested,
+      );
+    }
+    if (state.attempts >= this.#o.maxAttempts) {
+      throw new RateLimitError(
+        `Rate-limited by ${host} after ${state.attempts} attempts (${reason})`,
+        requested,
+      );
+    }
+    const waitMs = requested && requested > 0
+      ? requested
+      : Math.max(1000, this.#backoff(state.attempts - 1));
+    return {
+      kind: "retry",
+      waitMs,
+      event: { type: "rate_limited", url: this.#clean(url), waitMs, reason },
+    };
+  }
+
+  /**
+   * A 5xx, 408 or a retryable error body: a breaker failure, retried with backoff — never sooner
+   * than a Retry-After the server gave (nor when it asks for longer than allowed).
+   */
+  #afterServerError(
+    state: RequestState,
+    res: HttpResponse,
+    verdict: ResponseVerdict,
+    breaker: CircuitBreaker,
+    url: string,
+    now: number,
+  ): Step {
+    breaker.onFailure("server_error");
+    state.attempts++;
+    const detail = verdict?.message ?? snippet(res.body);
+    if (state.attempts >= this.#o.maxAttempts) {
+      throw this.#statusError(res.status, url, `${detail} (after ${state.attempts} attempts)`);
+    }
+    const asked = parseRetryAfter(res.headers.get("retry-after"), now);
+    if (asked !== undefined && asked > this.#o.maxRetryAfterMs) {
+      throw this.#statusError(
+        res.status,
+        url,
+        `${detail} (it asks to wait ${Math.ceil(asked / 1000)} s, more than the ${
+          Math.ceil(this.#o.maxRetryAfterMs / 1000)
+        } s allowed)`,
+      );
+    }
+    const waitMs = Math.max(this.#backoff(state.attempts - 1), asked ?? 0);
+    return {
+      kind: "retry",
+      waitMs,
+      event: {
+        type: "retry",
+        url: this.#clean(url),
+        attempt: state.attempts,
+        waitMs,
+        reason: `HTTP ${res.status}`,
+      },
+    };
+  }
+
+  /** Step 5: the final answer — a 2xx that passed inspection, or an error that is not retried. */
+  #accept(
+    res: HttpResponse,
+    verdict: ResponseVerdict,
+    ep: Endpoint,
+    breaker: CircuitBreaker,
+    url: string,
+  ): ClientResponse {
+    breaker.onSuccess();
+    if (res.status < 200 || res.status >= 300 || verdict?.kind === "error") {
+      throw this.#statusError(res.status, url, verdict?.message ?? snippet(res.body));
+    }
+    this.#o.afterResponse?.(res, ep);
+    return { ...res, endpoint: ep.name };
+  }
+
+  #statusError(status: number, url: string, detail: string): HttpStatusError {
+    return new HttpStatusError(status, this.#clean(url), this.#clean(detail));
+  }
+
+  /** Step 6: tell the listener, then sleep (abortable) before the next attempt. */
+  async #wait(step: { waitMs: number; event: NetEvent }): Promise<void> {
+    this.#o.onEvent?.(step.event);
+    await this.#clock.sleep(step.waitMs, this.#o.signal);
+  }
+}
+
+/** Sorts a response into the rate-limit, server-error or final rule. */
+function classify(res: HttpResponse, verdict: ResponseVerdict): ResponseClass {
+  if (res.status === 429 || res.status === 418 || verdict?.kind === "rate_limit") {
+    return "rate_limited";
+  }
+  if (
+    res.status >= 500 || res.status === 408 ||
+    (verdict?.kind === "error" && verdict.retryable === true)
+  ) {
+    return "server_error";
+  }
+  return "final";
 }
 
 function snippet(body: string): string {

@@ -181,3 +181,50 @@ Deno.test("errors keep no secret even when serialised whole into a log line", as
     });
   }
 });
+
+Deno.test("every HTTP attempt is counted: 429, 429, 200 is three requests", async () => {
+  const { c, calls } = client({
+    "pro.test": [{ status: 429 }, { status: 429 }, { status: 200 }],
+  });
+  assert.equal(c.requestsSent, 0);
+  await c.get("/coins/bitcoin/market_chart");
+  assert.equal(calls.length, 3, "the server saw three requests");
+  assert.equal(c.requestsSent, 3);
+});
+
+Deno.test("attempts on an unreachable host and on the fallback both count", async () => {
+  const { c, calls } = client({
+    "pro.test": ["refused"],
+    "pub.test": [{ status: 503 }, { status: 200 }],
+  });
+  await c.get("/ping");
+  assert.equal(calls.length, 3);
+  assert.equal(c.requestsSent, 3);
+  // a request that fails for good still counts its attempts
+  const failing = client({ "pro.test": [{ status: 500 }] }, { endpoints: [PRO], maxAttempts: 2 });
+  await assert.rejects(failing.c.get("/ping"), HttpStatusError);
+  assert.equal(failing.c.requestsSent, 2);
+});
+
+Deno.test("a secret the server echoes in its error body is redacted by the client's redactor", async () => {
+  const secret = "CG-echoed-secret-42";
+  const redact = (t: string) => t.replaceAll(secret, "***");
+  const body = `{"status":{"error_code":10002,"error_message":"key ${secret} is not valid"}}`;
+  const events: string[] = [];
+  for (const status of [401, 503, 429]) {
+    const { c } = client({ "pro.test": [{ status, body }] }, {
+      endpoints: [PRO],
+      maxAttempts: 2,
+      redact,
+      inspect: (res) => ({ kind: "error", message: res.body }),
+      onEvent: (e) => events.push(JSON.stringify(e)),
+    });
+    await assert.rejects(c.get("/ping"), (e) => {
+      const text = String(e) + JSON.stringify(e);
+      assert.ok(!text.includes(secret), text);
+      assert.match(text, /key \*\*\* is not valid/);
+      return true;
+    });
+  }
+  assert.ok(events.length > 0 && events.every((e) => !e.includes(secret)), events.join("\n"));
+});

@@ -17,7 +17,7 @@
  */
 import type { Candle, MacroObservation } from "../core/candle.ts";
 import { DAY_MS, parseDateArg } from "../core/time.ts";
-import { createRng, type Rng } from "./prng.ts";
+import { createRng, type Rng } from "../core/prng.ts";
 
 /** Assets of the sample market (CoinGecko ids). */
 export const SAMPLE_ASSETS = ["bitcoin", "ethereum", "binancecoin"] as const;

@@ -14,6 +14,7 @@ import {
   type SignalPipeline,
 } from "../engine/engine.ts";
 import { type AssetSeries, type MacroInput, seriesFromCandles } from "../engine/feed.ts";
+import { dataChecksum } from "../engine/manifest.ts";
 import { equityCsv, tradesCsv } from "../report/csv.ts";
 import { renderHtml } from "../report/html.ts";
 import { type ResultJson, resultToJson, stringifyResult } from "../report/json.ts";
@@ -337,6 +338,8 @@ export async function runBacktestJob(
   const sources = Object.fromEntries(loaded.map((l) => [l.asset, l.source]));
   const result = runBacktest({
     series,
+    // The service checksums its dataset once (node:crypto SHA-256); the engine then skips it.
+    dataChecksum: dataChecksum(series, macro),
     interval,
     strategies,
     capital: job.capital,

@@ -1,54 +1,37 @@
 /**
- * Edge helpers shared by the `collect` and `macro` tasks: space-separated list flags, a one-line
- * progress display that only ever goes to a terminal, and an abort signal tied to Ctrl-C/SIGTERM
- * so that an interrupted run is recorded as such.
+ * Terminal helpers shared by the `collect` and `macro` tasks: a one-line progress display that
+ * only ever goes to a terminal, and an abort signal tied to Ctrl-C/SIGTERM so that an
+ * interrupted run is recorded as such.
  * @module
  */
-import type { ResolvedConfig } from "../config/config.ts";
-import { BreakerRegistry } from "../net/circuit_breaker.ts";
-import type { ApiClientOptions, NetEvent } from "../net/resilient_client.ts";
+import { escapeControls } from "../core/text.ts";
+import type { NetEvent } from "../net/resilient_client.ts";
 import type { CollectProgress } from "./collector.ts";
 
-/**
- * Turns `--assets bitcoin ethereum --days 7` into `--assets=bitcoin,ethereum --days 7`, so list
- * flags take space- or comma-separated values. Other arguments pass through unchanged.
- */
-export function expandListFlags(args: readonly string[], flags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!flags.includes(a)) {
-      out.push(a);
-      continue;
-    }
-    const values: string[] = [];
-    while (i + 1 < args.length && !args[i + 1].startsWith("-")) values.push(args[++i]);
-    out.push(values.length ? `${a}=${values.join(",")}` : a);
-  }
-  return out;
-}
-
-/** Splits a comma/space list flag value; `undefined` stays `undefined`. */
-export function splitList(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return value.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
-}
+/** Carriage return + "erase line": the one terminal sequence progress writes itself. */
+const CLEAR_LINE = "\r\x1b[2K";
 
 /** Progress on standard error, only when it is a terminal; silent otherwise. */
 export class TerminalProgress {
   readonly #enabled: boolean;
-  readonly #enc = new TextEncoder();
+  readonly #out: (text: string) => void;
   #line = "";
   #pages = 0;
 
-  constructor(enabled: boolean) {
+  /**
+   * `enabled` false makes every method a no-op (not a terminal, or `--json`); `write` replaces
+   * standard error (tests capture the output).
+   */
+  constructor(enabled: boolean, write?: (text: string) => void) {
     this.#enabled = enabled;
+    const enc = new TextEncoder();
+    this.#out = write ?? ((t) => Deno.stderr.writeSync(enc.encode(t)));
   }
 
   #write(text: string): void {
     if (!this.#enabled) return;
-    const clear = "\r\x1b[2K";
-    Deno.stderr.writeSync(this.#enc.encode(clear + text));
+    // labels and server messages are escaped: only this class's own sequences reach the terminal
+    this.#out(CLEAR_LINE + escapeControls(text, { singleLine: true }));
     this.#line = text;
   }
 
@@ -77,48 +60,33 @@ export class TerminalProgress {
 
   /** Clears the progress line. */
   done(): void {
-    if (this.#enabled && this.#line) Deno.stderr.writeSync(this.#enc.encode("\r\x1b[2K"));
+    if (this.#enabled && this.#line) this.#out(CLEAR_LINE);
     this.#line = "";
   }
 }
 
 /**
  * An AbortSignal that fires on SIGINT or SIGTERM; `dispose` removes the listeners. The first
- * signal aborts the run gracefully (the run is recorded as interrupted); a second one exits.
+ * signal aborts the run gracefully (the run is recorded as interrupted) and removes the
+ * listeners, so a second one gets the default behaviour: the process ends at once.
  */
 export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
   const names: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  let listening = true;
+  const dispose = () => {
+    if (!listening) return;
+    listening = false;
+    handlers.forEach(([n, h]) => Deno.removeSignalListener(n, h));
+  };
   const handlers = names.map((name) => {
     const h = () => {
-      if (ac.signal.aborted) Deno.exit(130);
+      // listeners go first, so that a second signal during the abort handlers already ends it
+      dispose();
       ac.abort(new Error(`interrupted by ${name}`));
     };
     Deno.addSignalListener(name, h);
     return [name, h] as const;
   });
-  return {
-    signal: ac.signal,
-    dispose: () => handlers.forEach(([n, h]) => Deno.removeSignalListener(n, h)),
-  };
-}
-
-/**
- * The configuration's resilience settings (timeout, retries, backoff) for every client of one
- * run, sharing one set of circuit breakers, the run's abort signal and its event sink.
- */
-export function apiClientOptions(
-  config: ResolvedConfig,
-  signal: AbortSignal,
-  onEvent: (e: NetEvent) => void,
-): ApiClientOptions {
-  return {
-    timeoutMs: config.httpTimeoutMs,
-    maxAttempts: config.http.maxRetries + 1,
-    maxRetryAfterMs: config.http.maxRetryWaitMs,
-    backoff: { baseMs: config.http.backoffBaseMs, maxMs: 30_000 },
-    breakers: new BreakerRegistry(),
-    signal,
-    onEvent,
-  };
+  return { signal: ac.signal, dispose };
 }

@@ -44,6 +44,8 @@ export interface CollectOptions {
   /** Recorded with the run. */
   params?: Record<string, unknown>;
   task?: string;
+  /** Removes configured secrets from an error text before it is stored, logged or reported. */
+  redact?: (text: string) => string;
 }
 
 /** One item's outcome, with more detail than the stored {@link RunItem}. */
@@ -244,9 +246,9 @@ export async function collectPrices(store: Store, o: CollectOptions): Promise<Co
         item.error = `interrupted: ${interrupted}`;
       } else {
         item.status = "failed";
-        item.error = (e as Error).message;
+        item.error = o.redact ? o.redact((e as Error).message) : (e as Error).message;
         log.warn("collection failed", { series: label, error: item.error });
-        await recordFailure(store, runId, source, asset, o.interval, e as Error);
+        await recordFailure(store, runId, source, asset, o.interval, e as Error, item.error);
       }
     }
     items.push(item);
@@ -332,17 +334,18 @@ async function recordFailure(
   subject: string,
   interval: string,
   e: Error,
+  message: string,
 ): Promise<void> {
-  const invalid = /invalid payload/.test(e.message);
+  const invalid = /invalid payload/.test(message);
   if (!invalid) return;
-  const field = /field ([^:\s]+)/.exec(e.message)?.[1];
+  const field = /field ([^:\s]+)/.exec(message)?.[1];
   await store.recordQualityIssues([{
     source,
     subject,
     interval,
     kind: "invalid_payload",
     field,
-    detail: e.message,
+    detail: message,
     location: (e as { where?: string }).where,
   }], runId);
 }

@@ -37,6 +37,8 @@ export interface MacroCollectOptions {
   signal?: AbortSignal;
   onProgress?: (p: CollectProgress) => void;
   params?: Record<string, unknown>;
+  /** Removes configured secrets from an error text before it is stored, logged or reported. */
+  redact?: (text: string) => string;
 }
 
 /** One indicator's outcome. */
@@ -179,7 +181,7 @@ export async function collectMacro(store: Store, o: MacroCollectOptions): Promis
         interrupted ??= reasonOf(o.signal);
         item.error = `interrupted: ${interrupted}`;
       } else {
-        item.error = (e as Error).message;
+        item.error = o.redact ? o.redact((e as Error).message) : (e as Error).message;
         log.warn("collection failed", { indicator: name, error: item.error });
         if (/invalid payload/.test(item.error)) {
           await store.recordQualityIssues([{

@@ -16,6 +16,7 @@ import { DAY_MS, HOUR_MS, type Interval, intervalMs } from "../core/time.ts";
 export interface FetchedCandles {
   readonly candles: Candle[];
   readonly issues: PayloadIssue[];
+  /** HTTP requests the fetch took, every retry and fallback attempt included. */
   readonly requests: number;
   /** Which host answered, for the run report (e.g. `public` after a Pro fallback). */
   readonly via?: string;
@@ -67,6 +68,7 @@ export function coinGeckoSource(client: CoinGeckoClient, vsCurrency = "usd"): Pr
       // One bar of margin before `from` so that the first wanted bar's start is covered, and at
       // least 2 days for intraday intervals so that the granularity is always hourly.
       const margin = daily ? DAY_MS : 2 * Math.max(intervalMs(interval), HOUR_MS);
+      const sentBefore = client.requestsSent;
       let days = Math.ceil((nowMs - from + margin) / DAY_MS);
       if (!daily) days = Math.max(2, days);
       if (!daily && days > COINGECKO_HOURLY_MAX_DAYS) {
@@ -84,7 +86,7 @@ export function coinGeckoSource(client: CoinGeckoClient, vsCurrency = "usd"): Pr
       return {
         candles: candles.filter((c) => c.ts >= from && c.ts <= to),
         issues: chart.issues,
-        requests: 1,
+        requests: client.requestsSent - sentBefore,
         via: chart.endpoint,
       };
     },

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { Signal } from "../core/signal.ts";
 import { DAY_MS } from "../core/time.ts";
 import { type RiskLimits, RiskManager, type RiskSnapshot } from "./risk.ts";
+import { bars, FLAT, run } from "../../tests/helpers/engine.ts";
 
 const LIMITS: RiskLimits = {
   maxPositionSize: 0.1,
@@ -232,4 +233,41 @@ Deno.test("MAX_PORTFOLIO_RISK turns a flip with no room left into an exit", () =
     "downgraded",
   ]);
   assert.equal(rm.ordersOn(held.now), 1, "the exit is one order");
+});
+
+Deno.test("MAX_POSITION_SIZE caps a short's size and keeps it short, for an open and a flip", () => {
+  // Cap 10%. A short open asking 30% becomes a 10% short; a flip from long bitcoin to a 25%
+  // short also becomes a 10% short (the cap is on the size, whatever the direction).
+  const rm = new RiskManager({ ...LIMITS, maxDailyTrades: 10 });
+  const held = snapshot({ bitcoin: { qty: 5, price: 100 } });
+  const { signals, actions } = rm.apply(
+    [sig("ethereum", "short", 0.3), sig("bitcoin", "short", 0.25)],
+    held,
+  );
+  assert.deepEqual(signals.map((s) => [s.asset, s.direction, s.size]), [
+    ["ethereum", "short", 0.1],
+    ["bitcoin", "short", 0.1],
+  ]);
+  const capped = actions.filter((a) => a.rule === "MAX_POSITION_SIZE");
+  assert.deepEqual(capped.map((a) => [a.asset, a.action, a.detail]), [
+    ["ethereum", "capped", "size 30.00% capped to 10.00%"],
+    ["bitcoin", "capped", "size 25.00% capped to 10.00%"],
+  ]);
+  // The capped short still gets its protective levels, as a short: the defaults apply.
+  assert.deepEqual([signals[0].stopLoss, signals[0].takeProfit], [0.05, 0.1]);
+});
+
+Deno.test("a capped short sizes 10% of equity in the backtest engine", () => {
+  // Through the engine with the risk stage as its pipeline: a 100% short target capped to 10%
+  // of 100,000 equity at the next open 100 → 10,000 / 100 = 100 units sold short.
+  const rm = new RiskManager({ ...LIMITS, defaultStopLoss: 0, defaultTakeProfit: 0 });
+  const series = bars("btc", [FLAT, FLAT, FLAT]);
+  const r = run([series], { 0: [{ direction: "short", size: 1 }] }, {
+    pipeline: (signals, ctx) => rm.apply(signals, ctx).signals,
+    closeAtEnd: "none",
+  });
+  assert.equal(r.fills.length, 1);
+  assert.equal(r.fills[0].side, "sell");
+  assert.equal(r.fills[0].qty, 100);
+  assert.equal(r.openPositions[0].side, "short");
 });

@@ -195,7 +195,7 @@ Deno.test("backtest refuses to write outside data/ and reports/", async () => {
   await withDb(async (dir) => {
     const r = await task(dir, "backtest", ["--symbols", "alpha", "--out", "/tmp/x"]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /must be under data\/ or reports\//);
+    assert.match(r.stderr, /--out: expected a path under data\/ or reports\/, got "\/tmp\/x"/);
   });
 });
 
@@ -206,12 +206,28 @@ Deno.test("backtest explains bad input in one line", async () => {
       [["--symbols", "dogecoin"], 1, /unknown asset "dogecoin".*alpha/],
       [["--symbols", "alpha", "--start", "2024-02-01", "--end", "2024-01-01"], 2, /after --end/],
       [["--symbols", "alpha", "--start", "2025-01-01"], 1, /no bars for alpha/],
-      [["--symbols", "alpha", "--params", "{bad"], 2, /--params is not valid JSON/],
+      [
+        ["--symbols", "alpha", "--params", "{bad"],
+        2,
+        /--params: expected a JSON object, got "\{bad"/,
+      ],
       [["--symbols", "alpha", "--params", '{"fast":50}'], 1, /fast must be smaller/],
-      [["--symbols", "alpha", "--fill", "mid"], 2, /--fill must be one of open, close/],
+      [
+        ["--symbols", "alpha", "--fill", "mid"],
+        2,
+        /--fill: expected one of open, close, got "mid"/,
+      ],
       [["--symbols", "alpha", "--interval", "1h"], 1, /no 1h bars for alpha/],
-      [["--symbols", "alpha", "--interval", "7x"], 2, /Cannot parse interval "7x"/],
-      [["--symbols", "alpha", "--start", "2023-13-01"], 2, /Cannot parse --start/],
+      [
+        ["--symbols", "alpha", "--interval", "7x"],
+        2,
+        /--interval: expected an interval, one of .*, got "7x"/,
+      ],
+      [
+        ["--symbols", "alpha", "--start", "2023-13-01"],
+        2,
+        /--start: expected a UTC date .*, got "2023-13-01"/,
+      ],
     ];
     for (const [args, code, re] of cases) {
       const strategy = args.includes("--params") && !args.includes("--strategy")

@@ -9,7 +9,7 @@ import { fredSeriesId } from "../../lib/clients/fred/series.ts";
 import { resolveConfig } from "../../lib/config/config.ts";
 import { ConfigError } from "../../lib/core/errors.ts";
 import { ManualClock } from "../../lib/net/clock.ts";
-import { expandListFlags } from "../../lib/services/collect_cli.ts";
+import { normalizeArgs } from "../../lib/cli/args.ts";
 import { startMarket } from "./market_fixture.ts";
 
 Deno.test("user map entries extend and override the built-in Binance and FRED maps", () => {
@@ -49,12 +49,14 @@ Deno.test("rate limits and retry policy have documented defaults", () => {
 });
 
 Deno.test("list flags take space- or comma-separated values", () => {
+  const options = { days: { type: "string" }, assets: { type: "string" } } as const;
+  const lists = ["assets"];
   assert.deepEqual(
-    expandListFlags(["--days", "7", "--assets", "bitcoin", "ethereum", "--json"], ["--assets"]),
+    normalizeArgs(["--days", "7", "--assets", "bitcoin", "ethereum", "--json"], options, lists),
     ["--days", "7", "--assets=bitcoin,ethereum", "--json"],
   );
-  assert.deepEqual(expandListFlags(["--assets", "a,b"], ["--assets"]), ["--assets=a,b"]);
-  assert.deepEqual(expandListFlags(["--assets"], ["--assets"]), ["--assets"]);
+  assert.deepEqual(normalizeArgs(["--assets", "a,b"], options, lists), ["--assets=a,b"]);
+  assert.deepEqual(normalizeArgs(["--assets"], options, lists), ["--assets"]);
 });
 
 Deno.test("a demo key goes to the public host in x-cg-demo-api-key; a Pro key to the Pro host", async () => {

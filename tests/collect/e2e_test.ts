@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import { refusedUrl } from "../helpers/fixture_server.ts";
+import { taskArgs } from "../helpers/task_permissions.ts";
 import { startMarket } from "./market_fixture.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -40,9 +41,10 @@ function marketEnv(url: string): Record<string, string> {
   };
 }
 
+/** The task with its deno.json permission set plus loopback (the fixture market's host). */
 function spawn(task: string, args: string[], env: Record<string, string>) {
   return new Deno.Command("deno", {
-    args: ["task", "-q", task, ...args],
+    args: [...taskArgs(task, { loopback: true }), ...args],
     cwd: ROOT,
     env,
     stdout: "piped",

@@ -193,7 +193,7 @@ Deno.test("import and export tasks: ids follow one rule, UTF-16 files import, ba
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
-      /^mts import: --asset: asset id " {3}" is not valid: a space at position 1/,
+      /^mts import: --asset: expected an asset id \(.*\), got " {3}" \(a space at position 1 is not allowed\)/,
     );
 
     // UTF-16 LE with a byte-order mark, written byte by byte
@@ -220,8 +220,11 @@ Deno.test("import and export tasks: ids follow one rule, UTF-16 files import, ba
     );
     assert.deepEqual(names.sort(), ["candles_csv_foo-bar_1d.csv", "candles_csv_foo~_bar_1d.csv"]);
 
-    r = await task(dbDir, "export", "--asset", "bit coin");
+    r = await task(dbDir, "export", "--asset", "bit/coin");
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--asset: asset id "bit coin" is not valid/);
+    assert.match(
+      r.stderr,
+      /--asset: expected an asset id .*, got "bit\/coin" \("\/" \(U\+002F\) at position 4 is not allowed\)/,
+    );
   });
 });

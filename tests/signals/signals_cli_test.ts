@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { DAY_MS } from "../../lib/core/time.ts";
 import { runSignals } from "../../lib/services/signal_runner.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
-import { parseDuration, parseParams } from "../../tasks/signals.ts";
+import { parseParams } from "../../tasks/signals.ts";
+import { durationFlag } from "../../lib/cli/flags.ts";
 import { syntheticMarket } from "./fixtures.ts";
 
 const LIMITS = {
@@ -15,12 +16,15 @@ const LIMITS = {
 };
 
 Deno.test("durations: units, and a bare 0 (the documented default of --max-price-age)", () => {
-  assert.equal(parseDuration("36h", "x"), 36 * 3_600_000);
-  assert.equal(parseDuration("2d", "x"), 2 * DAY_MS);
-  assert.equal(parseDuration("0", "x"), 0);
-  assert.equal(parseDuration("0d", "x"), 0);
-  assert.throws(() => parseDuration("5", "--max-price-age"), /--max-price-age must be a duration/);
-  assert.throws(() => parseDuration("-1d", "x"), /duration/);
+  assert.equal(durationFlag("36h", "x"), 36 * 3_600_000);
+  assert.equal(durationFlag("2d", "x"), 2 * DAY_MS);
+  assert.equal(durationFlag("0", "x"), 0);
+  assert.equal(durationFlag("0d", "x"), 0);
+  assert.throws(
+    () => durationFlag("5", "max-price-age"),
+    /--max-price-age: expected a duration such as 36h/,
+  );
+  assert.throws(() => durationFlag("-1d", "x"), /duration/);
 });
 
 Deno.test("--params: keyed by any spelling of the strategy, or plain for a single strategy", () => {

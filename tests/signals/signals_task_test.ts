@@ -237,7 +237,7 @@ Deno.test("signals fails with a one-line reason naming the missing series", asyn
     assert.match(r.stderr, /no VIX observations stored/);
     const bad = await t.run("signals", ["--strategies", "nope"]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /unknown strategy "nope"/);
+    assert.match(bad.stderr, /--strategies: expected one of .*, got "nope"/);
   } finally {
     t.cleanup();
   }

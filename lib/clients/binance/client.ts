@@ -65,6 +65,11 @@ export class BinanceClient {
     });
   }
 
+  /** HTTP requests sent so far, every retry and fallback attempt included. */
+  get requestsSent(): number {
+    return this.#http.requestsSent;
+  }
+
   /** The server's count is the truth: near the budget, pause until the next minute starts. */
   #noteWeight(headers: Headers): void {
     const used = Number(headers.get("x-mbx-used-weight-1m"));
@@ -102,7 +107,8 @@ export class BinanceClient {
 
   /**
    * Every kline with open time in `[from, to]`, paging forward 1000 rows at a time. `onPage` sees
-   * each page as it arrives (for progress). Rows outside the range are dropped.
+   * each page as it arrives (for progress). Rows outside the range are dropped. `requests` counts
+   * every HTTP attempt the range took (retries included), not only the pages.
    */
   async klinesRange(
     symbol: string,
@@ -114,14 +120,13 @@ export class BinanceClient {
     const out: Kline[] = [];
     const issues: PayloadIssue[] = [];
     let cursor = from;
-    let requests = 0;
+    const sentBefore = this.#http.requestsSent;
     while (cursor <= to) {
       const page = await this.klines(symbol, interval, {
         startTime: cursor,
         endTime: to,
         limit: KLINES_MAX_LIMIT,
       });
-      requests++;
       issues.push(...page.issues);
       const rows = page.klines.filter((k) => k.ts >= cursor && k.ts <= to);
       out.push(...rows);
@@ -130,6 +135,6 @@ export class BinanceClient {
       // startTime is inclusive: continue one ms after the newest open time seen.
       cursor = rows[rows.length - 1].ts + 1;
     }
-    return { klines: out, issues, requests };
+    return { klines: out, issues, requests: this.#http.requestsSent - sentBefore };
   }
 }

@@ -113,6 +113,11 @@ export class CoinGeckoClient {
     });
   }
 
+  /** HTTP requests sent so far, every retry and fallback attempt included. */
+  get requestsSent(): number {
+    return this.#http.requestsSent;
+  }
+
   async #json(path: string, query: Record<string, string | number | undefined>) {
     const res = await this.#http.get(path, { query });
     const qs = new URLSearchParams(

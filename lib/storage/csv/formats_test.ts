@@ -52,17 +52,23 @@ Deno.test("asset and series flags follow the id rule: spaces, CJK and long ids e
     assert.throws(
       () => parseCsvText(text, { file: "p.csv", asset }),
       (e: unknown) =>
-        e instanceof UsageError && /^--asset: asset id ".*" is not valid: /s.test(e.message),
+        e instanceof UsageError &&
+        /^--asset: expected an asset id \(1-64 characters .*\), got ".*" \(.+\)$/s.test(e.message),
       JSON.stringify(asset),
     );
   }
   assert.throws(
     () => parseCsvText("Date,Value\n2024-01-01,1\n", { file: "v.csv", series: "vix monthly" }),
-    (e: unknown) => e instanceof UsageError && /--series: series id "VIX MONTHLY"/.test(e.message),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      /^--series: expected a series id \(.*\), got "VIX MONTHLY" \(a space at position 4 is not allowed\)$/
+        .test(e.message),
   );
   assert.throws(
     () => parseCsvText(text, { file: "p.csv", asset: "x", source: "my source" }),
-    (e: unknown) => e instanceof UsageError && /--source: source name "my source"/.test(e.message),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      /^--source: expected a source name \(1-32 characters.*\), got "my source"/.test(e.message),
   );
   assert.equal(parseCsvText(text, { file: "p.csv", asset: "Foo_Bar" }).subject, "foo_bar");
 });

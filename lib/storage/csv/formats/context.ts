@@ -6,7 +6,7 @@
  * @module
  */
 import { DataError, UsageError } from "../../../core/errors.ts";
-import { type IdKind, idProblem } from "../../../core/ids.ts";
+import { idFlagProblem, type IdKind, idProblem } from "../../../core/ids.ts";
 import { type Interval, isInterval } from "../../../core/time.ts";
 import { safeEcho } from "../../../core/text.ts";
 import type { DetectContext, DetectOptions, FieldTarget, Header, PlanBase } from "./types.ts";
@@ -105,8 +105,8 @@ export function detectContext(
 }
 
 function flagId(kind: IdKind, id: string): string {
-  const problem = idProblem(kind, id);
-  if (problem) throw new UsageError(`--${kind}: ${problem}`);
+  const problem = idFlagProblem(kind, kind, id);
+  if (problem) throw new UsageError(problem);
   return id;
 }
 

@@ -1,0 +1,256 @@
+/**
+ * The per-timestamp loop of one run (see `engine.ts` for the rules it follows): load each asset's
+ * bar at t, fill pending orders, mark to the close, liquidate a wiped-out account, let the
+ * strategies and the pipeline decide, record the equity point; after the last timestamp, close
+ * what `closeAtEnd` says.
+ *
+ * The loop allocates nothing per bar on its fast path: per-asset state lives in typed arrays, one
+ * reusable bar-prices object per asset, and the strategy and pipeline contexts are built once.
+ * @module
+ */
+import type { EngineEvent } from "../core/events.ts";
+import { type Signal, signalProblem } from "../core/signal.ts";
+import type {
+  BarView,
+  MacroView,
+  PositionView,
+  Strategy,
+  StrategyContext,
+} from "../core/strategy.ts";
+import { intervalMs, nextBarTs } from "../core/time.ts";
+import { type BarPrices, Broker } from "./broker.ts";
+import {
+  type AssetSeries,
+  barFeed,
+  buildTimeline,
+  type FeedMacroView,
+  macroFeed,
+  type MacroInput,
+} from "./feed.ts";
+import type { EngineSettings } from "./options.ts";
+import type { PipelineContext, SignalPipeline } from "./pipeline.ts";
+import { Portfolio } from "./portfolio.ts";
+
+/** What one run's loop needs; the series are already validated. */
+export interface LoopInput {
+  readonly series: readonly AssetSeries[];
+  readonly strategies: readonly Strategy[];
+  readonly pipeline?: SignalPipeline;
+  readonly macro: readonly MacroInput[];
+  readonly onEvent?: (event: EngineEvent) => void;
+  readonly cfg: EngineSettings;
+}
+
+const EMPTY: readonly Signal[] = Object.freeze([]);
+
+/** One run's state and its loop; {@link EventLoop.run} executes it once. */
+export class EventLoop {
+  /** The run's assets in their fixed order. */
+  readonly assets: readonly string[];
+  /** The sorted union of every asset's bar times (bar open times). */
+  readonly timeline: Float64Array;
+  /** Equity at each timestamp's close. */
+  readonly equity: Float64Array;
+  readonly portfolio: Portfolio;
+  readonly broker: Broker;
+  /** Timestamps at whose close some position was open. */
+  exposedBars = 0;
+  readonly #in: LoopInput;
+  readonly #index: ReadonlyMap<string, number>;
+  readonly #stepMs: number;
+  readonly #releases: ((n: number) => void)[];
+  readonly #macroAdvance: ((now: number) => void)[] = [];
+  /** Next unreleased bar per asset. */
+  readonly #cursor: Int32Array;
+  /** The assets with a bar at the current timestamp, and how many. */
+  readonly #at: Int32Array;
+  #nAt = 0;
+  readonly #lastClose: Float64Array;
+  readonly #lastCloseTs: Float64Array;
+  /** One reusable bar-prices object per asset (read by the broker during the fill phase). */
+  readonly #prices: BarPrices[];
+  #halted = false;
+  readonly #ctx: StrategyContext & { now: number; equity: number };
+  readonly #pctx: PipelineContext & { now: number; equity: number };
+  readonly #barOf = (i: number): BarPrices => this.#prices[i];
+  readonly #closeOfAsset = (i: number): number => this.#prices[i].close;
+
+  constructor(input: LoopInput) {
+    const { series, cfg } = input;
+    this.#in = input;
+    const A = series.length;
+    this.assets = Object.freeze(series.map((s) => s.asset));
+    this.#index = new Map(this.assets.map((a, i) => [a, i]));
+    this.timeline = buildTimeline(series);
+    this.equity = new Float64Array(this.timeline.length);
+    this.#stepMs = cfg.interval === "1M" ? 0 : intervalMs(cfg.interval);
+    this.portfolio = new Portfolio(this.assets, cfg.capital);
+    this.broker = new Broker(this.assets, this.portfolio, {
+      commission: cfg.commission,
+      commissionFixed: cfg.commissionFixed,
+      slippageBps: cfg.slippageBps,
+      wholeUnits: cfg.units === "whole",
+    }, input.onEvent);
+    // The views go to strategies; only the loop holds the functions that move their horizon.
+    const feeds = series.map(barFeed);
+    this.#releases = feeds.map((f) => f.release);
+    const macroViews = new Map<string, FeedMacroView>();
+    for (const m of input.macro) {
+      const f = macroFeed(m);
+      macroViews.set(m.series, f.view);
+      this.#macroAdvance.push(f.advanceTo);
+    }
+    this.#cursor = new Int32Array(A);
+    this.#at = new Int32Array(A);
+    this.#lastClose = new Float64Array(A).fill(NaN);
+    this.#lastCloseTs = new Float64Array(A).fill(NaN);
+    this.#prices = this.assets.map(() => ({ open: NaN, high: NaN, low: NaN, close: NaN }));
+    this.#ctx = this.#strategyContext(feeds.map((f) => f.view), macroViews);
+    this.#pctx = this.#pipelineContext();
+  }
+
+  /** Close time of the bar opening at `t`. */
+  closeOf(t: number): number {
+    return this.#stepMs > 0 ? t + this.#stepMs : nextBarTs(t, this.#in.cfg.interval);
+  }
+
+  /** Runs every timestamp, then the end-of-run close. */
+  run(): void {
+    for (let k = 0; k < this.timeline.length; k++) this.#step(k);
+    if (this.#in.cfg.closeAtEnd === "last_close" && this.portfolio.openCount > 0) {
+      this.#closeAll("end of run");
+      this.equity[this.timeline.length - 1] = this.portfolio.equity();
+    }
+  }
+
+  #assetIndex(asset: string): number {
+    const i = this.#index.get(asset);
+    if (i === undefined) throw new RangeError(`Cannot read ${asset}: not one of this run's assets`);
+    return i;
+  }
+
+  #strategyContext(
+    views: readonly BarView[],
+    macroViews: ReadonlyMap<string, MacroView>,
+  ): StrategyContext & { now: number; equity: number } {
+    return {
+      now: NaN,
+      assets: this.assets,
+      equity: this.#in.cfg.capital,
+      bars: (asset: string): BarView => views[this.#assetIndex(asset)],
+      macro: (name: string): MacroView | undefined => macroViews.get(name),
+      position: (asset: string): PositionView => this.portfolio.view(this.#assetIndex(asset)),
+    };
+  }
+
+  #pipelineContext(): PipelineContext & { now: number; equity: number } {
+    return {
+      now: NaN,
+      assets: this.assets,
+      equity: this.#in.cfg.capital,
+      position: (asset: string): PositionView => this.portfolio.view(this.#assetIndex(asset)),
+      price: (asset: string): number => this.#lastClose[this.#assetIndex(asset)],
+      fills: this.broker.fills,
+      trades: this.broker.trades,
+    };
+  }
+
+  /** Timestamp k: fill, mark, liquidate if wiped out, decide, record equity. */
+  #step(k: number): void {
+    const t = this.timeline[k];
+    const closeTs = this.closeOf(t);
+    this.#loadBars(t);
+    // 1. fill pending orders against this bar
+    if (!this.broker.idle) this.broker.fillBars(this.#at, this.#nAt, this.#barOf, t, closeTs);
+    // 2. mark to the close
+    this.#markToClose(closeTs);
+    const pf = this.portfolio;
+    let equity = pf.equity();
+    if (equity <= 0 && pf.openCount > 0 && !this.#halted) {
+      // The account is wiped out: close everything at this close and stop trading.
+      this.#closeAll("liquidation");
+      this.#halted = true;
+      equity = pf.equity();
+    }
+    // 3. strategies decide at the bar's close
+    if (!this.#halted) equity = this.#decide(closeTs, equity);
+    this.equity[k] = equity;
+    if (pf.openCount > 0) this.exposedBars++;
+  }
+
+  /** Finds the assets with a bar at `t`, loads their prices and marks them at the open. */
+  #loadBars(t: number): void {
+    const { series, onEvent } = this.#in;
+    this.#nAt = 0;
+    for (let i = 0; i < series.length; i++) {
+      const s = series[i];
+      const c = this.#cursor[i];
+      if (c >= s.ts.length || s.ts[c] !== t) continue;
+      this.#at[this.#nAt++] = i;
+      const p = this.#prices[i];
+      p.open = s.open[c];
+      p.high = s.high[c];
+      p.low = s.low[c];
+      p.close = s.close[c];
+      this.portfolio.mark[i] = p.open;
+      onEvent?.({
+        type: "bar",
+        asset: s.asset,
+        ts: t,
+        open: p.open,
+        high: p.high,
+        low: p.low,
+        close: p.close,
+        volume: s.volume[c],
+      });
+    }
+  }
+
+  /** Marks the loaded assets at their close and releases their bar to the strategies. */
+  #markToClose(closeTs: number): void {
+    for (let j = 0; j < this.#nAt; j++) {
+      const i = this.#at[j];
+      const c = this.#prices[i].close;
+      this.portfolio.mark[i] = c;
+      this.#lastClose[i] = c;
+      this.#lastCloseTs[i] = closeTs;
+      this.#releases[i](++this.#cursor[i]);
+    }
+  }
+
+  #closeAll(reason: string): void {
+    const lastClose = this.#lastClose, lastCloseTs = this.#lastCloseTs;
+    this.broker.closeAll((i) => lastClose[i], (i) => lastCloseTs[i], reason);
+  }
+
+  /** Strategies, then the pipeline, then orders; returns the (re-marked) equity. */
+  #decide(closeTs: number, equity: number): number {
+    const { strategies, pipeline, onEvent, cfg } = this.#in;
+    const ctx = this.#ctx;
+    ctx.now = closeTs;
+    ctx.equity = equity;
+    for (let m = 0; m < this.#macroAdvance.length; m++) this.#macroAdvance[m](closeTs);
+    let signals: readonly Signal[] = EMPTY;
+    for (let s = 0; s < strategies.length; s++) {
+      const out = strategies[s].onBar(ctx);
+      if (out.length > 0) signals = signals.length === 0 ? out : [...signals, ...out];
+    }
+    if (pipeline) {
+      this.#pctx.now = closeTs;
+      this.#pctx.equity = equity;
+      signals = pipeline(signals, this.#pctx);
+    }
+    if (signals.length === 0) return equity;
+    for (const sig of signals) {
+      const problem = signalProblem(sig);
+      if (problem) {
+        throw new RangeError(`Cannot use signal from ${sig.strategy} for ${sig.asset}: ${problem}`);
+      }
+      onEvent?.({ type: "signal", signal: sig });
+      this.broker.applyTarget(sig, closeTs);
+    }
+    if (cfg.fill !== "close") return equity;
+    this.broker.fillMarketAtClose(this.#at, this.#nAt, this.#closeOfAsset, closeTs);
+    return this.portfolio.equity();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * lib/research is pure (DESIGN.md rule 1): no IO, no clock, no console, no unseeded randomness,
+ * and it imports only itself, lib/core and lib/sample. scripts/check_imports.ts does not list
+ * the area yet, so this test holds it to the rule.
+ */
+import assert from "node:assert/strict";
+
+const dir = new URL("./", import.meta.url);
+const FORBIDDEN: [RegExp, string][] = [
+  [/\bDeno\./, "Deno.*"],
+  [/\bfetch\s*\(/, "fetch()"],
+  [/\bconsole\./, "console"],
+  [/\bDate\.now\s*\(/, "Date.now()"],
+  [/\bnew Date\(\s*\)/, "new Date() (reads the clock)"],
+  [/\bMath\.random\s*\(/, "Math.random()"],
+  [/\bperformance\.now\s*\(/, "performance.now()"],
+];
+
+Deno.test("lib/research modules do no IO, read no clock and import only pure areas", () => {
+  const problems: string[] = [];
+  for (const e of Deno.readDirSync(dir)) {
+    if (!e.name.endsWith(".ts") || e.name.endsWith("_test.ts")) continue;
+    const src = Deno.readTextFileSync(new URL(e.name, dir))
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/(^|[^:])\/\/.*$/gm, "$1");
+    for (const [re, what] of FORBIDDEN) if (re.test(src)) problems.push(`${e.name}: uses ${what}`);
+    for (const m of src.matchAll(/from\s*["']([^"']+)["']/g)) {
+      if (!/^\.\/|^\.\.\/(core|sample)\//.test(m[1])) problems.push(`${e.name}: imports ${m[1]}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,26 @@
+/**
+ * Which area (layer) a project file belongs to: `lib/<folder>`, `lib/<name>` for a file directly
+ * in `lib/` (so `lib/mod.ts` is `lib/mod`), a top-level folder (`tasks`, `strategies`, `scripts`,
+ * `bench`), a top-level file by its name (`cli.ts`), and `tests` for everything that is a test:
+ * files under `tests/` and every `*_test.ts` wherever it lives.
+ * @module
+ */
+
+/** Area of a root-relative path with `/` separators. */
+export function areaOf(rel: string): string {
+  if (isTestFile(rel)) return "tests";
+  const parts = rel.split("/");
+  if (parts.length === 1) return parts[0];
+  if (parts[0] !== "lib") return parts[0];
+  return parts.length === 2 ? `lib/${parts[1].replace(/\.[^.]+$/, "")}` : `lib/${parts[1]}`;
+}
+
+/** A test: under `tests/`, or named `*_test.ts` (or `.tsx`, `.js`, …) anywhere. */
+export function isTestFile(rel: string): boolean {
+  return rel.startsWith("tests/") || /_test\.[mc]?[jt]sx?$/.test(rel);
+}
+
+/** True for `lib/…` areas. */
+export function isLibArea(area: string): boolean {
+  return area.startsWith("lib/");
+}
