@@ -9,13 +9,17 @@ import { printJson } from "../lib/cli/output.ts";
 import { outputPath } from "../lib/cli/paths.ts";
 import { defineTask } from "../lib/cli/task.ts";
 import { fmtNum, formatTable } from "../lib/cli/table.ts";
+import { UsageError } from "../lib/core/errors.ts";
+import { idFlagProblem } from "../lib/core/ids.ts";
 import { exportStore } from "../lib/services/exporter.ts";
 
 const HELP = `Usage: deno task export [options]
 
 Writes every stored price series and macro series to one CSV file each (mts export format:
 a '# mts export: …' banner line, then date,open,high,low,close,volume,market_cap or date,value).
-Re-importing a file with 'deno task import --file <file>' gives identical data.
+Re-importing a file with 'deno task import --file <file>' gives identical data. Ids are
+1-64 characters from A-Z a-z 0-9 . _ - (sources 1-32); a stored series whose id is not stops
+the export before any file is written.
 
 Options:
   --dir <path>       output directory (default: $DATA_DIR/backups, i.e. data/backups);
@@ -45,9 +49,9 @@ const task = defineTask({
       ? `${config.dataDir}/backups`
       : outputPath("dir", flags.dir, { task: "export", dataDir: config.dataDir });
     const result = await exportStore(store(), dir, {
-      assets: listFlag(flags.asset),
-      series: listFlag(flags.series),
-      sources: listFlag(flags.source),
+      assets: idsFlag(flags.asset, "asset"),
+      series: idsFlag(flags.series, "series"),
+      sources: idsFlag(flags.source, "source"),
     });
     if (json) {
       printJson({ dir, files: result.details, rows: result.rows });
@@ -72,6 +76,19 @@ const task = defineTask({
     return 0;
   },
 });
+
+/** A list flag of ids; each follows the id rule, so a typo such as `--asset bit/coin` exits 2. */
+function idsFlag(
+  value: string | string[] | undefined,
+  kind: "asset" | "series" | "source",
+): string[] | undefined {
+  const ids = listFlag(value);
+  for (const id of ids ?? []) {
+    const problem = idFlagProblem(kind, kind, id);
+    if (problem) throw new UsageError(problem);
+  }
+  return ids;
+}
 
 /** Entry point; returns the exit code. */
 export function main(args: string[]): Promise<number> {

@@ -24,12 +24,15 @@ Date,Value (with --series) and files written by 'deno task export'.
 Options:
   --file <path>        CSV file to import (required)
   --asset <id>         asset id for price files (guessed for btc/eth/bnb files)
-  --series <id>        macro series id (FRED files use the header's id)
+  --series <id>        macro series id (FRED files use the header's id); ids are 1-64
+                       characters from A-Z a-z 0-9 . _ - starting with a letter or digit
   --source <name>      source to store under (default: coingecko, cryptodatadownload,
                        fred, cboe or csv, by format)
   --interval <i>       bar interval (default: inferred from the timestamps)
   --skip-bad-rows      import the good rows and record each bad row as a quality issue
-                       (default: the first bad row fails the import; nothing is stored)
+                       (default: the first bad row fails the import; nothing is stored).
+                       Bad rows: wrong field count, broken quoting, a date outside
+                       1970..2100, a price outside (0, 1e12], a volume outside [0, 1e30]
   --json               print the report as JSON
   -h, --help           show this help
 

@@ -12,7 +12,14 @@
  */
 import { UsageError } from "../core/errors.ts";
 import { escapeControls, safeEcho } from "../core/text.ts";
-import { DAY_MS, type Interval, INTERVALS, isInterval, parseDateArg } from "../core/time.ts";
+import {
+  DATE_RANGE_TEXT,
+  DAY_MS,
+  type Interval,
+  INTERVALS,
+  isInterval,
+  parseDateArg,
+} from "../core/time.ts";
 
 /**
  * Throws the one usage-error form every flag parser uses. The value is capped and escaped; the
@@ -120,12 +127,12 @@ export function durationFlag(value: string | undefined, flag: string): number | 
   return Math.round(Number(m[1]) * DURATION_UNIT_MS[m[2] as keyof typeof DURATION_UNIT_MS]);
 }
 
-const DATE_FORM = "a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MM:SSZ, from 1970-01-01";
+const DATE_FORM = `a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MM:SSZ, ${DATE_RANGE_TEXT}`;
 
 /**
  * Reads a date flag through {@link parseDateArg} (the one date rule of CSV files and flags) as
  * UTC milliseconds; `undefined` when absent. With `endOfDay`, a date alone means the last
- * millisecond of that day (`--end 2023-12-31` includes the 31st). Dates before 1970 are refused.
+ * millisecond of that day (`--end 2023-12-31` includes the 31st). Dates outside 1970..2100 are refused.
  *
  * @example
  * ```ts

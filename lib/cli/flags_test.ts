@@ -85,11 +85,19 @@ Deno.test("dateFlag: UTC dates and times, end of day, and impossible or pre-1970
   );
   assert.equal(dateFlag("1970-01-01", "at"), 0);
   for (
-    const bad of ["2023-02-30", "2023-13-01", "yesterday", "0024-01-01", "0099-12-31", "1969-12-31"]
+    const bad of [
+      "2023-02-30",
+      "2023-13-01",
+      "yesterday",
+      "0024-01-01",
+      "0099-12-31",
+      "1969-12-31",
+      "2101-01-01",
+    ]
   ) {
     fails(
       () => dateFlag(bad, "at"),
-      `--at: expected a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MM:SSZ, from 1970-01-01, got "${bad}"`,
+      `--at: expected a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MM:SSZ, 1970-01-01 .. 2100-12-31, got "${bad}"`,
     );
   }
 });

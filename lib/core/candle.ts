@@ -2,6 +2,7 @@
  * OHLCV candles and series identity.
  * @module
  */
+import { amountProblem, PRICE_FIELDS, priceProblem } from "./bounds.ts";
 import type { Interval } from "./time.ts";
 
 /** One OHLCV bar. `ts` is the bar's open time in UTC ms (see `time.ts` for the convention). */
@@ -40,17 +41,18 @@ export function seriesLabel(key: SeriesKey): string {
 
 /**
  * Checks that a candle is internally consistent; returns the reason it is not, or `undefined`.
- * Prices must be finite and positive and `low <= open, close <= high`.
+ * Prices follow the rule of `bounds.ts` (finite, positive, at most `MAX_PRICE`), a known volume
+ * that of amounts, and `low <= open, close <= high`.
  */
 export function candleProblem(c: Candle): string | undefined {
-  for (const f of ["open", "high", "low", "close"] as const) {
-    const v = c[f];
-    if (!Number.isFinite(v)) return `${f} is not a number`;
-    if (v <= 0) return `${f} must be positive, got ${v}`;
+  for (const f of PRICE_FIELDS) {
+    const p = priceProblem(c[f]);
+    if (p) return `${f} ${p}`;
   }
   if (c.low > c.high) return `low ${c.low} is above high ${c.high}`;
   if (c.open > c.high || c.open < c.low) return `open ${c.open} is outside [low, high]`;
   if (c.close > c.high || c.close < c.low) return `close ${c.close} is outside [low, high]`;
-  if (c.volume < 0) return `volume must not be negative, got ${c.volume}`;
+  const v = c.volume === c.volume ? amountProblem(c.volume) : undefined;
+  if (v) return `volume ${v}`;
   return undefined;
 }

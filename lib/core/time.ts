@@ -5,6 +5,7 @@
  * price before `ts + I`. A daily bar dated D therefore covers D 00:00 to D+1 00:00 UTC.
  * @module
  */
+import { safeEcho } from "./text.ts";
 
 /** One minute in milliseconds. */
 export const MINUTE_MS = 60_000;
@@ -112,7 +113,9 @@ const DATE_RE =
 /**
  * Parses a date or date-time string as UTC: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]`, with `T`
  * or a space, optionally followed by `Z`, ` UTC` or an offset. Returns `NaN` when the text is not a
- * valid date (including impossible days such as 2023-02-30).
+ * valid date (including impossible days such as 2023-02-30, which are never rolled over). Every
+ * four-digit year means itself (`0024` is the year 24, not 1924); whether a year is acceptable for
+ * market data is {@link dateRangeProblem}'s business.
  */
 export function parseUtcDate(text: string): number {
   const m = DATE_RE.exec(text.trim());
@@ -121,7 +124,7 @@ export function parseUtcDate(text: string): number {
   const h = m[4] ? +m[4] : 0, mi = m[5] ? +m[5] : 0, s = m[6] ? +m[6] : 0;
   const ms = m[7] ? Math.round(+`0.${m[7]}` * 1000) : 0;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return NaN;
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const t = utcTime(y, mo - 1, d, h, mi, s, ms);
   const check = new Date(t);
   if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return NaN;
   const tz = m[8];
@@ -133,15 +136,70 @@ export function parseUtcDate(text: string): number {
   return t;
 }
 
+/** `Date.UTC` without its quirk of reading years 0–99 as 1900–1999. */
+function utcTime(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+): number {
+  if (y >= 100) return Date.UTC(y, mo, d, h, mi, s, ms);
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo, d);
+  t.setUTCHours(h, mi, s, ms);
+  return t.getTime();
+}
+
+/** First year mts accepts in data files and date flags (the epoch: nothing trades before it). */
+export const MIN_YEAR = 1970;
+/** Last year mts accepts in data files and date flags (a later date is a typo or a bad unit). */
+export const MAX_YEAR = 2100;
+/** The accepted dates, for messages and docs. */
+export const DATE_RANGE_TEXT = `${MIN_YEAR}-01-01 .. ${MAX_YEAR}-12-31`;
+
+const FIRST_MS = Date.UTC(MIN_YEAR, 0, 1);
+const END_MS = Date.UTC(MAX_YEAR + 1, 0, 1);
+
+/**
+ * Why a time is outside the accepted years ({@link MIN_YEAR}..{@link MAX_YEAR}, UTC), e.g.
+ * `year 0024 is before 1970`, or `undefined` when it is inside.
+ *
+ * @example
+ * ```ts
+ * import { dateRangeProblem, parseUtcDate } from "./time.ts";
+ * dateRangeProblem(parseUtcDate("0024-01-01")); // "year 0024 is before 1970"
+ * dateRangeProblem(parseUtcDate("2024-01-01")); // undefined
+ * ```
+ */
+export function dateRangeProblem(ts: number): string | undefined {
+  if (ts >= FIRST_MS && ts < END_MS) return undefined;
+  if (!Number.isFinite(ts)) return "is not a time";
+  const year = new Date(ts).getUTCFullYear();
+  const shown = String(year).padStart(4, "0");
+  return year < MIN_YEAR
+    ? `year ${shown} is before ${MIN_YEAR}`
+    : `year ${shown} is after ${MAX_YEAR}`;
+}
+
 /**
  * Parses a user-supplied date (`YYYY-MM-DD` or a full ISO time) and throws a RangeError naming
- * `what` when it is invalid.
+ * `what` when it is not a real date (`2023-02-30`) or lies outside {@link DATE_RANGE_TEXT}.
  */
 export function parseDateArg(text: string, what: string): number {
   const t = parseUtcDate(text);
+  const shown = safeEcho(text);
   if (Number.isNaN(t)) {
     throw new RangeError(
-      `Cannot parse ${what} "${text}": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ`,
+      `Cannot parse ${what} "${shown}": expected a real date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ`,
+    );
+  }
+  const problem = dateRangeProblem(t);
+  if (problem) {
+    throw new RangeError(
+      `Cannot use ${what} "${shown}": ${problem} (accepted: ${DATE_RANGE_TEXT})`,
     );
   }
   return t;

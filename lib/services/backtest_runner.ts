@@ -31,6 +31,7 @@ import {
 import type { Params } from "../signals/params.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
 import { parseCsvText } from "../storage/csv/parse.ts";
+import { readCsvFile } from "../storage/csv/read_file.ts";
 import type { QualityIssue, Store } from "../storage/store.ts";
 import { loadRunData, planRunData, type RunDataPlan } from "./run_data.ts";
 
@@ -250,7 +251,7 @@ async function loadFromCsv(
   deps: BacktestDeps,
   strategies: readonly Strategy[],
 ): Promise<Input> {
-  const csv = await readCsv(job, deps.readTextFile ?? ((p: string) => Deno.readTextFile(p)));
+  const csv = await readCsv(job, deps.readTextFile ?? ((p: string) => readCsvFile(p)));
   const asset = csv.parsed.subject;
   const fileSource = seriesSource("price", asset, csv.parsed.source, csv.file);
   const macroSeries = macroNames(strategies);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DataError } from "../core/errors.ts";
 import { SqliteStore } from "../storage/sqlite_store.ts";
 import { exportStore } from "./exporter.ts";
 import { importCsvFile } from "./importer.ts";
@@ -83,5 +84,69 @@ Deno.test("export filters by asset, series and source and labels the sample mark
   } finally {
     store.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+const bar = (i: number) => ({
+  ts: day(i),
+  open: 10 + i,
+  high: 12 + i,
+  low: 9 + i,
+  close: 11 + i,
+  volume: 100 + i,
+});
+
+Deno.test("ids that differ only in punctuation or case get their own backup and re-import exactly", async () => {
+  const dir = await Deno.makeTempDir();
+  const a = SqliteStore.open(":memory:");
+  const b = SqliteStore.open(":memory:");
+  try {
+    const keys = ["foo_bar", "foo-bar", "Foo_Bar"].map((asset, i) => ({
+      key: { source: "csv", asset, interval: "1d" as const },
+      candles: [bar(i), bar(i + 1)],
+    }));
+    for (const k of keys) await a.upsertCandles(k.key, k.candles);
+    await a.upsertMacro("vix_x", "MyFeed", [{ ts: day(0), value: 1.5 }], 1);
+    const { files } = await exportStore(a, dir);
+    assert.equal(files.length, 4);
+    // distinct even on a case-insensitive file system
+    assert.equal(new Set(files.map((f) => f.toLowerCase())).size, 4);
+    for (const f of files) await importCsvFile(b, f);
+    for (const k of keys) assert.deepEqual(await b.getCandles(k.key), await a.getCandles(k.key));
+    assert.deepEqual(await b.getMacro("vix_x", { source: "MyFeed" }), [{ ts: day(0), value: 1.5 }]);
+  } finally {
+    a.close();
+    b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a stored id that breaks the id rule stops the export before anything is written", async () => {
+  const bad: [string, RegExp][] = [
+    ["比特币", /asset id "比特币" is not valid: "比" \(U\+6BD4\) at position 1/],
+    ["btc\nusd", /asset id "btc\\nusd" is not valid: a newline at position 4/],
+    ["   ", /asset id " {3}" is not valid: a space at position 1/],
+    ["x".repeat(300), /it is 300 characters long/],
+  ];
+  for (const [asset, re] of bad) {
+    const dir = await Deno.makeTempDir();
+    const store = SqliteStore.open(":memory:");
+    try {
+      await store.upsertCandles({ source: "csv", asset: "aaa", interval: "1d" }, [bar(0)]);
+      await store.upsertCandles({ source: "csv", asset, interval: "1d" }, [bar(0)]);
+      await assert.rejects(
+        exportStore(store, `${dir}/out`),
+        (e: unknown) =>
+          e instanceof DataError && re.test(e.message) && /nothing was written/.test(e.message) &&
+          !e.message.includes("\n"),
+        JSON.stringify(asset),
+      );
+      await assert.rejects(Deno.stat(`${dir}/out`), Deno.errors.NotFound);
+      // the other series can still be exported on their own
+      assert.equal((await exportStore(store, `${dir}/out`, { assets: ["aaa"] })).files.length, 1);
+    } finally {
+      store.close();
+      await Deno.remove(dir, { recursive: true });
+    }
   }
 });

@@ -6,6 +6,7 @@
  * @module
  */
 import { type ParseCsvOptions, parseCsvText, type ParsedCsv } from "../storage/csv/parse.ts";
+import { readCsvFile } from "../storage/csv/read_file.ts";
 import { type IssueKindSummary, summariseIssues } from "../storage/csv/summary.ts";
 import type { Store } from "../storage/store.ts";
 import { getLogger } from "../log/logger.ts";
@@ -58,8 +59,8 @@ export async function importCsvFile(
   path: string,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
-  const text = await Deno.readTextFile(path);
   const file = options.displayName ?? path;
+  const text = await readCsvFile(path, file);
   const parseOptions: ParseCsvOptions = {
     file,
     asset: options.asset,

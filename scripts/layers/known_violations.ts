@@ -26,8 +26,6 @@ export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
     ["lib/services/collector.ts", "collectPrices"],
     ["lib/services/macro_collector.ts", "collectMacro"],
     ["lib/services/status.ts", "collectionStatus"],
-    ["lib/storage/csv/formats.ts", "detectFormat"],
-    ["lib/storage/csv/parse.ts", "parseCsvText"],
   ] as const).map(([file, key]) => ({
     rule: "function-length" as const,
     file,

@@ -184,3 +184,47 @@ Deno.test("export task: backups re-import into a fresh database as identical dat
     }
   });
 });
+
+Deno.test("import and export tasks: ids follow one rule, UTF-16 files import, backups never collide", async () => {
+  await sandbox(async (dbDir, tmp) => {
+    const good = `${tmp}/good.csv`;
+    await Deno.writeTextFile(good, GOOD);
+    let r = await task(dbDir, "import", "--file", good, "--asset", "   ");
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /^mts import: --asset: expected an asset id \(.*\), got " {3}" \(a space at position 1 is not allowed\)/,
+    );
+
+    // UTF-16 LE with a byte-order mark, written byte by byte
+    const units = [0xfeff, ...[...GOOD].map((c) => c.charCodeAt(0))];
+    const bytes = new Uint8Array(units.length * 2);
+    units.forEach((u, i) => [bytes[2 * i], bytes[2 * i + 1]] = [u & 0xff, u >> 8]);
+    await Deno.writeFile(`${tmp}/utf16.csv`, bytes);
+    for (const asset of ["foo_bar", "foo-bar"]) {
+      r = await task(
+        dbDir,
+        "import",
+        "--file",
+        asset === "foo_bar" ? `${tmp}/utf16.csv` : good,
+        "--asset",
+        asset,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`into csv:${asset}@1d`));
+    }
+    r = await task(dbDir, "export", "--dir", `${dbDir}/backups`, "--json");
+    assert.equal(r.code, 0, r.stderr);
+    const names = JSON.parse(r.stdout).files.map((f: { path: string }) =>
+      f.path.replace(/^.*\//, "")
+    );
+    assert.deepEqual(names.sort(), ["candles_csv_foo-bar_1d.csv", "candles_csv_foo~_bar_1d.csv"]);
+
+    r = await task(dbDir, "export", "--asset", "bit/coin");
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /--asset: expected an asset id .*, got "bit\/coin" \("\/" \(U\+002F\) at position 4 is not allowed\)/,
+    );
+  });
+});

@@ -18,6 +18,7 @@ export class DateReader {
   /** Counts of epoch values read as seconds and as milliseconds (exports mix both). */
   readonly epochUnits = { seconds: 0, milliseconds: 0 };
 
+  /** A reader for cells written in `style`. */
   constructor(readonly style: DateStyle = "auto") {}
 
   /** Parses one cell. */

@@ -4,9 +4,12 @@
  * @module
  */
 
-/** Splits one CSV line into fields. Quoted fields may contain commas and doubled quotes. */
-export function splitCsvLine(line: string): string[] {
-  if (line.indexOf('"') === -1) return line.split(",");
+/**
+ * Splits one CSV record into fields at `delimiter` (a comma unless given). Quoted fields may
+ * contain the delimiter, line breaks and doubled quotes.
+ */
+export function splitCsvLine(line: string, delimiter: string = ","): string[] {
+  if (line.indexOf('"') === -1) return line.split(delimiter);
   const out: string[] = [];
   let i = 0;
   const n = line.length;
@@ -30,15 +33,15 @@ export function splitCsvLine(line: string): string[] {
           break;
         }
       }
-      // Anything between the closing quote and the next comma is kept verbatim.
-      const comma = line.indexOf(",", i);
-      const end = comma === -1 ? n : comma;
+      // Anything between the closing quote and the next delimiter is kept verbatim.
+      const next = line.indexOf(delimiter, i);
+      const end = next === -1 ? n : next;
       field += line.slice(i, end);
       out.push(field);
       i = end + 1;
     } else {
-      const comma = line.indexOf(",", i);
-      const end = comma === -1 ? n : comma;
+      const next = line.indexOf(delimiter, i);
+      const end = next === -1 ? n : next;
       out.push(line.slice(i, end));
       i = end + 1;
     }

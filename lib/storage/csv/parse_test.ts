@@ -303,3 +303,69 @@ Deno.test("the caller must name an unknown asset, and flags must fit the file", 
     (e: unknown) => e instanceof DataError && /unrecognised header/.test(e.message),
   );
 });
+
+Deno.test("a date before 1970 or after 2100 is a bad row at its line; 0024 is not read as 1924", () => {
+  const cases: [string, RegExp][] = [
+    ["0024-01-03,1,2,0.5,1.5,10", /Date: "0024-01-03" is out of range: year 0024 is before 1970/],
+    [
+      "1969-12-31,1,2,0.5,1.5,10",
+      /year 1969 is before 1970 \(accepted: 1970-01-01 \.\. 2100-12-31\)/,
+    ],
+    ["2101-01-01 00:00:00,1,2,0.5,1.5,10", /year 2101 is after 2100/],
+    ["9999999999999,1,2,0.5,1.5,10", /"9999999999999" is out of range: year 2286 is after 2100/],
+    ["2023-02-29,1,2,0.5,1.5,10", /Date: "2023-02-29" is not a valid date/],
+  ];
+  for (const [bad, re] of cases) {
+    const text = [OHLCV, "2024-01-01,1,2,0.5,1.5,10", "2024-01-02,1,2,0.5,1.5,10", bad].join("\n");
+    assert.throws(
+      () => parseCsvText(text, { file: "y.csv", asset: "x" }),
+      (e: unknown) => e instanceof DataError && e.where === "y.csv:4" && re.test(e.message),
+      bad,
+    );
+  }
+  const fred = "observation_date,DGS10\n0099-12-31,1\n2024-01-02,2\n";
+  const p = parseCsvText(fred, { file: "f.csv", skipBadRows: true });
+  assert.deepEqual(p.observations.map((o) => o.value), [2]);
+  assert.match(p.badRows[0].reason, /year 0099 is before 1970/);
+});
+
+Deno.test("prices follow one rule: finite, positive, at most 1e12; amounts at most 1e30", () => {
+  const cases: [string, RegExp][] = [
+    ["2024-01-03,1,1e308,0.5,1.5,10", /High must be at most 1e12, got 1e\+308/],
+    ["2024-01-03,1,2,0.5,1.5,1e31", /Volume must be at most 1e30, got 1e\+31/],
+  ];
+  for (const [bad, re] of cases) {
+    const text = [OHLCV, "2024-01-01,1,2,0.5,1.5,10", "2024-01-02,1,2,0.5,1.5,10", bad].join("\n");
+    assert.throws(
+      () => parseCsvText(text, { file: "p.csv", asset: "x" }),
+      (e: unknown) => e instanceof DataError && e.where === "p.csv:4" && re.test(e.message),
+      bad,
+    );
+  }
+  const cg = "snapped_at,price,market_cap,total_volume\n2024-01-02 00:00:00 UTC,1e13,1,1\n";
+  assert.throws(() => parseCsvText(cg, { file: "btc.csv" }), /price must be at most 1e12/);
+  const edge = [OHLCV, "2024-01-01,1e12,1e12,1e12,1e12,1e30"].join("\n");
+  assert.equal(parseCsvText(edge, { file: "e.csv", asset: "x" }).candles[0].close, 1e12);
+});
+
+Deno.test("a 50 MB cell is echoed capped in the error, the bad-row reason and the ledger", () => {
+  const huge = "x".repeat(50 * 1024 * 1024);
+  const text = [OHLCV, "2024-01-01,1,2,0.5,1.5,10", `2024-01-02,1,2,0.5,${huge},10`].join("\n");
+  assert.throws(
+    () => parseCsvText(text, { file: "h.csv", asset: "x" }),
+    (e: unknown) =>
+      e instanceof DataError && e.message.length < 300 &&
+      e.message.includes(`Close: "${"x".repeat(120)}… (${huge.length} chars)" is not a number`),
+  );
+  const p = parseCsvText(text, { file: "h.csv", asset: "x", skipBadRows: true });
+  assert.ok(p.badRows[0].reason.length < 300, `${p.badRows[0].reason.length}`);
+  const issue = p.issues.find((i) => i.kind === "bad_row")!;
+  assert.ok(issue.detail.length < 300);
+  const date = [OHLCV, `${"\u001b[2J".repeat(1000)},1,2,0.5,1.5,10`].join("\n");
+  assert.throws(
+    () => parseCsvText(date, { file: "d.csv", asset: "x" }),
+    (e: unknown) =>
+      e instanceof Error && e.message.length < 300 && !e.message.includes("\u001b") &&
+      e.message.includes("\\x1b[2J"),
+  );
+});

@@ -164,12 +164,15 @@ function fmtVal(v: number): string {
 
 /** Outcome of resolving rows that share a timestamp. */
 export interface DuplicateGroup {
+  /** The row kept. */
   kept: CsvRow;
+  /** The other rows, in file order. */
   dropped: CsvRow[];
   /** True when at least one dropped row differs from the kept one. */
   conflicting: boolean;
   /** Why `kept` won, for the issue detail. */
   reason: string;
+  /** Fields in which the dropped rows differ from the kept one. */
   differences: string[];
 }
 

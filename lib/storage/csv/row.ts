@@ -8,6 +8,7 @@
 export interface MissingCell {
   /** Stored field name (`open`, `volume`, `market_cap`, `value`, …) or the column name. */
   readonly field: string;
+  /** What the cell held: `blank`, a quoted marker such as `"NULL"`, or `0`. */
   readonly found: string;
   /** False for columns mts reads but does not store (e.g. a trade count). */
   readonly stored: boolean;
@@ -17,12 +18,19 @@ export interface MissingCell {
 export interface CsvRow {
   /** 1-based physical line number in the file. */
   readonly line: number;
+  /** Bar open time, UTC ms. */
   ts: number;
+  /** Open price. */
   readonly open: number;
+  /** High price. */
   readonly high: number;
+  /** Low price. */
   readonly low: number;
+  /** Close price or macro value. */
   readonly close: number;
+  /** Volume. */
   readonly volume: number;
+  /** Market capitalisation. */
   readonly marketCap: number;
   /** Missing cells, or `undefined` when the row is complete. */
   readonly missing: MissingCell[] | undefined;

@@ -6,7 +6,9 @@ import type { QualityIssue } from "../store.ts";
 
 /** Issues of one kind. */
 export interface IssueKindSummary {
+  /** The issue kind (`gap`, `bad_row`, …). */
   kind: string;
+  /** Issues of this kind. */
   count: number;
   /** The first few issues' details, with their location when known. */
   examples: string[];

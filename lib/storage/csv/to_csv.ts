@@ -59,15 +59,3 @@ export function macroToCsv(
   for (const o of observations) out.push(`${date(o.ts)},${cell(o.value)}`);
   return out.join("\n") + "\n";
 }
-
-/** A file name safe on every file system (`1M` and `1m` differ only by case, so months are `1mo`). */
-export function exportFileName(
-  part: { kind: "candles"; key: SeriesKey } | { kind: "macro"; series: string; source: string },
-): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9.-]+/g, "-");
-  if (part.kind === "candles") {
-    const iv = part.key.interval === "1M" ? "1mo" : part.key.interval;
-    return `candles_${safe(part.key.source)}_${safe(part.key.asset)}_${iv}.csv`;
-  }
-  return `macro_${safe(part.source)}_${safe(part.series)}.csv`;
-}

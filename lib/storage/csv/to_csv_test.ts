@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { candlesToCsv, exportFileName, macroToCsv } from "./to_csv.ts";
+import { exportFileName } from "./backup_names.ts";
+import { candlesToCsv, macroToCsv } from "./to_csv.ts";
 import { parseCsvText } from "./parse.ts";
 
 const key = { source: "coingecko", asset: "bitcoin", interval: "1d" as const };
