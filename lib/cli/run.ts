@@ -79,7 +79,7 @@ export async function runTask(
     getLogger(name).debug("start", { environment: config.environment });
     const ctx: TaskContext = {
       config,
-      store: () => (store ??= SqliteStore.open(config.databasePath)),
+      store: () => (store ??= SqliteStore.open(config.databasePath, { origin: "DATABASE_PATH" })),
     };
     return await body(ctx);
   } catch (e) {
