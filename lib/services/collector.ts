@@ -19,7 +19,7 @@
 import type { PayloadIssue } from "../clients/issues.ts";
 import { floorToInterval, type Interval, intervalMs, isoTime, nextBarTs } from "../core/time.ts";
 import { getLogger } from "../log/logger.ts";
-import type { QualityIssue, RunItem, RunRecord, Store } from "../storage/store.ts";
+import type { QualityIssue, RunItem, RunRecord, RunStore, Store } from "../storage/store.ts";
 import type { PriceSource } from "./price_sources.ts";
 
 /** Progress events for a terminal display. */
@@ -125,19 +125,21 @@ function toQuality(
   }));
 }
 
-/** Marks earlier runs of `task` that never finished (the process was killed) as failed. */
-export async function closeInterruptedRuns(store: Store, task: string, runId: number) {
-  for (const r of await store.listRuns({ task, limit: 50 })) {
-    if (r.id !== runId && r.status === "running") {
-      await store.finishRun(r.id, {
-        status: "failed",
-        rowsWritten: r.rowsWritten,
-        error:
-          `interrupted: the process ended before the run finished (noticed by run ${runId}); ` +
-          "assets committed before that are kept",
-      });
-    }
-  }
+/**
+ * Marks earlier runs of `task` whose process died before finishing them as failed
+ * ("interrupted"). Runs of processes still alive — a concurrent collect — are left alone: the
+ * store tells them apart by their lease.
+ */
+export async function closeInterruptedRuns(
+  store: RunStore,
+  task: string,
+  runId: number,
+): Promise<number[]> {
+  return await store.closeAbandonedRuns(
+    task,
+    `interrupted: the process ended before the run finished (noticed by run ${runId}); ` +
+      "assets committed before that are kept",
+  );
 }
 
 /** A series is stale when its newest complete bar ended more than this long ago. */
@@ -222,7 +224,7 @@ export async function collectPrices(store: Store, o: CollectOptions): Promise<Co
       }
       const toWrite = fetched.candles.filter((c) => c.ts >= window.from && c.ts <= window.to);
       const result = await store.transaction(async () => {
-        const r = await store.upsertCandles(key, toWrite);
+        const r = await store.upsertCandles(key, toWrite, { runId });
         if (quality.length) await store.recordQualityIssues(quality, runId);
         return r;
       });
@@ -267,7 +269,14 @@ export async function collectPrices(store: Store, o: CollectOptions): Promise<Co
       items.filter((i) => i.status === "failed").map((i) => i.asset).join(", ")
     }`
     : undefined;
-  await store.finishRun(runId, { status, rowsWritten, error, items: items.map(toRunItem) });
+  const issues = items.reduce((n, i) => n + i.issues, 0);
+  await store.finishRun(runId, {
+    status,
+    rowsWritten,
+    issues,
+    error,
+    items: items.map(toRunItem),
+  });
   return { runId, status, rowsWritten, window, items, error };
 }
 
