@@ -200,7 +200,7 @@ export class CandleStaging {
           `INSERT INTO candle_batch_updates (batch, ts, ${VALUE_COLUMNS})
            SELECT ?4, s.ts, s.open, s.high, s.low, s.close, s.volume, s.market_cap
            FROM temp.stage_candles s
-           JOIN candles c ON c.source = ?1 AND c.asset = ?2 AND c.interval = ?3 AND c.ts = s.ts
+           CROSS JOIN candles c ON c.source = ?1 AND c.asset = ?2 AND c.interval = ?3 AND c.ts = s.ts
            WHERE c.batch IS NOT ?4 AND (${DIFFERS})
            ON CONFLICT (batch, ts) DO UPDATE SET open = excluded.open, high = excluded.high,
              low = excluded.low, close = excluded.close, volume = excluded.volume,
