@@ -33,6 +33,7 @@ export class Leases {
   #file?: Deno.FsFile;
   #timer?: ReturnType<typeof setInterval>;
   #holds = 0;
+  #closed = false;
 
   /** Leases for the database behind `db`. */
   constructor(db: SqliteDb, options: LeaseOptions) {
@@ -101,6 +102,7 @@ export class Leases {
 
   /** Stops the heartbeat and lets go of the lock file (see the module doc). */
   close(): void {
+    this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     this.#file?.close();
@@ -150,7 +152,12 @@ export class Leases {
           now + this.#leaseMs,
           token,
         );
-      }, (e) => getLogger("storage").warn("lease heartbeat failed", { error: e.message }));
+      }, (e) => {
+        // A beat still waiting for the lock when the store closes fails harmlessly.
+        if (!this.#closed) {
+          getLogger("storage").warn("lease heartbeat failed", { error: e.message });
+        }
+      });
     const timer = setInterval(beat, Math.max(1, Math.floor(this.#leaseMs / 3)));
     // The heartbeat must never keep a finished task alive.
     Deno.unrefTimer(timer);

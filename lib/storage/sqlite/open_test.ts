@@ -3,7 +3,9 @@
  * from, and nothing is created or modified.
  */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { ConfigError } from "../../core/errors.ts";
+import { MIGRATIONS } from "../migrations.ts";
 import { SqliteStore } from "../sqlite_store.ts";
 import { redactUrl } from "./open.ts";
 
@@ -105,4 +107,35 @@ Deno.test("redactUrl hides passwords, even ones with @ in them, and leaves other
   assert.equal(redactUrl("postgres://h/db"), "postgres://h/db");
   assert.equal(redactUrl("postgres://u@h/db"), "postgres://u@h/db");
   assert.equal(redactUrl("data/mts.db"), "data/mts.db");
+});
+
+Deno.test("a database of the first schema version is migrated in place and keeps its rows", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/old.db`;
+    const old = new DatabaseSync(path);
+    old.exec(MIGRATIONS[0].sql);
+    old.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    );
+    old.exec(`INSERT INTO schema_migrations VALUES (1, 'initial schema', 0);
+      INSERT INTO candles VALUES ('csv', 'x', '1d', 0, 1, 2, 0.5, 1.5, 10, NULL, 0);
+      INSERT INTO data_quality_issues (source, subject, interval, kind, ts, ts_end, detail, first_seen, last_seen)
+        VALUES ('csv', 'x', '1d', 'gap', 86400000, 172800000, '1 missing bar', 0, 0);
+      INSERT INTO collection_runs (task, started_at, status, params) VALUES ('collect', 0, 'running', '{}');`);
+    old.close();
+    const store = SqliteStore.open(path);
+    assert.equal(store.schemaVersion, MIGRATIONS[MIGRATIONS.length - 1].version);
+    assert.deepEqual(
+      (await store.getCandles({ source: "csv", asset: "x", interval: "1d" })).map((c) => c.close),
+      [1.5],
+    );
+    assert.equal((await store.listQualityIssues()).length, 1, "the old gap is open");
+    const [run] = await store.listRuns();
+    assert.deepEqual([run.status, run.live, run.issues], ["running", false, 0]);
+    await store.upsertCandles({ source: "csv", asset: "x", interval: "1d" }, [
+      { ts: 86_400_000, open: 1, high: 1, low: 1, close: 1, volume: 1 },
+    ]);
+    assert.deepEqual(await store.listQualityIssues(), [], "and resolves like a new one");
+    store.close();
+  });
 });

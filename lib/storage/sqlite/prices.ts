@@ -14,7 +14,7 @@ import type {
   WriteOptions,
 } from "../price_store.ts";
 import type { SqliteDb } from "./db.ts";
-import { resolveLedger } from "./quality.ts";
+import { type LedgerTarget, resolveLedger } from "./quality.ts";
 import { nul, num, type Row } from "./rows.ts";
 import { type CandleStaging, STAGE_MIN_ROWS } from "./staging.ts";
 import { VISIBLE } from "./visibility.ts";
@@ -157,9 +157,9 @@ export class SqlitePrices implements PriceStore {
 }
 
 /** The ledger target of a candle series. */
-export function candleTarget(key: SeriesKey) {
+export function candleTarget(key: SeriesKey): LedgerTarget {
   return {
-    table: "candles" as const,
+    table: "candles",
     source: key.source,
     subject: key.asset,
     interval: key.interval,

@@ -108,8 +108,17 @@ export class CandleStaging {
     let inserted = 0, updated = 0;
     for (let start = 0; start < rows.length; start += STAGE_CHUNK_ROWS) {
       const end = Math.min(rows.length, start + STAGE_CHUNK_ROWS);
-      this.#fill(rows, start, end);
-      const r = await this.#db.commitChunk(() => this.#stageChunk(batch, end - start));
+      // Into a stretch of the series with no stored row, rows go straight in (the common case of
+      // a first import, and the fastest); elsewhere through the staging table, to compare.
+      const fresh = !this.#hasRows(key, rows[start].ts, rows[end - 1].ts);
+      if (!fresh) this.#fill(rows, start, end);
+      const r = await this.#db.commitChunk(() => {
+        if (fresh && !this.#hasRows(key, rows[start].ts, rows[end - 1].ts)) {
+          return { inserted: this.#insertFresh(batch, rows, start, end), updated: 0 };
+        }
+        if (fresh) this.#fill(rows, start, end);
+        return this.#stageChunk(batch, end - start);
+      });
       inserted += r.inserted;
       updated += r.updated;
       // Let timers (the lease heartbeat) run between chunks.
@@ -181,6 +190,35 @@ export class CandleStaging {
       this.#db.stmt(fillSql(n)).run(...args);
       i += n;
     }
+  }
+
+  /** True when the series has a row (hidden ones included) in `[from, to]`. */
+  #hasRows(key: SeriesKey, from: number, to: number): boolean {
+    return this.#db.stmt(
+      `SELECT 1 FROM candles WHERE source = ? AND asset = ? AND interval = ? AND ts BETWEEN ? AND ?
+       LIMIT 1`,
+    ).get(key.source, key.asset, key.interval, from, to) !== undefined;
+  }
+
+  /** In a chunk transaction, where the series has no row: rows `[start, end)` go in hidden. */
+  #insertFresh(b: Batch, rows: readonly Candle[], start: number, end: number): number {
+    const { source, asset, interval } = b.key;
+    const now = this.#db.now();
+    const args: (string | number | null)[] = [];
+    let inserted = 0;
+    for (let i = start; i < end;) {
+      const left = end - i;
+      const n = left >= FILL_BATCH ? FILL_BATCH : 2 ** Math.floor(Math.log2(left));
+      args.length = 0;
+      for (let j = i; j < i + n; j++) {
+        const c = rows[j];
+        args.push(source, asset, interval, c.ts, nul(c.open), nul(c.high), nul(c.low), c.close);
+        args.push(nul(c.volume), nul(c.marketCap), now, b.id);
+      }
+      inserted += Number(this.#db.stmt(freshSql(n)).run(...args).changes);
+      i += n;
+    }
+    return inserted;
   }
 
   /** In a chunk transaction: new rows go in hidden; changed values of stored rows are kept aside. */
@@ -287,6 +325,19 @@ export function sortedUnique(candles: readonly Candle[]): readonly Candle[] {
   const byTs = new Map<number, Candle>();
   for (const c of candles) byTs.set(c.ts, c);
   return [...byTs.values()].sort((a, b) => a.ts - b.ts);
+}
+
+const freshSqlCache = new Map<number, string>();
+
+function freshSql(n: number): string {
+  let sql = freshSqlCache.get(n);
+  if (!sql) {
+    sql = `INSERT INTO candles (source, asset, interval, ts, ${VALUE_COLUMNS}, updated_at, batch)
+      VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+      ON CONFLICT (source, asset, interval, ts) DO NOTHING`;
+    freshSqlCache.set(n, sql);
+  }
+  return sql;
 }
 
 const fillSqlCache = new Map<number, string>();
