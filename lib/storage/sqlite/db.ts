@@ -178,6 +178,9 @@ export class SqliteDb {
     }
     const release = await frame.queue.lock();
     try {
+      // A concurrent step of the unit may have taken the write lock while this one queued: then
+      // the chunk is a step of the unit (still invisible to others until it commits).
+      if (frame.unit.locked) return this.#inSavepoint(frame.unit, fn);
       await beginImmediate(this.#db, this.#lock);
       return this.#commitOrRollback(fn);
     } finally {

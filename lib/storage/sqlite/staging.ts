@@ -22,6 +22,7 @@ import type { Candle, SeriesKey } from "../../core/candle.ts";
 import type { UpsertResult } from "../price_store.ts";
 import type { ChunkCommit, SqliteDb } from "./db.ts";
 import type { Leases } from "./leases.ts";
+import { Mutex } from "./mutex.ts";
 import { nul, optNum, type Row } from "./rows.ts";
 
 /** Rows per staged chunk: one chunk holds the write lock for tens of milliseconds. */
@@ -57,6 +58,7 @@ export class CandleStaging {
     runId?: number,
   ) => void;
   readonly #active = new Set<number>();
+  readonly #stagingTable = new Mutex();
 
   /** `onPublished` runs inside the publishing transaction (the ledger resolves there). */
   constructor(
@@ -80,7 +82,7 @@ export class CandleStaging {
     runId?: number,
   ): Promise<UpsertResult | undefined> {
     const rows = sortedUnique(candles);
-    await this.abortDeadBatches(key, (fn) => this.#db.commitChunk(fn));
+    await this.abortDeadBatches(key, (fn) => this.#chunk(fn));
     const owner = await this.#leases.acquire();
     const batch: Batch = {
       id: 0,
@@ -90,7 +92,7 @@ export class CandleStaging {
       runId,
       settled: false,
     };
-    const id = await this.#db.commitChunk(() => this.#open(batch, owner));
+    const id = await this.#chunk(() => this.#open(batch, owner));
     if (id === undefined) {
       this.#leases.release();
       return undefined;
@@ -110,15 +112,22 @@ export class CandleStaging {
       const end = Math.min(rows.length, start + STAGE_CHUNK_ROWS);
       // Into a stretch of the series with no stored row, rows go straight in (the common case of
       // a first import, and the fastest); elsewhere through the staging table, to compare.
-      const fresh = !this.#hasRows(key, rows[start].ts, rows[end - 1].ts);
-      if (!fresh) this.#fill(rows, start, end);
-      const r = await this.#db.commitChunk(() => {
-        if (fresh && !this.#hasRows(key, rows[start].ts, rows[end - 1].ts)) {
-          return { inserted: this.#insertFresh(batch, rows, start, end), updated: 0 };
-        }
-        if (fresh) this.#fill(rows, start, end);
-        return this.#stageChunk(batch, end - start);
-      });
+      // The staging table is the connection's: one chunk at a time uses it, from fill to commit.
+      const release = await this.#stagingTable.lock();
+      let r: { inserted: number; updated: number };
+      try {
+        const fresh = !this.#hasRows(key, rows[start].ts, rows[end - 1].ts);
+        if (!fresh) this.#fill(rows, start, end);
+        r = await this.#chunk(() => {
+          if (fresh && !this.#hasRows(key, rows[start].ts, rows[end - 1].ts)) {
+            return { inserted: this.#insertFresh(batch, rows, start, end), updated: 0 };
+          }
+          if (fresh) this.#fill(rows, start, end);
+          return this.#stageChunk(batch, end - start);
+        });
+      } finally {
+        release();
+      }
       inserted += r.inserted;
       updated += r.updated;
       // Let timers (the lease heartbeat) run between chunks.
@@ -143,6 +152,15 @@ export class CandleStaging {
       aborted++;
     }
     return aborted;
+  }
+
+  /**
+   * Commits `fn` as a chunk of its own; once something else in the unit has taken the write lock
+   * (a concurrent step of the same transaction), as a step of the unit instead — the rows stay
+   * hidden until the unit commits either way.
+   */
+  #chunk<T>(fn: () => T): Promise<T> {
+    return this.#db.canCommitChunks ? this.#db.commitChunk(fn) : this.#db.write(fn);
   }
 
   #isLive(id: number, owner: string): boolean {

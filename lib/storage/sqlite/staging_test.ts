@@ -270,6 +270,31 @@ Deno.test("closing abandoned runs also deletes rows staged by dead processes", a
   });
 });
 
+Deno.test("concurrent steps of one transaction: two large writes and a small one all land whole", async () => {
+  await withDatabase(async (path) => {
+    const store = SqliteStore.open(path);
+    const other = SqliteStore.open(path);
+    const keyB = { ...key, asset: "othercoin" };
+    await store.transaction(async () => {
+      const [a, b] = await Promise.all([
+        store.upsertCandles(key, bars(0, N)),
+        store.upsertCandles(keyB, bars(0, N, (i) => 7_000 + i)),
+        // A small write in between takes the write lock for the rest of the unit.
+        store.recordQualityIssues([{ source: "csv", subject: "x", kind: "gap", detail: "d" }]),
+      ]);
+      assert.deepEqual([a.inserted, b.inserted], [N, N]);
+      assert.equal((await other.getCandles(key)).length, 0, "still hidden from others");
+    });
+    const [a, b] = [await other.getCandles(key), await other.getCandles(keyB)];
+    assert.deepEqual([a.length, b.length], [N, N]);
+    assert.ok(a.every((c, i) => c.close === 100 + i), "no row of the other series");
+    assert.ok(b.every((c, i) => c.close === 7_000 + i));
+    assert.deepEqual(physical(path), { candles: 2 * N, batches: 0, updates: 0 });
+    store.close();
+    other.close();
+  });
+});
+
 Deno.test("rows are staged in time order, one per time, the last given winning", () => {
   const a = bar(2), b = bar(1), c = { ...bar(2), close: 9 };
   assert.deepEqual(sortedUnique([a, b, c]), [b, c]);
