@@ -26,7 +26,12 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { Mutex } from "./mutex.ts";
-import { beginImmediate, STATEMENT_BUSY_MS, type WriteLockPolicy } from "./write_lock.ts";
+import {
+  beginImmediate,
+  STATEMENT_BUSY_MS,
+  WaitSignal,
+  type WriteLockPolicy,
+} from "./write_lock.ts";
 
 /** Commits `fn` in its own short write transaction (see {@link SqliteDb.commitChunk}). */
 export type ChunkCommit = <T>(fn: () => T) => Promise<T>;
@@ -78,6 +83,7 @@ export class SqliteDb {
   #reader?: DatabaseSync;
   #open?: Frame;
   #savepoints = 0;
+  readonly #signal: WaitSignal;
   /** Clock for stored times (`updated_at`, run times, vintages, leases). */
   readonly now: () => number;
 
@@ -88,7 +94,16 @@ export class SqliteDb {
     this.#lock = options.lock;
     this.#connectionSql = options.connectionSql ?? "";
     this.now = options.now;
+    this.#signal = new WaitSignal(this.isMemory ? undefined : `${options.path}-leases`);
     if (this.#connectionSql) db.exec(this.#connectionSql);
+  }
+
+  /**
+   * True while a writer of another process waits for the write lock: a writer committing many
+   * chunks in a row pauses between two of them (see {@link WaitSignal}).
+   */
+  othersWaiting(): boolean {
+    return this.#signal.othersWaiting();
   }
 
   /** The database file, or `:memory:`. */
@@ -128,7 +143,7 @@ export class SqliteDb {
     if (!frame) {
       const release = await this.#root.lock();
       try {
-        await beginImmediate(this.#db, this.#lock);
+        await beginImmediate(this.#db, this.#lock, this.#signal);
         return this.#commitOrRollback(fn);
       } finally {
         release();
@@ -181,7 +196,7 @@ export class SqliteDb {
       // A concurrent step of the unit may have taken the write lock while this one queued: then
       // the chunk is a step of the unit (still invisible to others until it commits).
       if (frame.unit.locked) return this.#inSavepoint(frame.unit, fn);
-      await beginImmediate(this.#db, this.#lock);
+      await beginImmediate(this.#db, this.#lock, this.#signal);
       return this.#commitOrRollback(fn);
     } finally {
       release();
@@ -216,6 +231,7 @@ export class SqliteDb {
 
   /** Closes both connections. */
   close(): void {
+    this.#signal.close();
     this.#stmts.clear();
     this.#readerStmts.clear();
     this.#reader?.close();
@@ -262,7 +278,7 @@ export class SqliteDb {
       for (const hook of unit.rollbackHooks) {
         try {
           await hook(async (chunk) => {
-            await beginImmediate(this.#db, this.#lock);
+            await beginImmediate(this.#db, this.#lock, this.#signal);
             return this.#commitOrRollback(chunk);
           });
         } catch {
@@ -312,7 +328,7 @@ export class SqliteDb {
 
   async #ensureLocked(unit: Unit): Promise<void> {
     if (unit.locked) return;
-    await beginImmediate(this.#db, this.#lock);
+    await beginImmediate(this.#db, this.#lock, this.#signal);
     unit.locked = true;
   }
 

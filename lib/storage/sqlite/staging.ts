@@ -23,6 +23,7 @@ import type { UpsertResult } from "../price_store.ts";
 import type { ChunkCommit, SqliteDb } from "./db.ts";
 import type { Leases } from "./leases.ts";
 import { Mutex } from "./mutex.ts";
+import { YIELD_TO_WAITERS_MS } from "./write_lock.ts";
 import { nul, optNum, type Row } from "./rows.ts";
 
 /** Rows per staged chunk: one chunk holds the write lock for tens of milliseconds. */
@@ -130,8 +131,10 @@ export class CandleStaging {
       }
       inserted += r.inserted;
       updated += r.updated;
-      // Let timers (the lease heartbeat) run between chunks.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      // Let timers (the lease heartbeat) run between chunks, and writers of other processes that
+      // wait for the lock take it (they wait at most about one chunk).
+      const pause = this.#db.othersWaiting() ? YIELD_TO_WAITERS_MS : 0;
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
     return { inserted, updated, unchanged: rows.length - inserted - updated };
   }

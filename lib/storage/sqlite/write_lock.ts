@@ -51,13 +51,96 @@ export function tryBeginImmediate(db: DatabaseSync): boolean {
   }
 }
 
+/**
+ * Tells writers of other processes that this one waits for the write lock, so that a writer
+ * committing many chunks in a row (staging.ts) leaves the lock free for a moment between two of
+ * them. A waiter holds a *shared* lock on `<database>-leases/waiting.lock` while it waits; the
+ * chunk writer tests for one with a non-blocking exclusive lock. Without the file (an in-memory
+ * database, no permission) there is no signal and writers only rely on their backoff.
+ */
+export class WaitSignal {
+  readonly #path?: string;
+  #file?: Deno.FsFile;
+  #announced = false;
+
+  /** The signal of the database whose lease directory is `dir` (none for `undefined`). */
+  constructor(dir: string | undefined) {
+    this.#path = dir ? `${dir}/waiting.lock` : undefined;
+  }
+
+  /** Marks this process as waiting (creating the signal file on first use). */
+  announce(): void {
+    if (this.#announced || !this.#open(true)) return;
+    try {
+      this.#file!.lockSync(false);
+      this.#announced = true;
+    } catch { /* best effort */ }
+  }
+
+  /** This process no longer waits. */
+  withdraw(): void {
+    if (!this.#announced) return;
+    this.#announced = false;
+    try {
+      this.#file?.unlockSync();
+    } catch { /* best effort */ }
+  }
+
+  /** True while a writer of another process waits for the lock. */
+  othersWaiting(): boolean {
+    // No file: nobody has ever waited (a waiter creates it).
+    if (this.#announced || !this.#open(false)) return false;
+    try {
+      if (!this.#file!.tryLockSync(true)) return true;
+      this.#file!.unlockSync();
+    } catch { /* no signal */ }
+    return false;
+  }
+
+  /** Closes the file (and drops an announcement). */
+  close(): void {
+    this.#file?.close();
+    this.#file = undefined;
+    this.#announced = false;
+  }
+
+  #open(create: boolean): boolean {
+    if (this.#file) return true;
+    if (!this.#path) return false;
+    try {
+      if (create) Deno.mkdirSync(this.#path.replace(/\/[^/]*$/, ""), { recursive: true });
+      this.#file = Deno.openSync(this.#path, { read: true, write: create, create });
+      return true;
+    } catch {
+      return false; // not created yet, or no permission: no signal
+    }
+  }
+}
+
+/** How long a chunk writer leaves the lock free when others wait: longer than their backoff. */
+export const YIELD_TO_WAITERS_MS = 3 * MAX_BACKOFF_MS;
+
 /** Starts a write transaction on `db`, waiting (async, with backoff) while another holds it. */
 export async function beginImmediate(
   db: DatabaseSync,
   policy: WriteLockPolicy,
+  signal?: WaitSignal,
   clock: () => number = Date.now,
 ): Promise<void> {
   if (tryBeginImmediate(db)) return;
+  signal?.announce();
+  try {
+    await waitForLock(db, policy, clock);
+  } finally {
+    signal?.withdraw();
+  }
+}
+
+async function waitForLock(
+  db: DatabaseSync,
+  policy: WriteLockPolicy,
+  clock: () => number,
+): Promise<void> {
   const start = clock();
   let nextNotice = policy.noticeAfterMs;
   let noticed = false;

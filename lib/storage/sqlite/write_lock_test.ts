@@ -7,6 +7,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { SeriesKey } from "../../core/candle.ts";
 import { closeLogging, configureLogging } from "../../log/logger.ts";
 import { SqliteStore } from "../sqlite_store.ts";
+import { WaitSignal } from "./write_lock.ts";
 
 const key: SeriesKey = { source: "csv", asset: "bitcoin", interval: "1d" };
 const bar = (ts: number, close = 10) => ({
@@ -119,6 +120,28 @@ Deno.test("reads do not wait while another connection holds the write lock", asy
     } finally {
       lock.release();
     }
+    store.close();
+  });
+});
+
+Deno.test("a writer that waits is visible to a chunk writer of another connection until it gets the lock", async () => {
+  await withDatabase(async (path) => {
+    const chunkWriter = new WaitSignal(`${path}-leases`);
+    assert.equal(chunkWriter.othersWaiting(), false, "nobody ever waited: no signal file");
+    const lock = { release: () => {} };
+    let seenWhileWaiting: boolean | undefined;
+    const store = SqliteStore.open(path, {
+      lockNoticeMs: 20,
+      onLockWait: () => {
+        seenWhileWaiting ??= chunkWriter.othersWaiting();
+        lock.release();
+      },
+    });
+    lock.release = holdWriteLock(path).release;
+    await store.upsertCandles(key, [bar(0)]);
+    assert.equal(seenWhileWaiting, true);
+    assert.equal(chunkWriter.othersWaiting(), false, "withdrawn once it had the lock");
+    chunkWriter.close();
     store.close();
   });
 });
