@@ -21,6 +21,7 @@
  * Reads inside a unit of work use the write connection (they see its writes). Reads from outside,
  * while this process has an outermost transaction open, use a second, read-only connection that
  * sees only committed data (WAL), so no reader, in this process or another, sees half a unit.
+ * (An in-memory database has no second connection; there, such reads see the open unit's writes.)
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -164,7 +165,7 @@ export class SqliteDb {
     return parent ? await this.#nested(parent, fn) : await this.#outermost(fn);
   }
 
-  /** True inside a unit of work (a transaction or a write block) of this caller. */
+  /** True inside a transaction of this caller (its async context). */
   get inTransaction(): boolean {
     return this.#frame() !== undefined;
   }

@@ -124,7 +124,7 @@ export class CandleStaging {
             return { inserted: this.#insertFresh(batch, rows, start, end), updated: 0 };
           }
           if (fresh) this.#fill(rows, start, end);
-          return this.#stageChunk(batch, end - start);
+          return this.#stageChunk(batch);
         });
       } finally {
         release();
@@ -242,32 +242,39 @@ export class CandleStaging {
     return inserted;
   }
 
-  /** In a chunk transaction: new rows go in hidden; changed values of stored rows are kept aside. */
-  #stageChunk(b: Batch, count: number): { inserted: number; updated: number } {
+  /**
+   * In a chunk transaction: new rows go in hidden; changed values of stored rows are kept aside.
+   * One lookup per staged row sorts them (new, changed, or unchanged and left alone).
+   */
+  #stageChunk(b: Batch): { inserted: number; updated: number } {
     const { source, asset, interval } = b.key;
+    this.#db.stmt(
+      `INSERT INTO temp.stage_kind (ts, changed)
+       SELECT s.ts, c.ts IS NOT NULL FROM temp.stage_candles s
+       LEFT JOIN candles c ON c.source = ?1 AND c.asset = ?2 AND c.interval = ?3 AND c.ts = s.ts
+       WHERE c.ts IS NULL OR (c.batch IS NOT ?4 AND (${DIFFERS}))`,
+    ).run(source, asset, interval, b.id);
     const inserted = Number(
       this.#db.stmt(
         `INSERT INTO candles (source, asset, interval, ts, ${VALUE_COLUMNS}, updated_at, batch)
-         SELECT ?1, ?2, ?3, ts, ${VALUE_COLUMNS}, ?4, ?5 FROM temp.stage_candles WHERE true
+         SELECT ?1, ?2, ?3, s.ts, s.open, s.high, s.low, s.close, s.volume, s.market_cap, ?4, ?5
+         FROM temp.stage_kind k CROSS JOIN temp.stage_candles s ON s.ts = k.ts
+         WHERE k.changed = 0
          ON CONFLICT (source, asset, interval, ts) DO NOTHING`,
       ).run(source, asset, interval, this.#db.now(), b.id).changes,
     );
-    let updated = 0;
-    if (inserted < count) {
-      updated = Number(
-        this.#db.stmt(
-          `INSERT INTO candle_batch_updates (batch, ts, ${VALUE_COLUMNS})
-           SELECT ?4, s.ts, s.open, s.high, s.low, s.close, s.volume, s.market_cap
-           FROM temp.stage_candles s
-           CROSS JOIN candles c ON c.source = ?1 AND c.asset = ?2 AND c.interval = ?3 AND c.ts = s.ts
-           WHERE c.batch IS NOT ?4 AND (${DIFFERS})
-           ON CONFLICT (batch, ts) DO UPDATE SET open = excluded.open, high = excluded.high,
-             low = excluded.low, close = excluded.close, volume = excluded.volume,
-             market_cap = excluded.market_cap`,
-        ).run(source, asset, interval, b.id).changes,
-      );
-    }
-    this.#db.exec("DELETE FROM temp.stage_candles");
+    const updated = Number(
+      this.#db.stmt(
+        `INSERT INTO candle_batch_updates (batch, ts, ${VALUE_COLUMNS})
+         SELECT ?1, s.ts, s.open, s.high, s.low, s.close, s.volume, s.market_cap
+         FROM temp.stage_kind k CROSS JOIN temp.stage_candles s ON s.ts = k.ts
+         WHERE k.changed = 1
+         ON CONFLICT (batch, ts) DO UPDATE SET open = excluded.open, high = excluded.high,
+           low = excluded.low, close = excluded.close, volume = excluded.volume,
+           market_cap = excluded.market_cap`,
+      ).run(b.id).changes,
+    );
+    this.#db.exec("DELETE FROM temp.stage_kind; DELETE FROM temp.stage_candles;");
     return { inserted, updated };
   }
 

@@ -13,7 +13,8 @@ export const VISIBLE =
 
 /**
  * Temporary tables every connection of the store creates: the batches the connection has open,
- * and the staging area of the chunk being written.
+ * and the staging area of the chunk being written (its rows, and which of them are new or
+ * changed).
  */
 export const CONNECTION_SQL = `
 CREATE TEMP TABLE IF NOT EXISTS own_batches (id INTEGER PRIMARY KEY);
@@ -21,4 +22,5 @@ CREATE TEMP TABLE IF NOT EXISTS stage_candles (
   ts INTEGER PRIMARY KEY, open REAL, high REAL, low REAL, close REAL NOT NULL, volume REAL,
   market_cap REAL
 );
+CREATE TEMP TABLE IF NOT EXISTS stage_kind (ts INTEGER PRIMARY KEY, changed INTEGER NOT NULL);
 `;
