@@ -58,8 +58,13 @@ function spawn(dir: string, name: string, task: string, args: string[]) {
   }));
   let exited = false;
   output.then(() => (exited = true));
-  return { name, output, exited: () => exited };
+  const handle = { name, output, exited: () => exited };
+  running.push(handle);
+  return handle;
 }
+
+/** Every task started, so that a failing test still waits for them before cleaning up. */
+const running: { output: Promise<unknown> }[] = [];
 
 function loggedWaiting(logFile: string): boolean {
   try {
@@ -180,6 +185,8 @@ Deno.test("two imports, a backtest, signals and status at once on one database a
       holder.close();
     }
   } finally {
+    // The lock is released by now: whatever still runs finishes, then the files go.
+    await Promise.allSettled(running.map((r) => r.output));
     await Deno.remove(abs, { recursive: true }).catch(() => {});
   }
 });
