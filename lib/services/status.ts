@@ -119,6 +119,17 @@ export interface StatusOptions {
 export async function collectionStatus(store: Store, o: StatusOptions): Promise<StatusReport> {
   const tasks = o.tasks ?? ["collect", "macro", "import"];
   const runs = (await store.listRuns({ limit: 500 })).filter((r) => tasks.includes(r.task));
+  return {
+    generatedAt: o.nowMs,
+    runs: runSummary(runs, o),
+    failedAssets: failingNow(runs),
+    series: [...await priceFreshness(store, o.nowMs), ...await macroFreshness(store, o.nowMs)],
+    quality: await qualitySummary(store, o.recentIssues ?? 10),
+  };
+}
+
+/** Success rates of the recent finished runs, the last run of each task, the recent imports. */
+function runSummary(runs: readonly RunRecord[], o: StatusOptions): StatusReport["runs"] {
   const finished = runs.filter((r) => r.status !== "running").slice(0, o.runLimit ?? 20);
   const count = (s: RunRecord["status"]) => finished.filter((r) => r.status === s).length;
   let itemsOk = 0, itemsAttempted = 0;
@@ -135,35 +146,53 @@ export async function collectionStatus(store: Store, o: StatusOptions): Promise<
     const { items: _i, params: _p, ...rest } = r;
     last[r.task] = rest;
   }
+  return {
+    considered: finished.length,
+    success: count("success"),
+    partial: count("partial"),
+    failed: count("failed"),
+    running: runs.filter((r) => r.status === "running").length,
+    abandoned: runs.filter((r) => r.status === "running" && r.live === false).length,
+    successRate: finished.length ? count("success") / finished.length : null,
+    itemSuccessRate: itemsAttempted ? itemsOk / itemsAttempted : null,
+    last,
+    imports: runs.filter((r) => r.task === "import").slice(0, o.recentImports ?? 10).map(
+      toImportRun,
+    ),
+  };
+}
 
-  // The newest outcome per (task, source, subject, interval); runs are newest first.
+/** The newest outcome per (task, source, subject, interval) that is a failure. */
+function failingNow(runs: readonly RunRecord[]): FailedItem[] {
+  // Runs are newest first: the first outcome seen of an item is its latest.
   const seen = new Set<string>();
-  const failedAssets: FailedItem[] = [];
+  const failed: FailedItem[] = [];
   for (const r of runs) {
     if (r.status === "running") continue;
     for (const i of r.items) {
       const k = `${r.task}|${i.source}|${i.subject}|${i.interval ?? ""}`;
       if (seen.has(k) || i.status === "skipped") continue;
       seen.add(k);
-      if (i.status === "failed") {
-        failedAssets.push({
-          task: r.task,
-          runId: r.id,
-          at: r.finishedAt ?? r.startedAt,
-          source: i.source,
-          subject: i.subject,
-          interval: i.interval,
-          error: i.error,
-        });
-      }
+      if (i.status !== "failed") continue;
+      failed.push({
+        task: r.task,
+        runId: r.id,
+        at: r.finishedAt ?? r.startedAt,
+        source: i.source,
+        subject: i.subject,
+        interval: i.interval,
+        error: i.error,
+      });
     }
   }
+  return failed;
+}
 
-  const series: SeriesStatus[] = [];
-  for (const s of await store.listSeries()) {
-    const age = o.nowMs - nextBarTs(s.lastTs, s.interval as Interval);
+async function priceFreshness(store: Store, nowMs: number): Promise<SeriesStatus[]> {
+  return (await store.listSeries()).map((s) => {
+    const age = nowMs - nextBarTs(s.lastTs, s.interval as Interval);
     const limit = staleAfterMs(s.interval as Interval);
-    series.push({
+    return {
       kind: "price",
       source: s.source,
       subject: s.asset,
@@ -174,16 +203,20 @@ export async function collectionStatus(store: Store, o: StatusOptions): Promise<
       ageMs: age,
       staleAfterMs: limit,
       stale: age > limit,
-    });
-  }
+    };
+  });
+}
+
+async function macroFreshness(store: Store, nowMs: number): Promise<SeriesStatus[]> {
+  const out: SeriesStatus[] = [];
   for (const m of await store.listMacroSeries()) {
     const recent = await store.getMacro(m.series, {
       source: m.source,
       from: m.lastTs - 400 * 86_400_000,
     });
     const limit = macroStaleAfterMs(cadenceMs(recent.slice(-30)));
-    const age = o.nowMs - m.lastTs;
-    series.push({
+    const age = nowMs - m.lastTs;
+    out.push({
       kind: "macro",
       source: m.source,
       subject: m.series,
@@ -196,28 +229,7 @@ export async function collectionStatus(store: Store, o: StatusOptions): Promise<
       revisions: m.revisions,
     });
   }
-
-  const quality = await qualitySummary(store, o.recentIssues ?? 10);
-  return {
-    generatedAt: o.nowMs,
-    runs: {
-      considered: finished.length,
-      success: count("success"),
-      partial: count("partial"),
-      failed: count("failed"),
-      running: runs.filter((r) => r.status === "running").length,
-      abandoned: runs.filter((r) => r.status === "running" && r.live === false).length,
-      successRate: finished.length ? count("success") / finished.length : null,
-      itemSuccessRate: itemsAttempted ? itemsOk / itemsAttempted : null,
-      last,
-      imports: runs.filter((r) => r.task === "import").slice(0, o.recentImports ?? 10).map(
-        toImportRun,
-      ),
-    },
-    failedAssets,
-    series,
-    quality,
-  };
+  return out;
 }
 
 function toImportRun(r: RunRecord): ImportRun {
