@@ -153,7 +153,7 @@ export async function runTask(
     getLogger(name).debug("start", { environment: config.environment });
     const ctx: TaskContext = {
       config,
-      store: () => (store ??= SqliteStore.open(config.databasePath)),
+      store: () => (store ??= SqliteStore.open(config.databasePath, { origin: "DATABASE_PATH" })),
       redact,
     };
     return await body(ctx);

@@ -19,7 +19,14 @@
 import type { PayloadIssue } from "../clients/issues.ts";
 import { floorToInterval, type Interval, intervalMs, isoTime, nextBarTs } from "../core/time.ts";
 import { getLogger } from "../log/logger.ts";
-import type { QualityIssue, RunItem, RunRecord, Store } from "../storage/store.ts";
+import type {
+  QualityIssue,
+  RunItem,
+  RunOutcome,
+  RunRecord,
+  RunStore,
+  Store,
+} from "../storage/store.ts";
 import type { PriceSource } from "./price_sources.ts";
 
 /** Progress events for a terminal display. */
@@ -127,19 +134,21 @@ function toQuality(
   }));
 }
 
-/** Marks earlier runs of `task` that never finished (the process was killed) as failed. */
-export async function closeInterruptedRuns(store: Store, task: string, runId: number) {
-  for (const r of await store.listRuns({ task, limit: 50 })) {
-    if (r.id !== runId && r.status === "running") {
-      await store.finishRun(r.id, {
-        status: "failed",
-        rowsWritten: r.rowsWritten,
-        error:
-          `interrupted: the process ended before the run finished (noticed by run ${runId}); ` +
-          "assets committed before that are kept",
-      });
-    }
-  }
+/**
+ * Marks earlier runs of `task` whose process died before finishing them as failed
+ * ("interrupted"). Runs of processes still alive — a concurrent collect — are left alone: the
+ * store tells them apart by their lease.
+ */
+export async function closeInterruptedRuns(
+  store: RunStore,
+  task: string,
+  runId: number,
+): Promise<number[]> {
+  return await store.closeAbandonedRuns(
+    task,
+    `interrupted: the process ended before the run finished (noticed by run ${runId}); ` +
+      "assets committed before that are kept",
+  );
 }
 
 /** A series is stale when its newest complete bar ended more than this long ago. */
@@ -149,7 +158,6 @@ export function staleAfterMs(interval: Interval): number {
 
 /** Runs one collection (see the module doc). */
 export async function collectPrices(store: Store, o: CollectOptions): Promise<CollectReport> {
-  const log = getLogger("collector");
   const source = o.source.name;
   const window = collectionWindow(o.interval, o.days, o.nowMs);
   const task = o.task ?? "collect";
@@ -163,114 +171,166 @@ export async function collectPrices(store: Store, o: CollectOptions): Promise<Co
     ...o.params,
   });
   await closeInterruptedRuns(store, task, runId);
-  const wanted = barStarts(window.from, window.to, o.interval);
+  const run: AssetRun = { runId, window, wanted: barStarts(window.from, window.to, o.interval) };
   const items: CollectItemReport[] = [];
-  let interrupted: string | undefined;
-
   for (const [index, asset] of o.assets.entries()) {
-    const label = `${source}:${asset}@${o.interval}`;
     if (o.signal?.aborted) {
-      interrupted ??= String((o.signal.reason as Error)?.message ?? o.signal.reason);
-      items.push(emptyItem(source, asset, o.interval, "skipped", `not attempted: ${interrupted}`));
+      run.interrupted ??= abortReason(o.signal);
+      items.push(
+        emptyItem(source, asset, o.interval, "skipped", `not attempted: ${run.interrupted}`),
+      );
       continue;
     }
-    o.onProgress?.({ type: "item", index, total: o.assets.length, label });
-    const key = { source, asset, interval: o.interval };
-    const item = emptyItem(source, asset, o.interval, "success");
-    try {
-      const stored = new Set(
-        (await store.getCandles(key, { from: window.from, to: window.to })).map((c) => c.ts),
-      );
-      const knownGaps = o.refetchGaps ? new Set<number>() : await knownSourceGaps(store, key);
-      const missing = wanted.filter((t) => !stored.has(t) && !knownGaps.has(t));
-      item.missingBefore = missing.length;
-      if (missing.length === 0) {
-        log.info("up to date", { series: label });
-        o.onProgress?.({ type: "note", label, message: "up to date" });
-        items.push(item);
-        continue;
-      }
-      item.fetchedFrom = missing[0];
-      item.fetchedTo = missing[missing.length - 1];
-      const fetched = await o.source.fetch(
-        asset,
-        o.interval,
-        { from: missing[0], to: missing[missing.length - 1], nowMs: o.nowMs },
-        (rows) => o.onProgress?.({ type: "page", label, rows }),
-      );
-      item.requests = fetched.requests;
-      item.via = fetched.via;
-      const got = new Set(fetched.candles.map((c) => c.ts));
-      const stillMissing = missing.filter((t) => !got.has(t));
-      item.missingAfter = stillMissing.length;
-      const quality = toQuality(fetched.issues, source, asset, o.interval);
-      // Only a hole before a bar the source did return is a gap at the source; bars after its
-      // newest one may simply not be published yet, so they stay missing and are asked for again.
-      const newest = fetched.candles.reduce((m, c) => Math.max(m, c.ts), -Infinity);
-      const sourceGaps = stillMissing.filter((t) => t < newest);
-      item.pending = stillMissing.length - sourceGaps.length;
-      for (const [a, b] of runsOf(sourceGaps, o.interval)) {
-        quality.push({
-          source,
-          subject: asset,
-          interval: o.interval,
-          kind: "gap",
-          ts: a,
-          tsEnd: nextBarTs(b, o.interval),
-          detail: `${source} returned no ${o.interval} bar from ${isoTime(a)} to ${isoTime(b)}; ` +
-            "not asked for again (collect --refetch-gaps does)",
-          location: `${source} ${asset}`,
-        });
-      }
-      const toWrite = fetched.candles.filter((c) => c.ts >= window.from && c.ts <= window.to);
-      const result = await store.transaction(async () => {
-        const r = await store.upsertCandles(key, toWrite);
-        if (quality.length) await store.recordQualityIssues(quality, runId);
-        return r;
-      });
-      item.inserted = result.inserted;
-      item.updated = result.updated;
-      item.rowsWritten = result.inserted + result.updated;
-      item.issues = quality.length;
-      log.info("collected", {
-        series: label,
-        inserted: result.inserted,
-        updated: result.updated,
-        requests: fetched.requests,
-        via: fetched.via,
-      });
-    } catch (e) {
-      if (o.signal?.aborted) {
-        interrupted ??= String((o.signal.reason as Error)?.message ?? o.signal.reason);
-        item.status = "failed";
-        item.error = `interrupted: ${interrupted}`;
-      } else {
-        item.status = "failed";
-        item.error = o.redact ? o.redact((e as Error).message) : (e as Error).message;
-        log.warn("collection failed", { series: label, error: item.error });
-        await recordFailure(store, runId, source, asset, o.interval, e as Error, item.error);
-      }
-    }
-    items.push(item);
+    o.onProgress?.({
+      type: "item",
+      index,
+      total: o.assets.length,
+      label: `${source}:${asset}@${o.interval}`,
+    });
+    items.push(await collectAsset(store, o, asset, run));
   }
 
   await recordStaleness(store, runId, source, o.assets, o.interval, o.nowMs);
-  const failed = items.filter((i) => i.status === "failed").length;
   const rowsWritten = items.reduce((n, i) => n + i.rowsWritten, 0);
-  const status: RunRecord["status"] = failed === 0 && !interrupted
+  const { status, error } = runOutcome(items, rowsWritten, run.interrupted);
+  await store.finishRun(runId, {
+    status,
+    rowsWritten,
+    issues: items.reduce((n, i) => n + i.issues, 0),
+    error,
+    items: items.map(toRunItem),
+  });
+  return { runId, status, rowsWritten, window, items, error };
+}
+
+/** What the assets of one run share. */
+interface AssetRun {
+  runId: number;
+  window: { from: number; to: number };
+  /** Every bar start of the window. */
+  wanted: number[];
+  /** Set once the run was interrupted (Ctrl-C, SIGTERM): why. */
+  interrupted?: string;
+}
+
+function abortReason(signal: AbortSignal): string {
+  return String((signal.reason as Error)?.message ?? signal.reason);
+}
+
+/** Fetches the missing bars of one asset and stores them with their findings (one transaction). */
+async function collectAsset(
+  store: Store,
+  o: CollectOptions,
+  asset: string,
+  run: AssetRun,
+): Promise<CollectItemReport> {
+  const log = getLogger("collector");
+  const source = o.source.name;
+  const label = `${source}:${asset}@${o.interval}`;
+  const key = { source, asset, interval: o.interval };
+  const item = emptyItem(source, asset, o.interval, "success");
+  try {
+    const stored = new Set(
+      (await store.getCandles(key, run.window)).map((c) => c.ts),
+    );
+    const knownGaps = o.refetchGaps ? new Set<number>() : await knownSourceGaps(store, key);
+    const missing = run.wanted.filter((t) => !stored.has(t) && !knownGaps.has(t));
+    item.missingBefore = missing.length;
+    if (missing.length === 0) {
+      log.info("up to date", { series: label });
+      o.onProgress?.({ type: "note", label, message: "up to date" });
+      return item;
+    }
+    item.fetchedFrom = missing[0];
+    item.fetchedTo = missing[missing.length - 1];
+    const fetched = await o.source.fetch(
+      asset,
+      o.interval,
+      { from: missing[0], to: missing[missing.length - 1], nowMs: o.nowMs },
+      (rows) => o.onProgress?.({ type: "page", label, rows }),
+    );
+    item.requests = fetched.requests;
+    item.via = fetched.via;
+    const got = new Set(fetched.candles.map((c) => c.ts));
+    const stillMissing = missing.filter((t) => !got.has(t));
+    item.missingAfter = stillMissing.length;
+    const quality = toQuality(fetched.issues, source, asset, o.interval);
+    // Only a hole before a bar the source did return is a gap at the source; bars after its
+    // newest one may simply not be published yet, so they stay missing and are asked for again.
+    const newest = fetched.candles.reduce((m, c) => Math.max(m, c.ts), -Infinity);
+    const sourceGaps = stillMissing.filter((t) => t < newest);
+    item.pending = stillMissing.length - sourceGaps.length;
+    quality.push(...gapIssues(source, asset, o.interval, sourceGaps));
+    const toWrite = fetched.candles.filter((c) => c.ts >= run.window.from && c.ts <= run.window.to);
+    const result = await store.transaction(async () => {
+      const r = await store.upsertCandles(key, toWrite, { runId: run.runId });
+      if (quality.length) await store.recordQualityIssues(quality, run.runId);
+      return r;
+    });
+    item.inserted = result.inserted;
+    item.updated = result.updated;
+    item.rowsWritten = result.inserted + result.updated;
+    item.issues = quality.length;
+    log.info("collected", {
+      series: label,
+      inserted: result.inserted,
+      updated: result.updated,
+      requests: fetched.requests,
+      via: fetched.via,
+    });
+  } catch (e) {
+    item.status = "failed";
+    if (o.signal?.aborted) {
+      run.interrupted ??= abortReason(o.signal);
+      item.error = `interrupted: ${run.interrupted}`;
+    } else {
+      item.error = o.redact ? o.redact((e as Error).message) : (e as Error).message;
+      log.warn("collection failed", { series: label, error: item.error });
+      await recordFailure(store, run.runId, source, asset, o.interval, e as Error, item.error);
+    }
+  }
+  return item;
+}
+
+/** One `gap` finding per run of consecutive bars the source did not return. */
+function gapIssues(
+  source: string,
+  asset: string,
+  interval: Interval,
+  missing: readonly number[],
+): QualityIssue[] {
+  return runsOf(missing, interval).map(([a, b]) => ({
+    source,
+    subject: asset,
+    interval,
+    kind: "gap",
+    ts: a,
+    tsEnd: nextBarTs(b, interval),
+    missingBars: missing.filter((t) => t >= a && t <= b).length,
+    detail: `${source} returned no ${interval} bar from ${isoTime(a)} to ${isoTime(b)}; ` +
+      "not asked for again (collect --refetch-gaps does)",
+    location: `${source} ${asset}`,
+  }));
+}
+
+/** The run's status and error from its items. */
+function runOutcome(
+  items: readonly CollectItemReport[],
+  rowsWritten: number,
+  interrupted?: string,
+): { status: RunOutcome["status"]; error?: string } {
+  const failed = items.filter((i) => i.status === "failed");
+  const status: RunOutcome["status"] = failed.length === 0 && !interrupted
     ? "success"
-    : failed === items.length || (interrupted && rowsWritten === 0)
+    : failed.length === items.length || (interrupted && rowsWritten === 0)
     ? "failed"
     : "partial";
   const error = interrupted
     ? `interrupted: ${interrupted}`
-    : failed
-    ? `${failed} of ${items.length} failed: ${
-      items.filter((i) => i.status === "failed").map((i) => i.asset).join(", ")
-    }`
+    : failed.length
+    ? `${failed.length} of ${items.length} failed: ${failed.map((i) => i.asset).join(", ")}`
     : undefined;
-  await store.finishRun(runId, { status, rowsWritten, error, items: items.map(toRunItem) });
-  return { runId, status, rowsWritten, window, items, error };
+  return { status, error };
 }
 
 function emptyItem(

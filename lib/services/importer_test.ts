@@ -129,3 +129,42 @@ Deno.test("macro imports keep revisions: a changed value becomes a new revision"
   );
   store.close();
 });
+
+Deno.test("a weekday-market gap over a weekend is resolved once its missing days are imported", async () => {
+  const store = SqliteStore.open(":memory:");
+  const rows = (dates: string[]) =>
+    ["Date,Open,High,Low,Close,Volume", ...dates.map((s) => `${s},10,11,9,10,100`)].join("\n");
+  // Mon 5 .. Fri 16 Feb 2024 without Fri 9 and Mon 12: one gap of 2 bars (the weekend is no gap).
+  const first = ["05", "06", "07", "08", "13", "14", "15", "16"].map((x) => `2024-02-${x}`);
+  await withFile(rows(first), async (path) => {
+    const r = await importCsvFile(store, path, { asset: "acme" });
+    assert.equal(r.calendar, "weekdays");
+  });
+  const [gap] = await store.listQualityIssues({ kind: "gap" });
+  assert.deepEqual([gap.ts, gap.tsEnd, gap.missingBars], [d("2024-02-09"), d("2024-02-13"), 2]);
+  await withFile(rows(["2024-02-08", "2024-02-09", "2024-02-12", "2024-02-13"]), async (path) => {
+    const r = await importCsvFile(store, path, { asset: "acme" });
+    assert.deepEqual([r.inserted, r.unchanged], [2, 2]);
+    const [resolved] = await store.listQualityIssues({ kind: "gap", state: "resolved" });
+    assert.equal(resolved.id, gap.id);
+    assert.equal(resolved.resolvedByRun, r.runId);
+  });
+  assert.deepEqual(await store.listQualityIssues({ kind: "gap" }), []);
+  store.close();
+});
+
+Deno.test("an import is a run: running while stored, then its file, rows and issues", async () => {
+  const store = SqliteStore.open(":memory:");
+  await withFile(GOOD, async (path) => {
+    const r = await importCsvFile(store, path, { asset: "x", displayName: "prices.csv" });
+    const [run] = await store.listRuns({ task: "import" });
+    assert.equal(run.id, r.runId);
+    assert.deepEqual([run.status, run.rowsWritten, run.issues, run.params.file], [
+      "success",
+      3,
+      2,
+      "prices.csv",
+    ]);
+  });
+  store.close();
+});

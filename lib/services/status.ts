@@ -1,7 +1,8 @@
 /**
- * Collection status (the seed's `get_collection_status`): success rate of recent runs, the assets
- * whose latest collection failed, the freshness of every stored series with stale ones flagged,
- * and a summary of the data-quality ledger.
+ * Collection status (the seed's `get_collection_status`): success rate of recent runs (collect,
+ * macro and import), the recent imports, the assets whose latest collection failed, the freshness
+ * of every stored series with stale ones flagged, and a summary of the data-quality ledger —
+ * open entries, and those later data resolved.
  * @module
  */
 import { type Interval, nextBarTs } from "../core/time.ts";
@@ -49,16 +50,26 @@ export interface StatusReport {
     failed: number;
     /** Runs without an end: in progress, or killed (the next run of that task marks them). */
     running: number;
+    /** Of `running`: runs whose process is gone (their lease was released or expired). */
+    abandoned: number;
     /** Successful runs / finished runs; `null` when there are none. */
     successRate: number | null;
     /** Successful items / attempted items over those runs; `null` when there are none. */
     itemSuccessRate: number | null;
     last: Record<string, Omit<RunRecord, "items" | "params">>;
+    /** The most recent imports, newest first. */
+    imports: ImportRun[];
   };
   failedAssets: FailedItem[];
   series: SeriesStatus[];
   quality: {
+    /** Every ledger entry, open or resolved. */
     total: number;
+    /** Entries still open: what `backtest --strict` looks at. */
+    open: number;
+    /** Entries that later data resolved (kept as history). */
+    resolved: number;
+    /** Open entries by kind. */
     byKind: Record<string, number>;
     bySeries: {
       source: string;
@@ -66,8 +77,29 @@ export interface StatusReport {
       interval?: string;
       kinds: Record<string, number>;
     }[];
+    /** The newest open entries. */
     recent: StoredQualityIssue[];
+    /** The most recently resolved entries. */
+    recentlyResolved: StoredQualityIssue[];
   };
+}
+
+/** One import run, as `status` lists it. */
+export interface ImportRun {
+  runId: number;
+  status: RunRecord["status"];
+  startedAt: number;
+  finishedAt?: number;
+  /** The file as the user named it. */
+  file: string;
+  /** Detected format. */
+  format?: string;
+  /** Asset or macro series imported. */
+  subject?: string;
+  rowsWritten: number;
+  /** Data-quality issues found in the file. */
+  issues: number;
+  error?: string;
 }
 
 /** Options for {@link collectionStatus}. */
@@ -75,16 +107,29 @@ export interface StatusOptions {
   nowMs: number;
   /** Runs considered for the success rates (default 20). */
   runLimit?: number;
-  /** Tasks whose runs count (default collect and macro). */
+  /** Tasks whose runs count (default collect, macro and import). */
   tasks?: readonly string[];
   /** Newest quality issues listed (default 10). */
   recentIssues?: number;
+  /** Recent imports listed (default 10). */
+  recentImports?: number;
 }
 
 /** Builds the status report from the store. */
 export async function collectionStatus(store: Store, o: StatusOptions): Promise<StatusReport> {
-  const tasks = o.tasks ?? ["collect", "macro"];
+  const tasks = o.tasks ?? ["collect", "macro", "import"];
   const runs = (await store.listRuns({ limit: 500 })).filter((r) => tasks.includes(r.task));
+  return {
+    generatedAt: o.nowMs,
+    runs: runSummary(runs, o),
+    failedAssets: failingNow(runs),
+    series: [...await priceFreshness(store, o.nowMs), ...await macroFreshness(store, o.nowMs)],
+    quality: await qualitySummary(store, o.recentIssues ?? 10),
+  };
+}
+
+/** Success rates of the recent finished runs, the last run of each task, the recent imports. */
+function runSummary(runs: readonly RunRecord[], o: StatusOptions): StatusReport["runs"] {
   const finished = runs.filter((r) => r.status !== "running").slice(0, o.runLimit ?? 20);
   const count = (s: RunRecord["status"]) => finished.filter((r) => r.status === s).length;
   let itemsOk = 0, itemsAttempted = 0;
@@ -101,35 +146,53 @@ export async function collectionStatus(store: Store, o: StatusOptions): Promise<
     const { items: _i, params: _p, ...rest } = r;
     last[r.task] = rest;
   }
+  return {
+    considered: finished.length,
+    success: count("success"),
+    partial: count("partial"),
+    failed: count("failed"),
+    running: runs.filter((r) => r.status === "running").length,
+    abandoned: runs.filter((r) => r.status === "running" && r.live === false).length,
+    successRate: finished.length ? count("success") / finished.length : null,
+    itemSuccessRate: itemsAttempted ? itemsOk / itemsAttempted : null,
+    last,
+    imports: runs.filter((r) => r.task === "import").slice(0, o.recentImports ?? 10).map(
+      toImportRun,
+    ),
+  };
+}
 
-  // The newest outcome per (task, source, subject, interval); runs are newest first.
+/** The newest outcome per (task, source, subject, interval) that is a failure. */
+function failingNow(runs: readonly RunRecord[]): FailedItem[] {
+  // Runs are newest first: the first outcome seen of an item is its latest.
   const seen = new Set<string>();
-  const failedAssets: FailedItem[] = [];
+  const failed: FailedItem[] = [];
   for (const r of runs) {
     if (r.status === "running") continue;
     for (const i of r.items) {
       const k = `${r.task}|${i.source}|${i.subject}|${i.interval ?? ""}`;
       if (seen.has(k) || i.status === "skipped") continue;
       seen.add(k);
-      if (i.status === "failed") {
-        failedAssets.push({
-          task: r.task,
-          runId: r.id,
-          at: r.finishedAt ?? r.startedAt,
-          source: i.source,
-          subject: i.subject,
-          interval: i.interval,
-          error: i.error,
-        });
-      }
+      if (i.status !== "failed") continue;
+      failed.push({
+        task: r.task,
+        runId: r.id,
+        at: r.finishedAt ?? r.startedAt,
+        source: i.source,
+        subject: i.subject,
+        interval: i.interval,
+        error: i.error,
+      });
     }
   }
+  return failed;
+}
 
-  const series: SeriesStatus[] = [];
-  for (const s of await store.listSeries()) {
-    const age = o.nowMs - nextBarTs(s.lastTs, s.interval as Interval);
+async function priceFreshness(store: Store, nowMs: number): Promise<SeriesStatus[]> {
+  return (await store.listSeries()).map((s) => {
+    const age = nowMs - nextBarTs(s.lastTs, s.interval as Interval);
     const limit = staleAfterMs(s.interval as Interval);
-    series.push({
+    return {
       kind: "price",
       source: s.source,
       subject: s.asset,
@@ -140,16 +203,20 @@ export async function collectionStatus(store: Store, o: StatusOptions): Promise<
       ageMs: age,
       staleAfterMs: limit,
       stale: age > limit,
-    });
-  }
+    };
+  });
+}
+
+async function macroFreshness(store: Store, nowMs: number): Promise<SeriesStatus[]> {
+  const out: SeriesStatus[] = [];
   for (const m of await store.listMacroSeries()) {
     const recent = await store.getMacro(m.series, {
       source: m.source,
       from: m.lastTs - 400 * 86_400_000,
     });
     const limit = macroStaleAfterMs(cadenceMs(recent.slice(-30)));
-    const age = o.nowMs - m.lastTs;
-    series.push({
+    const age = nowMs - m.lastTs;
+    out.push({
       kind: "macro",
       source: m.source,
       subject: m.series,
@@ -162,11 +229,32 @@ export async function collectionStatus(store: Store, o: StatusOptions): Promise<
       revisions: m.revisions,
     });
   }
+  return out;
+}
 
-  const issues = await store.listQualityIssues();
+function toImportRun(r: RunRecord): ImportRun {
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  return {
+    runId: r.id,
+    status: r.status,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    file: text(r.params.file) ?? "?",
+    format: text(r.params.format),
+    subject: text(r.params.subject) ?? r.items[0]?.subject,
+    rowsWritten: r.rowsWritten,
+    issues: r.issues,
+    error: r.error,
+  };
+}
+
+async function qualitySummary(store: Store, recentCount: number): Promise<StatusReport["quality"]> {
+  const all = await store.listQualityIssues({ state: "all" });
+  const open = all.filter((i) => i.resolvedAt === undefined);
+  const resolved = all.filter((i) => i.resolvedAt !== undefined);
   const byKind: Record<string, number> = {};
   const groups = new Map<string, StatusReport["quality"]["bySeries"][number]>();
-  for (const i of issues) {
+  for (const i of open) {
     byKind[i.kind] = (byKind[i.kind] ?? 0) + 1;
     const k = `${i.source}|${i.subject}|${i.interval ?? ""}`;
     let g = groups.get(k);
@@ -176,25 +264,14 @@ export async function collectionStatus(store: Store, o: StatusOptions): Promise<
     }
     g.kinds[i.kind] = (g.kinds[i.kind] ?? 0) + 1;
   }
-  const recent = [...issues].sort((a, b) => b.lastSeen - a.lastSeen || b.id - a.id).slice(
-    0,
-    o.recentIssues ?? 10,
-  );
-
   return {
-    generatedAt: o.nowMs,
-    runs: {
-      considered: finished.length,
-      success: count("success"),
-      partial: count("partial"),
-      failed: count("failed"),
-      running: runs.filter((r) => r.status === "running").length,
-      successRate: finished.length ? count("success") / finished.length : null,
-      itemSuccessRate: itemsAttempted ? itemsOk / itemsAttempted : null,
-      last,
-    },
-    failedAssets,
-    series,
-    quality: { total: issues.length, byKind, bySeries: [...groups.values()], recent },
+    total: all.length,
+    open: open.length,
+    resolved: resolved.length,
+    byKind,
+    bySeries: [...groups.values()],
+    recent: [...open].sort((a, b) => b.lastSeen - a.lastSeen || b.id - a.id).slice(0, recentCount),
+    recentlyResolved: [...resolved].sort((a, b) => b.resolvedAt! - a.resolvedAt! || b.id - a.id)
+      .slice(0, recentCount),
   };
 }

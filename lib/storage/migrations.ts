@@ -1,5 +1,7 @@
 /**
  * Versioned schema migrations for the SQLite store. Append new versions; never edit old ones.
+ * A new concern adds its tables in a migration of its own (see "Adding a table" in
+ * docs/architecture.md). All pending migrations apply in one transaction at open.
  * @module
  */
 
@@ -112,6 +114,70 @@ CREATE TABLE backtest_runs (
   engine_version TEXT    NOT NULL,
   metrics        TEXT    NOT NULL  -- JSON
 );
+`,
+  },
+  {
+    version: 2,
+    name: "ledger resolution",
+    sql: `
+-- A gap or staleness that later data fills is resolved, not deleted: the history stays.
+ALTER TABLE data_quality_issues ADD COLUMN missing_bars INTEGER;    -- gaps: bars missing in [ts, ts_end)
+ALTER TABLE data_quality_issues ADD COLUMN resolved_at INTEGER;     -- NULL while open
+ALTER TABLE data_quality_issues ADD COLUMN resolved_by_run INTEGER; -- run whose data resolved it
+CREATE INDEX data_quality_open ON data_quality_issues (source, subject, kind, ts)
+  WHERE resolved_at IS NULL;
+`,
+  },
+  {
+    version: 3,
+    name: "run leases",
+    sql: `
+-- One lease per process that owns runs or staged batches: its heartbeat keeps it alive, and a
+-- lock file beside the database (held while the process lives) tells a dead owner at once.
+CREATE TABLE leases (
+  token        TEXT    PRIMARY KEY,
+  pid          INTEGER,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+ALTER TABLE collection_runs ADD COLUMN owner TEXT;                      -- leases.token
+ALTER TABLE collection_runs ADD COLUMN issues INTEGER NOT NULL DEFAULT 0; -- quality issues found
+CREATE INDEX collection_runs_running ON collection_runs (task) WHERE status = 'running';
+`,
+  },
+  {
+    version: 4,
+    name: "staged candle batches",
+    sql: `
+-- Large candle writes are staged in short transactions as rows tagged with an open batch, which
+-- every read leaves out, and published at once by deleting the batch row (see sqlite/staging.ts).
+-- AUTOINCREMENT: a batch id is never reused, so rows of a published batch never hide again.
+ALTER TABLE candles ADD COLUMN batch INTEGER;
+CREATE TABLE candle_batches (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner      TEXT    NOT NULL,   -- leases.token
+  source     TEXT    NOT NULL,
+  asset      TEXT    NOT NULL,
+  interval   TEXT    NOT NULL,
+  min_ts     INTEGER NOT NULL,
+  max_ts     INTEGER NOT NULL,
+  run_id     INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX candle_batches_series ON candle_batches (source, asset, interval);
+-- New values for rows that were already visible, applied when the batch is published.
+CREATE TABLE candle_batch_updates (
+  batch      INTEGER NOT NULL,
+  ts         INTEGER NOT NULL,
+  open       REAL,
+  high       REAL,
+  low        REAL,
+  close      REAL    NOT NULL,
+  volume     REAL,
+  market_cap REAL,
+  PRIMARY KEY (batch, ts)
+) WITHOUT ROWID;
 `,
   },
 ];

@@ -119,7 +119,7 @@ export const LAYERS: Readonly<Record<string, LayerRule>> = {
   "lib/storage": io(
     [CORE, "lib/net", "lib/log", "lib/storage"],
     ["ioredis", "zod", "pg", "postgres"],
-    ["node:sqlite", "node:fs", "node:path", "node:crypto"],
+    ["node:sqlite", "node:fs", "node:path", "node:crypto", "node:async_hooks"],
     "DESIGN import rule 3: storage imports core, net and log, never clients",
   ),
   "lib/cli": io(
