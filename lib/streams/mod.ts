@@ -11,6 +11,7 @@ export * from "./errors.ts";
 export { DataError } from "../core/errors.ts";
 export * from "./sync.ts";
 export * from "./funding.ts";
+export * from "./published.ts";
 export * from "./binance/parse.ts";
 export * from "./binance/sync.ts";
 export * from "./binance/weights.ts";
