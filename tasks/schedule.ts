@@ -168,7 +168,15 @@ const task = defineTask({
     const overrides = overridesOf(flags);
     const forMs = duration(flags.for, "for", 1_000);
     if (flags.once && forMs !== undefined) badFlag("for", "no --for with --once", flags.for!);
-    const wiring = { config, store: store(), registry: STRATEGIES, redact };
+    // the store opens on first use, so a bad flag or job file creates no database
+    const wiring = {
+      config,
+      get store() {
+        return store();
+      },
+      registry: STRATEGIES,
+      redact,
+    };
     if (flags.list) {
       const prepared = await prepareSchedule(wiring, { file: flags.file, overrides });
       const list = await listSchedule(store(), prepared, Date.now());

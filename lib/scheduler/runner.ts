@@ -20,9 +20,9 @@ import { type ExecuteInput, executeRun, RunAbort } from "./execute.ts";
 import type { ScheduledJob } from "./job.ts";
 import { Leadership } from "./leadership.ts";
 import type { SchedulerEvent } from "./plan/events.ts";
-import { type DuePlan, overlapSkips, planJob } from "./plan/plan.ts";
+import { type DuePlan, overlapSkips, planJob, runAt } from "./plan/plan.ts";
 import type { ScheduleSettings } from "./plan/resolve.ts";
-import { slotAt } from "./plan/slots.ts";
+import { nextSlot, slotAt } from "./plan/slots.ts";
 import { type JobTrack, type JobView, jobView } from "./status.ts";
 
 /** Options of {@link startScheduler}. */
@@ -216,8 +216,16 @@ class Scheduler implements SchedulerHandle {
         ignoreJitter: this.#o.once,
       });
       t.next = plan.due ? { slot: plan.slot, atMs: now } : { slot: plan.slot, atMs: plan.runAtMs };
-      if (plan.due) this.#launch(t, plan);
-      else if (this.#o.once) this.#alreadyRan(t, now);
+      if (plan.due) {
+        this.#launch(t, plan);
+        // a running job is looked at again when its next slot comes (to skip it)
+        if (t.running) {
+          wake = Math.min(
+            wake,
+            runAt(t.job.name, t.job.cadence, nextSlot(t.job.cadence, plan.slot)),
+          );
+        }
+      } else if (this.#o.once) this.#alreadyRan(t, now);
       else wake = Math.min(wake, plan.runAtMs);
     }
     if (this.#o.once) this.#finishOnce();
@@ -294,6 +302,8 @@ class Scheduler implements SchedulerHandle {
       });
       t.handled = Math.max(t.handled ?? -Infinity, plan.slot);
     } finally {
+      // slots whose start came while this run went on are skipped, even if no timer saw them
+      if (!this.#stopping) this.#skipOverlaps(t, this.#now());
       t.running = undefined;
       if (this.#o.once) t.onceDone = true;
       this.#active--;

@@ -94,6 +94,9 @@ function issueText(i: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): st
       i.keys.map((k) => `"${safeEcho(k)}"`).join(", ")
     }`;
   }
+  if (i.code === "invalid_type" && /received undefined$/.test(i.message)) {
+    return `${path}: missing (expected ${i.expected === "record" ? "an object" : i.expected})`;
+  }
   return `${path}: ${i.message}`;
 }
 
