@@ -72,3 +72,23 @@ Deno.test("cadences: units, bare minutes, cron by its spaces; bad values say wha
   assert.throws(() => cronCadence("61 * * * *"), /valid cron expression.*minute/);
   assert.throws(() => cronCadence("* * * * * *"), /five fields/);
 });
+
+Deno.test("cron slots are UTC whatever the machine's time zone", async () => {
+  const script = `
+    import { cronCadence } from "${new URL("./cadence.ts", import.meta.url)}";
+    import { nextSlot, slotAt } from "${new URL("./slots.ts", import.meta.url)}";
+    const c = cronCadence("30 22 * * 1-5");
+    const t = Date.UTC(2024, 0, 1, 23);
+    console.log(JSON.stringify([slotAt(c, t), nextSlot(c, t)]));`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    env: { TZ: "America/New_York" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), [
+    Date.UTC(2024, 0, 1, 22, 30),
+    Date.UTC(2024, 0, 2, 22, 30),
+  ]);
+});
