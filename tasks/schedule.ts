@@ -237,8 +237,8 @@ function describeEvent(e: SchedulerEvent): string {
   }
   if (e.type === "skipped") {
     return e.reason === "overlap"
-      ? `${e.job}: slot ${isoTime(e.slot)} skipped: the previous run is still going`
-      : `${e.job}: already ran for slot ${isoTime(e.slot)}`;
+      ? `${time(e.atMs)} ${e.job}: slot ${isoTime(e.slot)} skipped: the previous run is still going`
+      : `${time(e.atMs)} ${e.job}: already ran for slot ${isoTime(e.slot)}`;
   }
   const catchUp = e.catchUp
     ? ` (catch-up of ${e.missedSlots} missed slot${e.missedSlots === 1 ? "" : "s"})`

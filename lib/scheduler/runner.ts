@@ -69,7 +69,10 @@ export interface SchedulerHandle {
   stop(options?: StopOptions): Promise<void>;
   /** The jobs, their next runs, last outcomes and what runs now. */
   status(): SchedulerStatus;
-  /** Resolves when the scheduler has stopped (by `stop`, the signal, or the end of `once`). */
+  /**
+   * Resolves when the scheduler has stopped (by `stop`, the signal, or the end of `once`); rejects
+   * when it could not start (the job state could not be read).
+   */
   readonly done: Promise<void>;
 }
 
@@ -114,13 +117,18 @@ class Scheduler implements SchedulerHandle {
   #ready = false;
   #stopping?: Promise<void>;
   #resolveDone!: () => void;
+  #rejectDone!: (e: Error) => void;
+  #failure?: Error;
   readonly done: Promise<void>;
 
   constructor(o: SchedulerOptions) {
     this.#o = o;
     this.#now = o.now ?? Date.now;
     this.#tracks = o.jobs.map((job) => ({ job, queued: false }));
-    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
+    this.done = new Promise((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
     if (o.leader) {
       this.#leadership = new Leadership({
         lock: o.leader,
@@ -239,6 +247,7 @@ class Scheduler implements SchedulerHandle {
       job: t.job.name,
       slot: slotAt(t.job.cadence, now),
       reason: "already-ran",
+      atMs: now,
     });
   }
 
@@ -253,7 +262,7 @@ class Scheduler implements SchedulerHandle {
     const skips = overlapSkips(t.job.name, t.job.cadence, after, now);
     for (const slot of skips.slots) {
       this.#log.warn("slot skipped: the previous run is still going", { job: t.job.name, slot });
-      this.#emit({ type: "skipped", job: t.job.name, slot, reason: "overlap" });
+      this.#emit({ type: "skipped", job: t.job.name, slot, reason: "overlap", atMs: now });
       this.#track(this.#o.store.recordSkippedSlot(t.job.name, slot, now, "overlap")).catch((e) =>
         this.#log.error("could not record a skipped slot", { error: (e as Error).message })
       );
@@ -292,6 +301,9 @@ class Scheduler implements SchedulerHandle {
           t.handled = Math.max(t.handled ?? -Infinity, plan.slot);
         }
         t.last = { outcome: finished.outcome, slot: plan.slot, endMs: finished.endMs };
+        const { type: _t, detail: _d, ...fields } = finished;
+        if (finished.outcome === "success") this.#log.info("run finished", fields);
+        else this.#log.warn("run did not succeed", fields);
         this.#emit(finished);
       }
     } catch (e) {
@@ -335,7 +347,14 @@ class Scheduler implements SchedulerHandle {
     }
     await Promise.allSettled([...this.#writes]);
     await this.#leadership?.stop();
-    this.#resolveDone();
+    if (this.#failure) this.#rejectDone(this.#failure);
+    else this.#resolveDone();
+  }
+
+  /** Stops because starting failed; {@link SchedulerHandle.done} rejects with `e`. */
+  fail(e: Error): Promise<void> {
+    this.#failure ??= e;
+    return this.stop({ graceMs: 0, reason: `start failed: ${e.message}` });
   }
 
   status(): SchedulerStatus {
@@ -377,7 +396,7 @@ export function startScheduler(options: SchedulerOptions): SchedulerHandle {
   const s = new Scheduler(options);
   s.start().catch((e) => {
     getLogger("scheduler").error("could not start", { error: (e as Error).message });
-    void s.stop({ graceMs: 0, reason: `start failed: ${(e as Error).message}` });
+    void s.fail(e instanceof Error ? e : new Error(String(e)));
   });
   return s;
 }

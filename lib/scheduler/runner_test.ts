@@ -381,3 +381,14 @@ Deno.test("stop mid-job: a job that finishes within the grace succeeds; one that
     clock.uninstall();
   }
 });
+
+Deno.test("a scheduler that cannot read its job state stops, and done rejects with why", async () => {
+  const store = SqliteStore.open(":memory:");
+  store.close();
+  const h = startScheduler({
+    store,
+    jobs: [job("j", "1h", () => Promise.resolve({ outcome: "success" }))],
+    settings: settings(),
+  });
+  await assert.rejects(() => h.done, /database is not open|closed/i);
+});

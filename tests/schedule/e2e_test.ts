@@ -287,6 +287,12 @@ Deno.test("the seed's schedule commands: --collect --interval 30, and with --col
     assert.match(all.stdout, /signals +signals +every 1h/, "SIGNAL_GENERATION_INTERVAL_MINUTES=60");
     assert.match(all.stdout, /backup +backup +every 1d/);
     assert.match(all.stdout, /funding: not available/);
+    // on a terminal-like run: one line per start and end
+    const once = await runSchedule(["--once", "--backup"], sb.env);
+    assert.equal(once.code, 0, once.stderr);
+    assert.match(once.lines[0], /^schedule: backup from schedule\.json \(concurrency 2\), once$/);
+    assert.match(once.lines[1], /^\d\d:\d\d:\d\d backup: started for slot \d{4}-\d\d-\d\dT00:00:00Z$/);
+    assert.match(once.lines[2], /^\d\d:\d\d:\d\d backup: success for slot \S+, 1 attempt, \S+$/);
   } finally {
     await sb.cleanup();
   }

@@ -71,6 +71,8 @@ export interface SkippedEvent {
   readonly slot: number;
   /** Why. */
   readonly reason: SkipReason;
+  /** When it was decided, UTC ms. */
+  readonly atMs: number;
 }
 
 /** This instance became the leader, or stands by. */
@@ -92,7 +94,7 @@ export type SchedulerEvent = StartedEvent | FinishedEvent | SkippedEvent | Leade
  * @example
  * ```ts
  * import { jsonLine } from "./events.ts";
- * jsonLine({ type: "skipped", job: "collect", slot: 0, reason: "overlap" });
+ * jsonLine({ type: "skipped", job: "collect", slot: 0, reason: "overlap", atMs: 2_000 });
  * // '{"job":"collect","slot":"1970-01-01T00:00:00Z","skipped":"overlap"}'
  * ```
  */
