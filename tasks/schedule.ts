@@ -9,7 +9,7 @@ import { badFlag, intFlag, listFlag } from "../lib/cli/flags.ts";
 import { printJson } from "../lib/cli/output.ts";
 import { formatTable } from "../lib/cli/table.ts";
 import { defineTask, type TaskRun } from "../lib/cli/task.ts";
-import { ConfigError } from "../lib/core/errors.ts";
+import { ConfigError, UsageError } from "../lib/core/errors.ts";
 import { safeEcho } from "../lib/core/text.ts";
 import { isoTime } from "../lib/core/time.ts";
 import { getLogger } from "../lib/log/logger.ts";
@@ -167,7 +167,9 @@ const task = defineTask({
   run: async ({ flags, json, config, store, redact }) => {
     const overrides = overridesOf(flags);
     const forMs = duration(flags.for, "for", 1_000);
-    if (flags.once && forMs !== undefined) badFlag("for", "no --for with --once", flags.for!);
+    if (flags.once && forMs !== undefined) {
+      throw new UsageError("--for: not with --once (--once exits once the due jobs have run)");
+    }
     // the store opens on first use, so a bad flag or job file creates no database
     const wiring = {
       config,
@@ -186,6 +188,11 @@ const task = defineTask({
     }
     const prepared = await prepareSchedule(wiring, { file: flags.file, overrides });
     checkAvailable(prepared.jobs, overrides, json);
+    if (!prepared.jobs.some((j) => j.run)) {
+      throw new ConfigError(
+        `${prepared.source.name}: no job to run (every job is disabled or not available)`,
+      );
+    }
     const interrupt = interruptSignal();
     let failed = 0;
     const onEvent = (e: SchedulerEvent) => {

@@ -157,7 +157,9 @@ class Scheduler implements SchedulerHandle {
     const states = new Map((await this.#o.store.jobStates()).map((s) => [s.job, s]));
     for (const t of this.#tracks) {
       const s = states.get(t.job.name);
-      t.handled = s?.handledSlot;
+      // never backwards: a skip this process recorded may not be written yet
+      const stored = s?.handledSlot;
+      if (stored !== undefined) t.handled = Math.max(t.handled ?? -Infinity, stored);
       t.last ??= s?.lastRun
         ? { outcome: s.lastRun.status, slot: s.lastRun.slot, endMs: s.lastRun.finishedAt }
         : undefined;

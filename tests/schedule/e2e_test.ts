@@ -291,8 +291,45 @@ Deno.test("the seed's schedule commands: --collect --interval 30, and with --col
     const once = await runSchedule(["--once", "--backup"], sb.env);
     assert.equal(once.code, 0, once.stderr);
     assert.match(once.lines[0], /^schedule: backup from schedule\.json \(concurrency 2\), once$/);
-    assert.match(once.lines[1], /^\d\d:\d\d:\d\d backup: started for slot \d{4}-\d\d-\d\dT00:00:00Z$/);
+    assert.match(
+      once.lines[1],
+      /^\d\d:\d\d:\d\d backup: started for slot \d{4}-\d\d-\d\dT00:00:00Z$/,
+    );
     assert.match(once.lines[2], /^\d\d:\d\d:\d\d backup: success for slot \S+, 1 attempt, \S+$/);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("a job file whose jobs are all disabled or unavailable is one line, not an idle scheduler", async () => {
+  const sb = sandbox();
+  try {
+    await Deno.mkdir(`${ROOT}${sb.dir}`, { recursive: true });
+    const file = `${sb.dir}/jobs.json`;
+    await Deno.writeTextFile(
+      `${ROOT}${file}`,
+      JSON.stringify({
+        jobs: {
+          funding: { kind: "funding", every: "8h" },
+          backup: { kind: "backup", every: "1d", enabled: false },
+        },
+      }),
+    );
+    const r = await runSchedule(["--file", file], sb.env);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^mts schedule: ${file}: no job to run \\(every job is disabled or not available\\)\\n?$`,
+        "m",
+      ),
+    );
+    const explicit = await runSchedule(["--funding", "--file", file], sb.env);
+    assert.equal(explicit.code, 1);
+    assert.match(
+      explicit.stderr,
+      /^mts schedule: --funding: funding is not available in this build/m,
+    );
   } finally {
     await sb.cleanup();
   }
