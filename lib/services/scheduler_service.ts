@@ -54,9 +54,8 @@ export async function readJobFile(path?: string): Promise<LoadedJobFile> {
     if (e instanceof Deno.errors.NotCapable) {
       throw new UsageError(
         `--file: the schedule task may not read ${safeEcho(full, 300)}; put the job file in ` +
-          `schedule.json or under data/, or grant it: deno run -P=schedule --allow-read=${
-            safeEcho(full, 300)
-          } tasks/schedule.ts …`,
+          `schedule.json or under data/, or grant it: deno run -q -P=schedule ` +
+          `--allow-read=.env,data,schedule.json,${safeEcho(full, 300)} tasks/schedule.ts …`,
       );
     }
     throw new UsageError(`--file: cannot read ${safeEcho(full, 300)} (${(e as Error).message})`);
