@@ -3,6 +3,7 @@
  * FRED and CBOE wire formats), with a throwaway database, real time and its own permission set.
  */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { startMarket } from "../collect/market_fixture.ts";
 import {
   FINISHED_KEYS,
@@ -331,6 +332,42 @@ Deno.test("a job file whose jobs are all disabled or unavailable is one line, no
       /^mts schedule: --funding: funding is not available in this build/m,
     );
   } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("after 3 days down, one catch-up run per job: missed slots coalesced, the window widened", async () => {
+  const m = startMarket();
+  const sb = sandbox();
+  try {
+    const env = { ...sb.env, ...marketEnv(m.server.url) };
+    const first = await runSchedule(["--once", "--collect", "--json"], env);
+    assert.equal(first.code, 0, first.stderr);
+    const slot = Date.parse(JSON.parse(first.lines[0]).slot);
+    // as if that run had been 72 hours ago and the machine off since
+    const H = 3_600_000;
+    const db = new DatabaseSync(`${ROOT}${sb.dir}/mts.db`);
+    db.prepare("UPDATE job_runs SET slot = slot - ?").run(72 * H);
+    db.close();
+    const again = await runSchedule(["--once", "--collect", "--json"], env);
+    assert.equal(again.code, 0, again.stderr);
+    const lines = again.lines.map((l) => JSON.parse(l));
+    assert.equal(lines.length, 1, "one run, not 72");
+    assert.deepEqual([lines[0].catchUp, lines[0].missedSlots, Date.parse(lines[0].slot)], [
+      true,
+      71,
+      slot,
+    ]);
+    const store = sb.open();
+    try {
+      const [run] = await store.listRuns({ task: "collect" });
+      const expected = Math.ceil((run.startedAt - (slot - 72 * H)) / 86_400_000) + 1;
+      assert.equal(run.params.days, expected, "the collection reaches back past the last run");
+    } finally {
+      store.close();
+    }
+  } finally {
+    await m.server.close();
     await sb.cleanup();
   }
 });
