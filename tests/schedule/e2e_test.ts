@@ -135,14 +135,19 @@ Deno.test("--once runs what is due and exits; again within the slot it reports t
   const sb = sandbox();
   try {
     const env = { ...sb.env, ...marketEnv(m.server.url) };
-    const first = await runSchedule(["--once", "--collect", "--collect-macro", "--json"], env);
+    // daily slots (--interval 1d): the three commands run within one slot
+    const day = ["--interval", "1d"];
+    const first = await runSchedule(
+      ["--once", "--collect", "--collect-macro", ...day, "--json"],
+      env,
+    );
     assert.equal(first.code, 0, first.stderr);
     const ran = first.lines.map((l) => JSON.parse(l));
     assert.deepEqual(ran.map((l) => [l.job, l.outcome]).sort(), [["collect", "success"], [
       "macro",
       "success",
     ]]);
-    const again = await runSchedule(["--once", "--collect", "--json"], env);
+    const again = await runSchedule(["--once", "--collect", ...day, "--json"], env);
     assert.equal(again.code, 0, again.stderr);
     const [skip] = again.lines.map((l) => JSON.parse(l));
     assert.deepEqual(skip, {
@@ -151,7 +156,7 @@ Deno.test("--once runs what is due and exits; again within the slot it reports t
       skipped: "already-ran",
     });
 
-    const list = await runSchedule(["--list", "--json", "--collect"], env);
+    const list = await runSchedule(["--list", "--json", "--collect", ...day], env);
     assert.equal(list.code, 0, list.stderr);
     const [job] = JSON.parse(list.stdout).jobs;
     assert.equal(job.name, "collect");
