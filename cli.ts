@@ -10,6 +10,7 @@ import { main as demo } from "./tasks/demo.ts";
 import { main as exportTask } from "./tasks/export.ts";
 import { main as importTask } from "./tasks/import.ts";
 import { main as macro } from "./tasks/macro.ts";
+import { main as schedule } from "./tasks/schedule.ts";
 import { main as signals } from "./tasks/signals.ts";
 import { main as status } from "./tasks/status.ts";
 import { main as volatility } from "./tasks/volatility.ts";
@@ -26,6 +27,10 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
     collect: { run: collect, summary: "collect crypto prices from CoinGecko or Binance" },
     macro: { run: macro, summary: "collect macro indicators (VIX, DXY, yields) from FRED / CBOE" },
     status: { run: status, summary: "collection runs, failures and freshness of every series" },
+    schedule: {
+      run: schedule,
+      summary: "run collect, macro, signals, funding and backups on their tiers, with catch-up",
+    },
     signals: {
       run: signals,
       summary: "run the enabled strategies on the latest data (or --at a date)",

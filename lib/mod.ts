@@ -64,3 +64,16 @@ export type { ResolvedConfig } from "./config/config.ts";
 export { VARIABLES } from "./config/variables.ts";
 export type { Store } from "./storage/store.ts";
 export { SqliteStore } from "./storage/sqlite_store.ts";
+export {
+  type SchedulerHandle,
+  type SchedulerOptions,
+  type SchedulerStatus,
+  startScheduler,
+  type StopOptions,
+} from "./scheduler/runner.ts";
+export type { JobResult, JobRunContext, JobRunner, ScheduledJob } from "./scheduler/job.ts";
+export type { JobView } from "./scheduler/status.ts";
+export { type Cadence, cronCadence, everyCadence } from "./scheduler/plan/cadence.ts";
+export { jsonLine, type SchedulerEvent } from "./scheduler/plan/events.ts";
+export { DEFAULT_SETTINGS, type JobSpec, type ScheduleSettings } from "./scheduler/plan/resolve.ts";
+export type { JobRunRecord, JobState, JobStore } from "./storage/job_store.ts";

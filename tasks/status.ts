@@ -8,8 +8,9 @@ import { intFlag } from "../lib/cli/flags.ts";
 import { printJson } from "../lib/cli/output.ts";
 import { defineTask } from "../lib/cli/task.ts";
 import { fmtPct, formatTable } from "../lib/cli/table.ts";
+import { safeEcho } from "../lib/core/text.ts";
 import { isoTime } from "../lib/core/time.ts";
-import type { StoredQualityIssue } from "../lib/storage/store.ts";
+import type { JobRunRecord, StoredQualityIssue } from "../lib/storage/store.ts";
 import { collectionStatus, type StatusReport } from "../lib/services/status.ts";
 
 const HELP = `Usage: deno task status [options]
@@ -18,7 +19,8 @@ Shows the state of data collection: success rate of the recent collect/macro/imp
 recent imports (file, rows, issues), the assets whose latest collection failed, how fresh every
 stored series is (stale ones flagged) and a summary of the data-quality ledger (gaps, duplicates,
 out-of-order points, missing values, stale series, invalid payloads): the open entries, and the
-ones later data resolved (a gap filled, a stale series updated).
+ones later data resolved (a gap filled, a stale series updated). Jobs run by deno task schedule
+are listed with their last run, last success and last failure.
 
 Options:
   --runs N     recent runs used for the success rates (default 20)
@@ -96,6 +98,7 @@ function printReport(r: StatusReport): void {
       { header: "error", value: (f) => f.error },
     ]));
   }
+  printJobs(r.jobs);
   console.log("\nseries:");
   if (r.series.length === 0) console.log("(none stored yet — run deno task collect / macro)");
   else {
@@ -112,6 +115,27 @@ function printReport(r: StatusReport): void {
     ]));
   }
   printQuality(r.quality);
+}
+
+/** The scheduled jobs: last run, last success, last failure (with its error below the table). */
+function printJobs(jobs: StatusReport["jobs"]): void {
+  if (jobs.length === 0) return;
+  const when = (run: JobRunRecord | undefined) =>
+    run ? `${run.status} ${isoTime(run.finishedAt ?? run.startedAt)}` : "-";
+  console.log("\nscheduled jobs:");
+  console.log(formatTable(jobs, [
+    { header: "job", value: (j) => j.job },
+    { header: "last run", value: (j) => when(j.lastRun) },
+    {
+      header: "last success",
+      value: (j) => (j.lastSuccess ? isoTime(j.lastSuccess.finishedAt!) : "-"),
+    },
+    { header: "last failure", value: (j) => when(j.lastFailure) },
+    { header: "skipped", value: (j) => j.skipped, align: "right" },
+  ]));
+  for (const j of jobs) {
+    if (j.lastFailure?.error) console.log(`${j.job}: ${safeEcho(j.lastFailure.error, 300)}`);
+  }
 }
 
 function printQuality(q: StatusReport["quality"]): void {

@@ -1,12 +1,13 @@
 /**
  * Collection status (the seed's `get_collection_status`): success rate of recent runs (collect,
  * macro and import), the recent imports, the assets whose latest collection failed, the freshness
- * of every stored series with stale ones flagged, and a summary of the data-quality ledger —
- * open entries, and those later data resolved.
+ * of every stored series with stale ones flagged, a summary of the data-quality ledger —
+ * open entries, and those later data resolved — and each scheduled job's last run, last success
+ * and last failure (`deno task schedule`).
  * @module
  */
 import { type Interval, nextBarTs } from "../core/time.ts";
-import type { RunRecord, Store, StoredQualityIssue } from "../storage/store.ts";
+import type { JobState, RunRecord, Store, StoredQualityIssue } from "../storage/store.ts";
 import { staleAfterMs } from "./collector.ts";
 import { cadenceMs, macroStaleAfterMs } from "./macro_collector.ts";
 
@@ -61,6 +62,8 @@ export interface StatusReport {
     imports: ImportRun[];
   };
   failedAssets: FailedItem[];
+  /** Each scheduled job (by name): newest run, last success, last failure, skipped slots. */
+  jobs: JobState[];
   series: SeriesStatus[];
   quality: {
     /** Every ledger entry, open or resolved. */
@@ -123,6 +126,7 @@ export async function collectionStatus(store: Store, o: StatusOptions): Promise<
     generatedAt: o.nowMs,
     runs: runSummary(runs, o),
     failedAssets: failingNow(runs),
+    jobs: await store.jobStates(),
     series: [...await priceFreshness(store, o.nowMs), ...await macroFreshness(store, o.nowMs)],
     quality: await qualitySummary(store, o.recentIssues ?? 10),
   };

@@ -180,4 +180,28 @@ CREATE TABLE candle_batch_updates (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 5,
+    name: "scheduler job runs",
+    sql: `
+-- One row per job and slot (deno task schedule): claimed before the run starts, so two processes
+-- sharing the database never run a job twice for one slot; owner is the lease of the process
+-- running it (a dead owner's slot is claimed again). Skipped slots are rows too.
+CREATE TABLE job_runs (
+  id           INTEGER PRIMARY KEY,
+  job          TEXT    NOT NULL,
+  slot         INTEGER NOT NULL,  -- slot start, UTC ms
+  started_at   INTEGER NOT NULL,
+  finished_at  INTEGER,
+  status       TEXT    NOT NULL,  -- running | success | partial | failed | timeout | cancelled | skipped
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  catch_up     INTEGER NOT NULL DEFAULT 0,
+  missed_slots INTEGER NOT NULL DEFAULT 0,
+  error        TEXT,
+  detail       TEXT,              -- JSON
+  owner        TEXT,              -- leases.token while running
+  UNIQUE (job, slot)
+);
+`,
+  },
 ];

@@ -1,6 +1,6 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
- * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`), which
+ * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -20,6 +20,7 @@ import { getLogger } from "../log/logger.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
 import { SqliteDb } from "./sqlite/db.ts";
+import { SqliteJobs } from "./sqlite/jobs.ts";
 import { Leases } from "./sqlite/leases.ts";
 import { SqliteMacro } from "./sqlite/macro.ts";
 import {
@@ -38,6 +39,10 @@ import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
 import type {
   BacktestRunRecord,
+  JobRunClaim,
+  JobRunEnd,
+  JobRunRecord,
+  JobState,
   MacroQuery,
   MacroSeriesSummary,
   MacroUpsertResult,
@@ -83,6 +88,7 @@ export class SqliteStore implements Store {
   readonly #runs: SqliteRuns;
   readonly #signals: SqliteSignals;
   readonly #backtests: SqliteBacktests;
+  readonly #jobs: SqliteJobs;
   readonly #raw: DatabaseSync;
 
   private constructor(raw: DatabaseSync, db: SqliteDb, leaseMs: number) {
@@ -98,6 +104,7 @@ export class SqliteStore implements Store {
     this.#runs = new SqliteRuns(db, this.#leases);
     this.#signals = new SqliteSignals(db);
     this.#backtests = new SqliteBacktests(db);
+    this.#jobs = new SqliteJobs(db, this.#leases);
   }
 
   /**
@@ -214,6 +221,26 @@ export class SqliteStore implements Store {
 
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]> {
     return this.#backtests.listBacktestRuns(limit);
+  }
+
+  claimJobRun(claim: JobRunClaim): Promise<number | undefined> {
+    return this.#jobs.claimJobRun(claim);
+  }
+
+  finishJobRun(id: number, end: JobRunEnd): Promise<void> {
+    return this.#jobs.finishJobRun(id, end);
+  }
+
+  recordSkippedSlot(job: string, slot: number, atMs: number, reason: string): Promise<void> {
+    return this.#jobs.recordSkippedSlot(job, slot, atMs, reason);
+  }
+
+  listJobRuns(filter?: { job?: string; limit?: number }): Promise<JobRunRecord[]> {
+    return this.#jobs.listJobRuns(filter);
+  }
+
+  jobStates(): Promise<JobState[]> {
+    return this.#jobs.jobStates();
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@
  * @module
  */
 import type { BacktestRunStore } from "./backtest_store.ts";
+import type { JobStore } from "./job_store.ts";
 import type { MacroStore } from "./macro_store.ts";
 import type { PriceStore } from "./price_store.ts";
 import type { QualityStore } from "./quality_store.ts";
@@ -16,6 +17,7 @@ import type { RunStore } from "./run_store.ts";
 import type { SignalStore } from "./signal_store.ts";
 
 export type * from "./backtest_store.ts";
+export type * from "./job_store.ts";
 export type * from "./macro_store.ts";
 export type * from "./price_store.ts";
 export type * from "./quality_store.ts";
@@ -43,6 +45,7 @@ export interface Store
     RunStore,
     SignalStore,
     BacktestRunStore,
+    JobStore,
     Transactional {
   /** Closes the store (and releases the leases of unfinished runs). */
   close(): void;

@@ -2,13 +2,23 @@
  * Which area (layer) a project file belongs to: `lib/<folder>`, `lib/<name>` for a file directly
  * in `lib/` (so `lib/mod.ts` is `lib/mod`), a top-level folder (`tasks`, `strategies`, `scripts`,
  * `bench`), a top-level file by its name (`cli.ts`), and `tests` for everything that is a test:
- * files under `tests/` and every `*_test.ts` wherever it lives.
+ * files under `tests/` and every `*_test.ts` wherever it lives. A few folders inside a `lib/` area
+ * are areas of their own ({@link SUB_AREAS}): the pure core of an IO area, checked as pure.
  * @module
  */
+
+/**
+ * Folders inside a `lib/` area that form an area of their own. `lib/scheduler/plan` is the
+ * scheduler's pure planning (slots, catch-up, jitter, the job file), while the rest of
+ * `lib/scheduler` is its IO runner (timers, storage, the leader lock).
+ */
+export const SUB_AREAS: readonly string[] = ["lib/scheduler/plan"];
 
 /** Area of a root-relative path with `/` separators. */
 export function areaOf(rel: string): string {
   if (isTestFile(rel)) return "tests";
+  const sub = SUB_AREAS.find((s) => rel.startsWith(`${s}/`));
+  if (sub) return sub;
   const parts = rel.split("/");
   if (parts.length === 1) return parts[0];
   if (parts[0] !== "lib") return parts[0];

@@ -41,6 +41,7 @@ export const PURE_LIB = [
   "lib/report",
   "lib/sample",
   "lib/research",
+  "lib/scheduler/plan",
 ] as const;
 
 /** A pure hash is not IO: pure areas may use `createHash` from `node:crypto`, nothing else. */
@@ -134,11 +135,15 @@ export const LAYERS: Readonly<Record<string, LayerRule>> = {
     [],
     "DESIGN import rule 2: streams never import clients, storage, services, config or tasks",
   ),
+  // The scheduler's planning is pure (slots, catch-up, jitter, the job file; croner computes
+  // cron slots from the times it is given); its runner does the IO: timers, storage, the lock.
+  "lib/scheduler/plan": pure([CORE, "lib/scheduler/plan"], ["zod", "croner"]),
   "lib/scheduler": io(
-    [CORE, "lib/log", "lib/storage", "lib/scheduler"],
-    ["zod"],
+    [CORE, "lib/log", "lib/storage", "lib/scheduler", "lib/scheduler/plan"],
     [],
-    "lib/scheduler plans jobs (core) and persists them (storage)",
+    [],
+    "lib/scheduler runs the plan (lib/scheduler/plan) and persists job state (storage); the jobs " +
+      "themselves come from services",
   ),
   "lib/server": io(
     ALL_LIB,

@@ -7,13 +7,28 @@
 
 const ROOT = new URL("../../", import.meta.url);
 
+/** A permission as deno.json may declare it: a list, all or nothing, or allow + deny lists. */
+export type Permission =
+  | readonly string[]
+  | boolean
+  | { readonly allow?: readonly string[]; readonly deny?: readonly string[] };
+
 /** One named permission set as deno.json declares it. */
 export interface PermissionSet {
-  readonly env?: readonly string[] | boolean;
-  readonly read?: readonly string[] | boolean;
-  readonly write?: readonly string[] | boolean;
-  readonly net?: readonly string[] | boolean;
-  readonly [kind: string]: readonly string[] | boolean | undefined;
+  readonly env?: Permission;
+  readonly read?: Permission;
+  readonly write?: Permission;
+  readonly net?: Permission;
+  readonly [kind: string]: Permission | undefined;
+}
+
+/** The granted list of a permission (`allow` of the object form); `[]` for booleans. */
+export function allowed(p: Permission | undefined): readonly string[] {
+  if (Array.isArray(p)) return p;
+  if (p && typeof p === "object" && !Array.isArray(p)) {
+    return (p as { allow?: readonly string[] }).allow ?? [];
+  }
+  return [];
 }
 
 /** The `permissions` object of deno.json. */
@@ -32,7 +47,7 @@ export const LOOPBACK = ["127.0.0.1", "localhost"] as const;
 export function taskArgs(name: string, options: { loopback?: boolean } = {}): string[] {
   const set = permissionSets()[name];
   if (!set) throw new Error(`deno.json has no permission set "${name}"`);
-  const net = Array.isArray(set.net) ? set.net : [];
+  const net = allowed(set.net);
   const extra = options.loopback ? [`--allow-net=${[...net, ...LOOPBACK].join(",")}`] : [];
   return ["run", "-q", `-P=${name}`, ...extra, `tasks/${name}.ts`];
 }

@@ -1,0 +1,92 @@
+/**
+ * Leadership against a real redis-server, in real time (short lock expiry): a leader that loses
+ * the lock stops — its running job is cancelled and recorded as such — and when it wins the lock
+ * back it runs the cancelled slot again. Waits are bounded by generous deadlines, never asserted.
+ */
+import assert from "node:assert/strict";
+import { Redis } from "ioredis";
+import { testRedis } from "../../tests/helpers/redis.ts";
+import { RedisLeaderLock } from "../storage/redis_leader_lock.ts";
+import { SqliteStore } from "../storage/sqlite_store.ts";
+import { everyCadence } from "./plan/cadence.ts";
+import type { FinishedEvent, SchedulerEvent } from "./plan/events.ts";
+import { DEFAULT_SETTINGS } from "./plan/resolve.ts";
+import { startScheduler } from "./runner.ts";
+
+async function until(ok: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+Deno.test("a leader that loses the lock cancels its running job, and reruns that slot when it leads again", async () => {
+  const redis = await testRedis();
+  if (!redis) return;
+  const key = `mts:test:leader:${crypto.randomUUID()}`;
+  const lock = await RedisLeaderLock.connect(redis.url, { key });
+  const thief = new Redis(redis.url);
+  const store = SqliteStore.open(":memory:");
+  const events: SchedulerEvent[] = [];
+  let runs = 0;
+  const handle = startScheduler({
+    store,
+    settings: { ...DEFAULT_SETTINGS, leaderTtlMs: 600 },
+    leader: lock,
+    onEvent: (e) => events.push(e),
+    jobs: [{
+      name: "long",
+      kind: "test",
+      cadence: everyCadence("1d"),
+      timeoutMs: 60_000,
+      retries: 0,
+      retryDelayMs: 0,
+      options: {},
+      run: (ctx) => {
+        runs++;
+        // the first run waits until it is cancelled; the rerun succeeds
+        if (runs > 1) return Promise.resolve({ outcome: "success" });
+        return new Promise((resolve) =>
+          ctx.signal.addEventListener(
+            "abort",
+            () => resolve({ outcome: "failed", error: "stopped" }),
+          )
+        );
+      },
+    }],
+  });
+  const finished = () => events.filter((e): e is FinishedEvent => e.type === "finished");
+  try {
+    await until(() => events.some((e) => e.type === "started"), "the first run");
+    assert.equal(handle.status().leader, true);
+    // another instance takes the lock (as after a network partition longer than the expiry)
+    await thief.set(key, "someone-else", "PX", 60_000);
+    await until(() => finished().length === 1, "the run to be cancelled");
+    assert.equal(finished()[0].outcome, "cancelled");
+    assert.match(finished()[0].error ?? "", /^cancelled: leadership lost/);
+    assert.deepEqual(
+      events.filter((e) => e.type === "leader").map((e) => e.type === "leader" && e.state),
+      ["leader", "standby"],
+    );
+    assert.equal(handle.status().leader, false);
+    // the other instance goes away: this one leads again and runs the cancelled slot once more
+    await thief.del(key);
+    await until(() => finished().length === 2, "the rerun");
+    const [first, again] = finished();
+    assert.equal(again.slot, first.slot);
+    assert.equal(again.outcome, "success");
+    const rows = await store.listJobRuns({ job: "long" });
+    assert.deepEqual(
+      rows.map((r) => [r.slot, r.status]),
+      [[first.slot, "success"]],
+      "one record for the slot",
+    );
+  } finally {
+    await handle.stop();
+    await lock.close();
+    thief.disconnect();
+    store.close();
+    await redis.stop();
+  }
+});

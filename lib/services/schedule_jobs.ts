@@ -1,0 +1,332 @@
+/**
+ * What each job kind runs: the same library code as its task, in this process — `collect` runs
+ * `collectPrices` and the CSV backup like `deno task collect`, `macro` runs `collectMacro` like
+ * `deno task macro`, `signals` runs `runSignals` like `deno task signals`, `backup` runs
+ * `exportStore` like `deno task export`, `funding` runs the funding backfill of
+ * `deno task stream --backfill-funding` when this build has one. Scheduled collections record
+ * their collection runs (task `collect` / `macro`), so `deno task status` shows them.
+ *
+ * Each kind first checks its job at start-up (hosts the permission set may reach, strategy
+ * names, parameters, the backup directory), so a mistake is one line before anything runs.
+ * @module
+ */
+import { join } from "node:path";
+import type { ResolvedConfig } from "../config/config.ts";
+import { ConfigError } from "../core/errors.ts";
+import { DAY_MS, type Interval, isoTime } from "../core/time.ts";
+import { mayWrite, resolveUserPath } from "../cli/paths.ts";
+import { getLogger } from "../log/logger.ts";
+import type { NetEvent } from "../net/resilient_client.ts";
+import type { JobResult, JobRunContext, JobRunner, ScheduledJob } from "../scheduler/job.ts";
+import type { JobSpec } from "../scheduler/plan/resolve.ts";
+import type { StrategyRegistry } from "../signals/registry.ts";
+import type { Store } from "../storage/store.ts";
+import {
+  checkNetAccess,
+  macroClientsFor,
+  macroUrls,
+  priceSourceFor,
+  priceSourceUrls,
+} from "./api_clients.ts";
+import { checkStrategyParams } from "./check_params.ts";
+import { backupCollected } from "./collect_backup.ts";
+import { collectPrices } from "./collector.ts";
+import { exportStore } from "./exporter.ts";
+import { collectMacro } from "./macro_collector.ts";
+import {
+  backupOptions,
+  collectOptions,
+  fundingOptions,
+  type JobKind,
+  macroOptions,
+  signalsOptions,
+} from "./schedule_kinds.ts";
+import { runSignals } from "./signal_runner.ts";
+
+/** What a funding backfill reports (the shape `backfillFunding` of `deno task stream` returns). */
+export interface FundingBackfillReport {
+  /** The collection run it recorded. */
+  readonly runId?: number;
+  /** `success`, `partial` or `failed`. */
+  readonly status: "success" | "partial" | "failed";
+  /** Rows written. */
+  readonly rowsWritten?: number;
+  /** Why it did not succeed. */
+  readonly error?: string;
+}
+
+/** The funding backfill, as `lib/services` of the stream package exports it. */
+export type FundingBackfill = (
+  store: Store,
+  options: {
+    readonly exchanges: readonly string[];
+    readonly symbols: readonly string[];
+    readonly days: number;
+    readonly nowMs: number;
+    readonly signal: AbortSignal;
+  },
+) => Promise<FundingBackfillReport>;
+
+/** Why the funding job cannot run in this build. */
+export const FUNDING_UNAVAILABLE = "not available in this build: the funding backfill of " +
+  "`deno task stream --backfill-funding` (issue 8) is not on main yet";
+
+/** What the jobs are wired to. */
+export interface JobWiring {
+  /** The resolved configuration. */
+  readonly config: ResolvedConfig;
+  /** The store every job writes to. */
+  readonly store: Store;
+  /** Strategies for the signals job (the shipped ones: `STRATEGIES` of `strategies/mod.ts`). */
+  readonly registry: StrategyRegistry;
+  /** Removes configured secrets from every error text. */
+  readonly redact: (text: string) => string;
+  /** The funding backfill, when this build has one. */
+  readonly fundingBackfill?: FundingBackfill;
+}
+
+/** Days a run should cover: `days`, widened by a catch-up to reach back to `coverFromMs`. */
+export function coverDays(days: number, ctx: JobRunContext): number {
+  if (!ctx.catchUp || ctx.coverFromMs === undefined) return days;
+  return Math.max(days, Math.ceil((ctx.nowMs - ctx.coverFromMs) / DAY_MS) + 1);
+}
+
+function outcomeOf(status: "success" | "partial" | "failed" | "running"): JobResult["outcome"] {
+  return status === "success" ? "success" : status === "partial" ? "partial" : "failed";
+}
+
+/** Where a job's option lives, for messages: `jobs.collect.options.source`. */
+const at = (spec: JobSpec, key: string) => `jobs.${spec.name}.options.${key}`;
+
+function netLog(job: string): (e: NetEvent) => void {
+  return (e) => getLogger("schedule").debug("network", { job, event: e.type });
+}
+
+function collectJob(spec: JobSpec, w: JobWiring) {
+  const o = collectOptions.parse(spec.options);
+  const sourceName = o.source ?? "coingecko";
+  const interval = (o.interval ?? "1d") as Interval;
+  const assets = o.assets ?? [...w.config.collect.assets];
+  const base = o.days ?? 1;
+  const sourceOf = (signal: AbortSignal) =>
+    priceSourceFor(w.config, sourceName, { signal, onEvent: netLog(spec.name), redact: w.redact });
+  const preflight = async () => {
+    if (assets.length === 0) {
+      throw new ConfigError(`${at(spec, "assets")}: no assets (COLLECT_ASSETS is empty)`);
+    }
+    await checkNetAccess(priceSourceUrls(w.config, sourceName));
+    sourceOf(new AbortController().signal).checkRequest(interval, base);
+  };
+  const run: JobRunner = async (ctx) => {
+    const source = sourceOf(ctx.signal);
+    let days = coverDays(base, ctx);
+    try {
+      source.checkRequest(interval, days);
+    } catch {
+      days = base; // the source cannot serve the wider window: catch up what it can
+    }
+    const report = await collectPrices(w.store, {
+      source,
+      assets,
+      interval,
+      days,
+      nowMs: ctx.nowMs,
+      refetchGaps: o.refetchGaps ?? false,
+      signal: ctx.signal,
+      params: {
+        ...(sourceName === "coingecko" ? { plan: w.config.coingecko.plan } : {}),
+        scheduled: { job: ctx.job, slot: isoTime(ctx.slot), attempt: ctx.attempt },
+      },
+      redact: w.redact,
+    });
+    const backup = (o.backup ?? w.config.collect.csvBackup) && !ctx.signal.aborted
+      ? await backupCollected(w.store, w.config.dataDir, {
+        assets,
+        sources: [sourceName],
+        macro: false,
+      }, w.redact)
+      : undefined;
+    return {
+      outcome: outcomeOf(report.status),
+      error: report.error,
+      detail: { collectRun: report.runId, rowsWritten: report.rowsWritten, days, backup },
+    };
+  };
+  return { preflight, run };
+}
+
+function macroJob(spec: JobSpec, w: JobWiring) {
+  const o = macroOptions.parse(spec.options);
+  const indicators = (o.indicators ?? [...w.config.collect.macroIndicators]).map((s) =>
+    s.toUpperCase()
+  );
+  const base = o.days ?? 30;
+  const preflight = async () => {
+    if (indicators.length === 0) {
+      throw new ConfigError(`${at(spec, "indicators")}: no indicators (MACRO_INDICATORS is empty)`);
+    }
+    await checkNetAccess(macroUrls(w.config, indicators));
+  };
+  const run: JobRunner = async (ctx) => {
+    const wiring = { signal: ctx.signal, onEvent: netLog(spec.name), redact: w.redact };
+    const { fred, cboe } = macroClientsFor(w.config, indicators, wiring);
+    const report = await collectMacro(w.store, {
+      indicators,
+      days: coverDays(base, ctx),
+      nowMs: ctx.nowMs,
+      fred,
+      cboe,
+      seriesMap: w.config.fred.seriesMap,
+      signal: ctx.signal,
+      params: { scheduled: { job: ctx.job, slot: isoTime(ctx.slot), attempt: ctx.attempt } },
+      redact: w.redact,
+    });
+    const collected = report.items.filter((i) => i.status !== "skipped").map((i) => i.indicator);
+    const backup =
+      (o.backup ?? w.config.collect.csvBackup) && collected.length && !ctx.signal.aborted
+        ? await backupCollected(
+          w.store,
+          w.config.dataDir,
+          { series: collected, candles: false },
+          w.redact,
+        )
+        : undefined;
+    return {
+      outcome: outcomeOf(report.status),
+      error: report.error,
+      detail: { collectRun: report.runId, rowsWritten: report.rowsWritten, backup },
+    };
+  };
+  return { preflight, run };
+}
+
+function signalsJob(spec: JobSpec, w: JobWiring) {
+  const o = signalsOptions.parse(spec.options);
+  const strategies = o.strategies ?? [...w.config.signals.enabledStrategies];
+  const params = o.params ?? {};
+  const preflight = () => {
+    for (const s of strategies) {
+      if (!w.registry.find(s)) {
+        throw new ConfigError(
+          `${at(spec, "strategies")}: unknown strategy "${s}" (known: ${
+            w.registry.names().join(", ")
+          })`,
+        );
+      }
+    }
+    try {
+      checkStrategyParams(
+        w.registry,
+        strategies.map((name) => ({ name, params: params[name] ?? {} })),
+      );
+    } catch (e) {
+      throw new ConfigError(
+        `${at(spec, "params")}: ${(e as Error).message.replace(/^--params: /, "")}`,
+      );
+    }
+    return Promise.resolve();
+  };
+  const run: JobRunner = async (ctx) => {
+    const report = await runSignals(w.store, {
+      registry: w.registry,
+      strategies,
+      params,
+      assets: o.assets,
+      defaultAssets: w.config.collect.assets,
+      wallClock: ctx.nowMs,
+      interval: (o.interval ?? "1d") as Interval,
+      limits: w.config.risk,
+      save: true,
+    });
+    return {
+      outcome: "success",
+      detail: {
+        decidedAt: isoTime(report.now),
+        signals: report.signals.length,
+        stored: report.stored,
+      },
+    };
+  };
+  return { preflight, run };
+}
+
+function backupJob(spec: JobSpec, w: JobWiring) {
+  const o = backupOptions.parse(spec.options);
+  const dir = o.dir === undefined ? join(w.config.dataDir, "backups") : resolveUserPath(o.dir);
+  const preflight = () => {
+    if (!mayWrite(dir)) {
+      throw new ConfigError(
+        `${
+          at(spec, "dir")
+        }: the schedule task may not write ${dir} (use a folder under ${w.config.dataDir}/)`,
+      );
+    }
+    return Promise.resolve();
+  };
+  const run: JobRunner = async () => {
+    const r = await exportStore(w.store, dir, {
+      assets: o.assets,
+      series: o.series,
+      sources: o.sources,
+    });
+    return { outcome: "success", detail: { dir, files: r.files.length, rows: r.rows } };
+  };
+  return { preflight, run };
+}
+
+function fundingJob(spec: JobSpec, w: JobWiring) {
+  const o = fundingOptions.parse(spec.options);
+  const backfill = w.fundingBackfill;
+  if (!backfill) return { preflight: () => Promise.resolve(), unavailable: FUNDING_UNAVAILABLE };
+  const run: JobRunner = async (ctx) => {
+    const r = await backfill(w.store, {
+      exchanges: o.exchanges ?? w.config.realtime.exchanges,
+      symbols: o.symbols ?? w.config.realtime.symbols,
+      days: coverDays(o.days ?? 3, ctx),
+      nowMs: ctx.nowMs,
+      signal: ctx.signal,
+    });
+    return {
+      outcome: r.status,
+      error: r.error,
+      detail: { collectRun: r.runId, rowsWritten: r.rowsWritten },
+    };
+  };
+  return { preflight: () => Promise.resolve(), run };
+}
+
+const FACTORIES: Record<
+  JobKind,
+  (spec: JobSpec, w: JobWiring) => {
+    preflight: () => Promise<void>;
+    run?: JobRunner;
+    unavailable?: string;
+  }
+> = {
+  collect: collectJob,
+  macro: macroJob,
+  signals: signalsJob,
+  funding: fundingJob,
+  backup: backupJob,
+};
+
+/**
+ * The runnable jobs for `specs`: each kind's code wired to `w`, each job checked first (see the
+ * module doc). Throws a {@link ConfigError} naming the job's option for a job that cannot run as
+ * written; a kind this build lacks (the funding backfill before it lands) is returned without a
+ * runner and with the reason.
+ */
+export async function scheduledJobs(
+  specs: readonly JobSpec[],
+  w: JobWiring,
+): Promise<ScheduledJob[]> {
+  const out: ScheduledJob[] = [];
+  for (const spec of specs) {
+    const factory = FACTORIES[spec.kind as JobKind];
+    if (!factory) throw new ConfigError(`jobs.${spec.name}.kind: unknown kind "${spec.kind}"`);
+    const made = factory(spec, w);
+    await made.preflight();
+    out.push({ ...spec, run: made.run, unavailable: made.unavailable });
+  }
+  return out;
+}
