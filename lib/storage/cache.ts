@@ -28,6 +28,9 @@ export interface Cache {
 export interface CacheOptions {
   /** Default lifetime of an entry in seconds. */
   ttlSeconds: number;
-  /** Prefix for every key and channel (keeps several apps apart on one Redis). */
+  /**
+   * Prefix for every key and channel (keeps several deployments apart on one Redis). Default
+   * none: mts's keys and channels already carry their `mts:` prefix (`lib/streams/published.ts`).
+   */
   namespace?: string;
 }

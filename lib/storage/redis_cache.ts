@@ -26,7 +26,7 @@ export class RedisCache implements Cache {
     this.#client = client;
     this.#url = url;
     this.#ttl = options.ttlSeconds;
-    this.#ns = options.namespace ?? "mts:";
+    this.#ns = options.namespace ?? "";
   }
 
   /**
