@@ -142,6 +142,31 @@ const schema = z.object({
   API_HOST: z.string().trim().min(1, "API_HOST: expected a host name or address"),
   API_PORT: num("API_PORT", 0, 65_535, true),
   API_SECRET_KEY: optional,
+  ARBITRAGE_FEES: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    let v: unknown;
+    try {
+      v = JSON.parse(s);
+    } catch {
+      v = undefined;
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      ctx.addIssue({
+        code: "custom",
+        message: 'ARBITRAGE_FEES: expected a JSON object such as {"binance:spot":0.001}',
+      });
+      return z.NEVER;
+    }
+    return v as Record<string, unknown>;
+  }),
+  ALERT_WEBHOOK_URL: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    if (!URL.canParse(s) || !/^https?:$/.test(new URL(s).protocol)) {
+      ctx.addIssue({ code: "custom", message: "ALERT_WEBHOOK_URL: expected an http(s) URL" });
+      return z.NEVER;
+    }
+    return s;
+  }),
   MAX_POSITION_SIZE: num("MAX_POSITION_SIZE", 0, 1),
   MAX_DAILY_TRADES: num("MAX_DAILY_TRADES", 0, 1_000_000, true),
   MAX_PORTFOLIO_RISK: num("MAX_PORTFOLIO_RISK", 0, 10),
@@ -206,6 +231,12 @@ export interface ResolvedConfig {
     readonly intervalMinutes: number;
   };
   readonly api: { readonly host: string; readonly port: number; readonly secretKey?: string };
+  readonly arbitrage: {
+    /** Taker fee overrides (checked by the detector: keys and ranges). */
+    readonly fees?: Readonly<Record<string, unknown>>;
+    /** Where alerts are POSTed (a secret: never logged). */
+    readonly webhookUrl?: string;
+  };
   readonly risk: {
     readonly maxPositionSize: number;
     readonly maxDailyTrades: number;
@@ -289,6 +320,7 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
       intervalMinutes: r.SIGNAL_GENERATION_INTERVAL_MINUTES,
     },
     api: { host: r.API_HOST, port: r.API_PORT, secretKey: r.API_SECRET_KEY },
+    arbitrage: { fees: r.ARBITRAGE_FEES, webhookUrl: r.ALERT_WEBHOOK_URL },
     risk: {
       maxPositionSize: r.MAX_POSITION_SIZE,
       maxDailyTrades: r.MAX_DAILY_TRADES,

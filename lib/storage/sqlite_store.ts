@@ -1,6 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
- * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`), which
+ * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`,
+ * `arbitrage.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -18,6 +19,7 @@ import { ConfigError } from "../core/errors.ts";
 import type { Signal } from "../core/signal.ts";
 import { getLogger } from "../log/logger.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { SqliteArbitrage } from "./sqlite/arbitrage.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
 import { SqliteDb } from "./sqlite/db.ts";
 import { SqliteJobs } from "./sqlite/jobs.ts";
@@ -38,6 +40,8 @@ import { CandleStaging } from "./sqlite/staging.ts";
 import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
 import type {
+  ArbitrageEventRow,
+  ArbitrageOpportunityRecord,
   BacktestRunRecord,
   JobRunClaim,
   JobRunEnd,
@@ -89,6 +93,7 @@ export class SqliteStore implements Store {
   readonly #signals: SqliteSignals;
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
+  readonly #arbitrage: SqliteArbitrage;
   readonly #raw: DatabaseSync;
 
   private constructor(raw: DatabaseSync, db: SqliteDb, leaseMs: number) {
@@ -105,6 +110,7 @@ export class SqliteStore implements Store {
     this.#signals = new SqliteSignals(db);
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
+    this.#arbitrage = new SqliteArbitrage(db);
   }
 
   /**
@@ -241,6 +247,16 @@ export class SqliteStore implements Store {
 
   jobStates(): Promise<JobState[]> {
     return this.#jobs.jobStates();
+  }
+
+  recordArbitrageEvent(row: ArbitrageEventRow): Promise<void> {
+    return this.#arbitrage.recordArbitrageEvent(row);
+  }
+
+  listArbitrageOpportunities(
+    filter?: { limit?: number; open?: boolean },
+  ): Promise<ArbitrageOpportunityRecord[]> {
+    return this.#arbitrage.listArbitrageOpportunities(filter);
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -114,7 +114,9 @@ export class ArbitrageDetector {
   tick(nowMs: number): ArbitrageAlert[] {
     const out: ArbitrageAlert[] = [];
     for (const group of this.#byBase.values()) {
-      for (const a of group) for (const b of group) if (a !== b) this.#evaluate(a, b, nowMs, out);
+      for (const a of group) {
+        for (const b of group) if (a !== b) this.#evaluate(a, b, nowMs, out, true);
+      }
     }
     return out;
   }
@@ -140,7 +142,14 @@ export class ArbitrageDetector {
     return this.#books.get(id)?.book;
   }
 
-  #evaluate(buy: HeldBook, sell: HeldBook, nowMs: number, out: ArbitrageAlert[]): void {
+  /** One direction; `fromTick`: no new book, so it does not count as an update. */
+  #evaluate(
+    buy: HeldBook,
+    sell: HeldBook,
+    nowMs: number,
+    out: ArbitrageAlert[],
+    fromTick = false,
+  ): void {
     this.stats.evaluations++;
     const key = `${buy.base} ${buy.id}>${sell.id}`;
     const t = this.#pairs.get(key);
@@ -159,7 +168,7 @@ export class ArbitrageDetector {
     this.stats.walks++;
     const quote = quotePair(buy, sell, conv, s, threshold);
     if (!quote) return this.#miss(key, t, nowMs, "edge", out);
-    this.#hit(key, t, { buy, sell, quote, nowMs }, out);
+    this.#hit(key, t, { buy, sell, quote, nowMs }, out, fromTick);
   }
 
   #miss(key: string, t: Tracked | undefined, nowMs: number, why: string, out: ArbitrageAlert[]) {
@@ -173,6 +182,7 @@ export class ArbitrageDetector {
     t: Tracked | undefined,
     e: { buy: HeldBook; sell: HeldBook; quote: PairQuote; nowMs: number },
     out: ArbitrageAlert[],
+    fromTick: boolean,
   ): void {
     const bps = toNumber(e.quote.netBps);
     if (!t) {
@@ -188,7 +198,7 @@ export class ArbitrageDetector {
       this.#pairs.set(key, t);
     }
     Object.assign(t, e);
-    t.count++;
+    if (!fromTick) t.count++;
     t.peakBps = Math.max(t.peakBps, bps);
     const d = this.settings.minDuration;
     if (t.phase === "pending") {
