@@ -21,7 +21,11 @@ import { interruptSignal } from "../lib/services/collect_cli.ts";
 import { type ArbitrageOutcome, runArbitrage } from "../lib/services/arbitrage_service.ts";
 import type { ArbitrageAlert } from "../lib/streams/arbitrage/alert.ts";
 import type { AlertEvaluation } from "../lib/streams/arbitrage/evaluate.ts";
-import type { DetectorOptions, MinDuration } from "../lib/streams/arbitrage/settings.ts";
+import {
+  type DetectorOptions,
+  type MinDuration,
+  resolveDetector,
+} from "../lib/streams/arbitrage/settings.ts";
 
 const HELP = `Usage: deno task arbitrage (--from-cache | --replay FILE) [options]
 
@@ -203,6 +207,11 @@ const task = defineTask({
   run: async ({ flags, json, config, store, redact }) => {
     const mode = checkModes(flags);
     const detector = detectorOptions(flags);
+    try {
+      resolveDetector(detector);
+    } catch (e) {
+      throw new UsageError(`--fees/--rates: ${(e as Error).message}`);
+    }
     const latencyMs = flags.evaluate ? durationFlag(flags.latency, "latency") ?? 100 : undefined;
     const forMs = durationFlag(flags.for, "for");
     const interrupt = interruptSignal();
