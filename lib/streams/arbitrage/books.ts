@@ -9,7 +9,8 @@ import type { PublishedBook, PublishedFunding, PublishedLevel } from "../publish
 import { bookId } from "../sync.ts";
 import { type FeeKey, splitSymbol } from "./costs.ts";
 import { dec } from "./exact.ts";
-import type { ExactLevel } from "./walk.ts";
+import type { Dec } from "./exact.ts";
+import type { LevelSource } from "./walk.ts";
 
 /** A book as the detector holds it. */
 export class HeldBook {
@@ -21,8 +22,8 @@ export class HeldBook {
   readonly quote: string;
   /** `binance:spot`. */
   readonly feeKey: FeeKey;
-  #asks?: ExactLevel[];
-  #bids?: ExactLevel[];
+  #asks?: LazyLevels;
+  #bids?: LazyLevels;
 
   /** Holds `book`, whose symbol splits into `base`/`quote`. */
   constructor(readonly book: PublishedBook, base: string, quote: string) {
@@ -32,14 +33,14 @@ export class HeldBook {
     this.feeKey = `${book.exchange}:${book.market}`;
   }
 
-  /** The asks, exact, best first. */
-  get asks(): readonly ExactLevel[] {
-    return (this.#asks ??= exact(this.book.asks));
+  /** The asks, exact, best first (each level converted when first read). */
+  get asks(): LevelSource {
+    return (this.#asks ??= new LazyLevels(this.book.asks));
   }
 
   /** The bids, exact, best first. */
-  get bids(): readonly ExactLevel[] {
-    return (this.#bids ??= exact(this.book.bids));
+  get bids(): LevelSource {
+    return (this.#bids ??= new LazyLevels(this.book.bids));
   }
 
   /** Age of the book at `nowMs` (now − received). */
@@ -48,8 +49,27 @@ export class HeldBook {
   }
 }
 
-function exact(levels: readonly PublishedLevel[]): ExactLevel[] {
-  return levels.map((l) => [dec(l[0]), dec(l[1])] as const);
+/** Published levels read as exact decimals on demand: a walk touches only the top few. */
+class LazyLevels implements LevelSource {
+  readonly #src: readonly PublishedLevel[];
+  readonly #prices: Dec[] = [];
+  readonly #qtys: Dec[] = [];
+
+  constructor(src: readonly PublishedLevel[]) {
+    this.#src = src;
+  }
+
+  get length(): number {
+    return this.#src.length;
+  }
+
+  price(i: number): Dec {
+    return (this.#prices[i] ??= dec(this.#src[i][0]));
+  }
+
+  qty(i: number): Dec {
+    return (this.#qtys[i] ??= dec(this.#src[i][1]));
+  }
 }
 
 /**

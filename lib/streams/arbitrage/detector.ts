@@ -16,7 +16,7 @@ import type { PublishedBook, PublishedFunding } from "../published.ts";
 import { isoTime } from "../../core/time.ts";
 import type { AlertEvent, ArbitrageAlert } from "./alert.ts";
 import { bookProblem, HeldBook, veto } from "./books.ts";
-import { conversion, splitSymbol } from "./costs.ts";
+import { type Conversion, conversion, splitSymbol } from "./costs.ts";
 import { toNumber } from "./exact.ts";
 import { fundingOf, legOf, quoteFigures } from "./figures.ts";
 import { mayCross, type PairQuote, quotePair } from "./pair.ts";
@@ -61,10 +61,28 @@ export class ArbitrageDetector {
   readonly #byBase = new Map<string, HeldBook[]>();
   readonly #funding = new Map<string, PublishedFunding>();
   readonly #pairs = new Map<string, Tracked>();
+  readonly #conversions = new Map<string, { conv: Conversion; rate: number } | null>();
+
+  readonly #minBps: number;
+  readonly #closeBps: number;
 
   /** A detector with `options` (see {@link DetectorOptions}; throws on a bad one). */
   constructor(options: DetectorOptions = {}) {
     this.settings = resolveDetector(options);
+    this.#minBps = toNumber(this.settings.minNetBps);
+    this.#closeBps = toNumber(this.settings.closeNetBps);
+  }
+
+  /** The conversion from `from` into `to` (computed once per pair of currencies). */
+  #conversion(from: string, to: string): { conv: Conversion; rate: number } | null {
+    const key = `${from}/${to}`;
+    let c = this.#conversions.get(key);
+    if (c === undefined) {
+      const conv = conversion(this.settings.rates, from, to);
+      c = conv ? { conv, rate: toNumber(conv.rate) } : null;
+      this.#conversions.set(key, c);
+    }
+    return c;
   }
 
   /**
@@ -156,17 +174,18 @@ export class ArbitrageDetector {
     const s = this.settings;
     const vetoed = veto(buy.book, nowMs, s.maxAgeMs) ?? veto(sell.book, nowMs, s.maxAgeMs);
     if (vetoed) return this.#miss(key, t, nowMs, vetoed, out);
-    const conv = conversion(s.rates, sell.quote, buy.quote);
-    if (!conv) {
+    const c = this.#conversion(sell.quote, buy.quote);
+    if (!c) {
       this.unpriced.add(`${buy.base} ${sell.quote}/${buy.quote}`);
       return this.#miss(key, t, nowMs, "unpriced", out);
     }
-    const threshold = t?.phase === "open" ? s.closeNetBps : s.minNetBps;
-    if (!mayCross(buy, sell, s, toNumber(conv.rate), toNumber(threshold))) {
+    const open = t?.phase === "open";
+    const threshold = open ? s.closeNetBps : s.minNetBps;
+    if (!mayCross(buy, sell, s, c.rate, open ? this.#closeBps : this.#minBps)) {
       return this.#miss(key, t, nowMs, "edge", out);
     }
     this.stats.walks++;
-    const quote = quotePair(buy, sell, conv, s, threshold);
+    const quote = quotePair(buy, sell, c.conv, s, threshold);
     if (!quote) return this.#miss(key, t, nowMs, "edge", out);
     this.#hit(key, t, { buy, sell, quote, nowMs }, out, fromTick);
   }

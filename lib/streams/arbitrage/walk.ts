@@ -18,12 +18,27 @@ import { add, cmp, type Dec, divide, divideFloor, mul, ONE, sign, sub, ZERO } fr
 /** One level, exact: price and quantity. */
 export type ExactLevel = readonly [price: Dec, qty: Dec];
 
+/** One side of a book, best first, read level by level (a walk reads only the levels it needs). */
+export interface LevelSource {
+  /** Number of levels. */
+  readonly length: number;
+  /** Price of level `i`. */
+  price(i: number): Dec;
+  /** Quantity of level `i`. */
+  qty(i: number): Dec;
+}
+
+/** A {@link LevelSource} over exact levels. */
+export function exactLevels(levels: readonly ExactLevel[]): LevelSource {
+  return { length: levels.length, price: (i) => levels[i][0], qty: (i) => levels[i][1] };
+}
+
 /** What {@link walkBooks} needs. */
 export interface WalkInput {
   /** Asks of the buy book, best (lowest) first. */
-  readonly asks: readonly ExactLevel[];
+  readonly asks: LevelSource;
   /** Bids of the sell book, best (highest) first. */
-  readonly bids: readonly ExactLevel[];
+  readonly bids: LevelSource;
   /** Taker fee of the buy leg, fraction of notional. */
   readonly buyFee: Dec;
   /** Taker fee of the sell leg. */
@@ -90,10 +105,11 @@ function steps(x: WalkInput): { steps: Step[]; capped: boolean } {
   const out: Step[] = [];
   const buyMul = add(ONE, x.buyFee), sellMul = mul(sub(ONE, x.sellFee), x.rate);
   const m = divide(x.thresholdBps, BPS, x.thresholdBps.s + 4);
-  let i = 0, j = 0, remA = x.asks[0]?.[1] ?? ZERO, remB = x.bids[0]?.[1] ?? ZERO;
+  if (x.asks.length === 0 || x.bids.length === 0) return { steps: out, capped: false };
+  let i = 0, j = 0, remA = x.asks.qty(0), remB = x.bids.qty(0);
   let size = ZERO, buy = ZERO, sell = ZERO;
   while (i < x.asks.length && j < x.bids.length) {
-    const a = x.asks[i][0], b = x.bids[j][0];
+    const a = x.asks.price(i), b = x.bids.price(j);
     const u = sub(mul(b, sellMul), mul(a, buyMul));
     if (sign(u) <= 0) break;
     let q = cmp(remA, remB) <= 0 ? remA : remB;
@@ -114,8 +130,8 @@ function steps(x: WalkInput): { steps: Step[]; capped: boolean } {
     if (capped) return { steps: out, capped: true };
     remA = sub(remA, q);
     remB = sub(remB, q);
-    if (sign(remA) === 0 && ++i < x.asks.length) remA = x.asks[i][1];
-    if (sign(remB) === 0 && ++j < x.bids.length) remB = x.bids[j][1];
+    if (sign(remA) === 0 && ++i < x.asks.length) remA = x.asks.qty(i);
+    if (sign(remB) === 0 && ++j < x.bids.length) remB = x.bids.qty(j);
   }
   return { steps: out, capped: false };
 }
@@ -154,9 +170,9 @@ function result(
  * @example
  * ```ts
  * import { dec, toText } from "./exact.ts";
- * import { walkBooks } from "./walk.ts";
+ * import { exactLevels, walkBooks } from "./walk.ts";
  * const r = walkBooks({
- *   asks: [[dec("100"), dec("1")]], bids: [[dec("101"), dec("2")]],
+ *   asks: exactLevels([[dec("100"), dec("1")]]), bids: exactLevels([[dec("101"), dec("2")]]),
  *   buyFee: dec("0.001"), sellFee: dec("0.001"), rate: dec("1"), fixedCost: dec("0"),
  *   thresholdBps: dec("5"), lotDigits: 8,
  * });

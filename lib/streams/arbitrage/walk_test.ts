@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { add, type Dec, dec, divide, divideFloor, mul, sub, toText } from "./exact.ts";
-import { type ExactLevel, walkBooks, type WalkInput } from "./walk.ts";
+import { exactLevels, type LevelSource, walkBooks, type WalkInput } from "./walk.ts";
 
-const lv = (levels: [string, string][]): ExactLevel[] => levels.map(([p, q]) => [dec(p), dec(q)]);
+const lv = (levels: [string, string][]): LevelSource =>
+  exactLevels(levels.map(([p, q]) => [dec(p), dec(q)]));
 
 function input(over: Partial<WalkInput> = {}): WalkInput {
   return {
@@ -103,5 +104,5 @@ Deno.test("walk: the threshold limits the size where the average edge would fall
 Deno.test("walk: books that do not cross give nothing", () => {
   const x = input({ asks: lv([["101", "1"]]), bids: lv([["100", "1"]]) });
   assert.equal(walkBooks(x), undefined);
-  assert.equal(walkBooks(input({ asks: [] })), undefined);
+  assert.equal(walkBooks(input({ asks: exactLevels([]) })), undefined);
 });
