@@ -21,11 +21,8 @@ import { interruptSignal } from "../lib/services/collect_cli.ts";
 import { type ArbitrageOutcome, runArbitrage } from "../lib/services/arbitrage_service.ts";
 import type { ArbitrageAlert } from "../lib/streams/arbitrage/alert.ts";
 import type { AlertEvaluation } from "../lib/streams/arbitrage/evaluate.ts";
-import {
-  type DetectorOptions,
-  type MinDuration,
-  resolveDetector,
-} from "../lib/streams/arbitrage/settings.ts";
+import { feeTable, rateTable, splitSymbol } from "../lib/streams/arbitrage/costs.ts";
+import type { DetectorOptions, MinDuration } from "../lib/streams/arbitrage/settings.ts";
 
 const HELP = `Usage: deno task arbitrage (--from-cache | --replay FILE) [options]
 
@@ -103,22 +100,53 @@ function minDuration(v: string | undefined): MinDuration | undefined {
   return { ms };
 }
 
+/** A JSON flag checked by `check` (which throws a RangeError saying what is wrong). */
+function tableFlag(
+  f: Flags,
+  name: "fees" | "rates",
+  check: (v: Record<string, unknown>) => unknown,
+) {
+  const v = jsonFlag(f[name], name);
+  if (v === undefined) return undefined;
+  try {
+    check(v);
+  } catch (e) {
+    badFlag(
+      name,
+      name === "fees" ? 'fees such as {"bybit:perp":0.0002}' : 'rates such as {"USDC/USDT":0.9998}',
+      f[name]!,
+      (e as Error).message,
+    );
+  }
+  return v;
+}
+
+function symbols(v: string | undefined): string[] | undefined {
+  const list = listFlag(v);
+  for (const s of list ?? []) {
+    if (!/^[A-Za-z0-9]{2,30}$/.test(s) || !splitSymbol(s)) {
+      badFlag("symbols", "symbols such as BTCUSDT,ETHUSDC (base + USDT, USDC, FDUSD, USD, …)", v!);
+    }
+  }
+  return list;
+}
+
 function detectorOptions(f: Flags): DetectorOptions {
-  const bps = (name: keyof Flags & string) => numberFlag(f[name] as string, name, { min: -1e4 });
+  const bps = (name: keyof Flags & string) => numberFlag(f[name] as string, name, { min: 0 });
   const amount = (name: keyof Flags & string) => numberFlag(f[name] as string, name, { min: 0 });
   const maxAge = durationFlag(f["max-age"], "max-age");
   if (maxAge !== undefined && maxAge <= 0) badFlag("max-age", "a duration above 0", f["max-age"]!);
   const max = amount("max-notional");
   if (max !== undefined && max <= 0) badFlag("max-notional", "a number > 0", f["max-notional"]!);
   return {
-    symbols: listFlag(f.symbols),
+    symbols: symbols(f.symbols),
     minNetBps: bps("min-net-bps"),
     hysteresisBps: numberFlag(f["hysteresis-bps"], "hysteresis-bps", { min: 0 }),
     maxNotional: max,
     minNotional: amount("min-notional"),
-    fees: jsonFlag(f.fees, "fees"),
+    fees: tableFlag(f, "fees", feeTable),
     fixedCost: amount("fixed-cost"),
-    rates: jsonFlag(f.rates, "rates"),
+    rates: tableFlag(f, "rates", rateTable),
     maxAgeMs: maxAge,
     minDuration: minDuration(f["min-duration"]),
     updateBps: numberFlag(f["update-bps"], "update-bps", { min: 0 }),
@@ -207,13 +235,9 @@ const task = defineTask({
   run: async ({ flags, json, config, store, redact }) => {
     const mode = checkModes(flags);
     const detector = detectorOptions(flags);
-    try {
-      resolveDetector(detector);
-    } catch (e) {
-      throw new UsageError(`--fees/--rates: ${(e as Error).message}`);
-    }
     const latencyMs = flags.evaluate ? durationFlag(flags.latency, "latency") ?? 100 : undefined;
     const forMs = durationFlag(flags.for, "for");
+    if (forMs === 0) badFlag("for", "a duration above 0, such as 10m", flags.for!);
     const interrupt = interruptSignal();
     const stop = new AbortController();
     const timer = forMs === undefined ? undefined : setTimeout(() => stop.abort(), forMs);
