@@ -13,6 +13,7 @@ import {
   listFlag,
   numberFlag,
 } from "../lib/cli/flags.ts";
+import { stdoutIsTerminal } from "../lib/cli/output.ts";
 import { formatTable } from "../lib/cli/table.ts";
 import { defineTask, type TaskRun } from "../lib/cli/task.ts";
 import { UsageError } from "../lib/core/errors.ts";
@@ -20,6 +21,7 @@ import { escapeControls } from "../lib/core/text.ts";
 import { interruptSignal } from "../lib/services/collect_cli.ts";
 import { type ArbitrageOutcome, runArbitrage } from "../lib/services/arbitrage_service.ts";
 import type { ArbitrageAlert } from "../lib/streams/arbitrage/alert.ts";
+import type { ArbitrageDetector } from "../lib/streams/arbitrage/detector.ts";
 import type { AlertEvaluation } from "../lib/streams/arbitrage/evaluate.ts";
 import { feeTable, rateTable, splitSymbol } from "../lib/streams/arbitrage/costs.ts";
 import type { DetectorOptions, MinDuration } from "../lib/streams/arbitrage/settings.ts";
@@ -193,6 +195,35 @@ function alertLine(a: ArbitrageAlert): string {
     } bps${funding}${a.capped ? ", capped" : ""}`;
 }
 
+/**
+ * The terminal view: on a terminal, the open opportunities as a table redrawn on every event,
+ * with the latest events below it; elsewhere (a pipe, a file), one line per event.
+ */
+function terminalView(): (a: ArbitrageAlert, d: ArbitrageDetector) => void {
+  if (!stdoutIsTerminal()) return (a) => console.log(alertLine(a));
+  const recent: string[] = [];
+  return (a, d) => {
+    recent.push(alertLine(a));
+    if (recent.length > 8) recent.shift();
+    const open = d.openAlerts(Date.parse(a.at));
+    const table = open.length === 0 ? "no open opportunity" : formatTable(open, [
+      { header: "pair", value: (x) => clean(x.pair) },
+      { header: "size", value: (x) => String(x.size), align: "right" },
+      { header: "buy vwap", value: (x) => String(x.buy.vwap), align: "right" },
+      { header: "sell vwap", value: (x) => String(x.sell.vwap), align: "right" },
+      { header: "net bps", value: (x) => n2(x.netBps), align: "right" },
+      { header: "net", value: (x) => `${n2(x.netAmount)} ${clean(x.buy.quote)}`, align: "right" },
+      {
+        header: "funding bps",
+        value: (x) => x.funding?.netBps == null ? "-" : n2(x.funding.netBps),
+        align: "right",
+      },
+      { header: "open for", value: (x) => `${(x.durationMs / 1000).toFixed(1)}s`, align: "right" },
+    ]);
+    console.log(`\x1b[H\x1b[2J${a.at} — ${open.length} open\n${table}\n\n${recent.join("\n")}`);
+  };
+}
+
 function printSummary(o: ArbitrageOutcome): void {
   const s = o.stats;
   console.log(
@@ -251,7 +282,7 @@ const task = defineTask({
         store: !flags["no-store"],
         publish: flags.publish,
         signal: stop.signal,
-        onAlert: (a) => console.log(json ? JSON.stringify(a) : alertLine(a)),
+        onAlert: json ? (a) => console.log(JSON.stringify(a)) : terminalView(),
         onProblem: (m) => console.error(`mts arbitrage: ${m}`),
       });
       if (json) { for (const e of outcome.evaluations ?? []) console.log(JSON.stringify(e)); }
