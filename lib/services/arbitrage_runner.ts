@@ -117,8 +117,15 @@ export interface FollowOptions {
   readonly tickMs?: number;
   /** Re-reading the index for new books, ms (default 2,000). */
   readonly discoverMs?: number;
-  /** The clock (default `Date.now`). */
+  /** The clock (default `Date.now`); ignored with `clock: "data"`. */
   readonly now?: () => number;
+  /**
+   * `wall` (default): ages are measured on `now`, and pairs are re-checked every `tickMs`.
+   * `data`: time is the newest `receivedAtMs` seen, and pairs are re-checked before each update —
+   * for a publisher replaying a recording in the same process (`stream --replay --arbitrage`),
+   * whose books carry recorded times.
+   */
+  readonly clock?: "wall" | "data";
   /** A message that is not a usable book or funding state (counted, skipped). */
   readonly onBadMessage?: (channel: string, reason: string) => void;
 }
@@ -153,12 +160,19 @@ async function indexed(cache: Cache): Promise<{ books: string[]; funding: string
  * takes every message on its channel. Resolves after closing open opportunities as `stopped`.
  */
 export async function followCache(o: FollowOptions): Promise<void> {
-  const now = o.now ?? Date.now;
+  const byData = o.clock === "data";
+  let seen = -Infinity;
+  const now = byData ? () => (seen === -Infinity ? 0 : seen) : o.now ?? Date.now;
   const subs = new Map<string, () => Promise<void>>();
   const onBook = (channel: string, m: unknown) => {
     const why = bookProblem(m);
     if (why) return o.onBadMessage?.(channel, why);
-    o.fanout.emit(o.detector.onBook(m as PublishedBook, now()));
+    const book = m as PublishedBook;
+    if (byData && book.receivedAtMs > seen) {
+      seen = book.receivedAtMs;
+      o.fanout.emit(o.detector.tick(seen));
+    }
+    o.fanout.emit(o.detector.onBook(book, now()));
   };
   const onFunding = (channel: string, m: unknown) => {
     const why = fundingProblem(m);
@@ -177,7 +191,9 @@ export async function followCache(o: FollowOptions): Promise<void> {
     for (const ch of c.books) await follow(ch, onBook);
   };
   await discover();
-  const tick = setInterval(() => o.fanout.emit(o.detector.tick(now())), o.tickMs ?? 250);
+  const tick = byData
+    ? undefined
+    : setInterval(() => o.fanout.emit(o.detector.tick(now())), o.tickMs ?? 250);
   const rescan = o.symbols ? undefined : setInterval(() => {
     discover().catch((e) => o.onBadMessage?.(BOOK_INDEX_KEY, (e as Error).message));
   }, o.discoverMs ?? 2000);

@@ -70,3 +70,47 @@ Deno.test("followCache on a memory cache: finds books through mts:books, alerts,
   assert.equal(published[1].reason, "stopped");
   await cache.close();
 });
+
+Deno.test("followCache with the data clock: recorded times, not the wall clock, age the books", async () => {
+  const cache = new MemoryCache({ ttlSeconds: 60 });
+  const detector = new ArbitrageDetector({
+    fees: ZERO_FEES,
+    minNotional: 0,
+    minDuration: { updates: 1 },
+  });
+  const alerts: ArbitrageAlert[] = [];
+  const fanout = new AlertFanout({ source: "replay", onAlert: (a) => alerts.push(a) });
+  const stop = new AbortController();
+  const running = followCache({
+    cache,
+    detector,
+    fanout,
+    symbols: ["BTCUSDT"],
+    signal: stop.signal,
+    clock: "data",
+  });
+  await wait(10);
+  const t0 = Date.UTC(2024, 0, 1); // two years old on the wall clock
+  const spot = book("binance", "spot", "BTCUSDT", { bids: [[99, 1]], asks: [[100, 1]] }, {
+    atMs: t0,
+  });
+  const perp = (at: number, u: number) =>
+    book("bybit", "perp", "BTCUSDT", { bids: [[101, 1]], asks: [[102, 1]] }, {
+      atMs: at,
+      updateId: u,
+    });
+  await cache.publish(bookCacheKey(spot), spot);
+  await cache.publish(bookCacheKey(perp(t0 + 10, 1)), perp(t0 + 10, 1));
+  await wait(10);
+  assert.deepEqual(alerts.map((a) => a.event), ["opened"], "recorded books are not old");
+  // 6 s of recorded time without a spot update: the spot book is now older than --max-age 5s
+  await cache.publish(bookCacheKey(perp(t0 + 6010, 2)), perp(t0 + 6010, 2));
+  await wait(10);
+  assert.deepEqual(alerts.map((a) => [a.event, a.reason]), [["opened", undefined], [
+    "closed",
+    "old",
+  ]]);
+  stop.abort();
+  await running;
+  await cache.close();
+});
