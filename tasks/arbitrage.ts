@@ -24,7 +24,11 @@ import type { ArbitrageAlert } from "../lib/streams/arbitrage/alert.ts";
 import type { ArbitrageDetector } from "../lib/streams/arbitrage/detector.ts";
 import type { AlertEvaluation } from "../lib/streams/arbitrage/evaluate.ts";
 import { feeTable, rateTable, splitSymbol } from "../lib/streams/arbitrage/costs.ts";
-import type { DetectorOptions, MinDuration } from "../lib/streams/arbitrage/settings.ts";
+import {
+  type DetectorOptions,
+  type MinDuration,
+  resolveDetector,
+} from "../lib/streams/arbitrage/settings.ts";
 
 const HELP = `Usage: deno task arbitrage (--from-cache | --replay FILE) [options]
 
@@ -50,6 +54,8 @@ Options:
                           ARBITRAGE_FEES, over the defaults binance:spot 0.001, binance:perp
                           0.0005, bybit:spot 0.001, bybit:perp 0.00055)
   --fixed-cost N          fixed cost per opportunity (transfer, withdrawal), buy quote (default 0)
+  --lots JSON             lot step per book kind, a power of ten, e.g. '{"binance:perp":0.001}'
+                          (a pair trades multiples of its coarser leg's step; default 0.00000001)
   --rates JSON            stated quote rates, e.g. '{"USDC/USDT":0.9998}' (1 USDC = 0.9998 USDT)
   --max-age D             oldest book traded against (default 5s)
   --min-duration N|D      updates (a number, default 2) or a time (500ms, 2s) an edge must last
@@ -80,6 +86,7 @@ const FLAGS = {
   fees: { type: "string" },
   "fixed-cost": { type: "string" },
   rates: { type: "string" },
+  lots: { type: "string" },
   "max-age": { type: "string" },
   "min-duration": { type: "string" },
   "update-bps": { type: "string" },
@@ -102,10 +109,16 @@ function minDuration(v: string | undefined): MinDuration | undefined {
   return { ms };
 }
 
+const TABLE_FORM = {
+  fees: 'fees such as {"bybit:perp":0.0002}',
+  rates: 'rates such as {"USDC/USDT":0.9998}',
+  lots: 'lot steps such as {"binance:perp":0.001}',
+} as const;
+
 /** A JSON flag checked by `check` (which throws a RangeError saying what is wrong). */
 function tableFlag(
   f: Flags,
-  name: "fees" | "rates",
+  name: keyof typeof TABLE_FORM,
   check: (v: Record<string, unknown>) => unknown,
 ) {
   const v = jsonFlag(f[name], name);
@@ -113,12 +126,7 @@ function tableFlag(
   try {
     check(v);
   } catch (e) {
-    badFlag(
-      name,
-      name === "fees" ? 'fees such as {"bybit:perp":0.0002}' : 'rates such as {"USDC/USDT":0.9998}',
-      f[name]!,
-      (e as Error).message,
-    );
+    badFlag(name, TABLE_FORM[name], f[name]!, (e as Error).message);
   }
   return v;
 }
@@ -149,6 +157,7 @@ function detectorOptions(f: Flags): DetectorOptions {
     fees: tableFlag(f, "fees", feeTable),
     fixedCost: amount("fixed-cost"),
     rates: tableFlag(f, "rates", rateTable),
+    lots: tableFlag(f, "lots", (v) => resolveDetector({ lots: v })),
     maxAgeMs: maxAge,
     minDuration: minDuration(f["min-duration"]),
     updateBps: numberFlag(f["update-bps"], "update-bps", { min: 0 }),

@@ -81,6 +81,8 @@ const BAD_FLAGS: [string, string[], string][] = [
   ["arbitrage", ["--replay", "x.jsonl", "--fixed-cost", "-1"], "--fixed-cost"],
   ["arbitrage", ["--replay", "x.jsonl", "--rates", '{"USDC":1}'], "--rates"],
   ["arbitrage", ["--replay", "x.jsonl", "--rates", '{"USDC/USDT":0}'], "--rates"],
+  ["arbitrage", ["--replay", "x.jsonl", "--lots", '{"binance:perp":0.002}'], "--lots"],
+  ["arbitrage", ["--replay", "x.jsonl", "--lots", "[3]"], "--lots"],
   ["arbitrage", ["--replay", "x.jsonl", "--max-age", "0"], "--max-age"],
   ["arbitrage", ["--replay", "x.jsonl", "--max-age", "5"], "--max-age"],
   ["arbitrage", ["--replay", "x.jsonl", "--min-duration", "0"], "--min-duration"],

@@ -186,3 +186,14 @@ Deno.test("a malformed book is refused with the field named, and changes nothing
   assert.throws(() => d.onBook(bad, T0), /bids\[1\]: levels must be best first/);
   assert.equal(d.book("binance:spot:BTCUSDT"), undefined);
 });
+
+Deno.test("lot steps: a pair trades multiples of the coarser leg's step", () => {
+  const d = detector({ minDuration: { updates: 1 }, lots: { "bybit:perp": 0.001 } });
+  d.onBook(book("binance", "spot", "BTCUSDT", { bids: [[99, 1]], asks: [[100, 0.12345]] }), 0);
+  const [x] = d.onBook(book("bybit", "perp", "BTCUSDT", { bids: [[101, 1]], asks: [[102, 1]] }), 0);
+  // 0.12345 on the spot book, floored to Bybit perp's 0.001: 0.123; net 0.123 × (101 − 100)
+  assert.equal(x.size, 0.123);
+  assert.equal(x.netAmount, 0.123);
+  assert.throws(() => detector({ lots: { "bybit:perp": 0.002 } }), /power of ten/);
+  assert.throws(() => detector({ lots: { "okx:spot": 0.001 } }), /unknown lot key/);
+});

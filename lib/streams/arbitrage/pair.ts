@@ -22,8 +22,8 @@ export interface PairLimits {
   readonly maxNotional?: Dec;
   /** Least buy notional for an opportunity. */
   readonly minNotional: Dec;
-  /** Fractional digits of a base quantity. */
-  readonly lotDigits: number;
+  /** Fractional digits of a base quantity, per book kind. */
+  readonly lotDigitsByKind: Readonly<Record<FeeKey, number>>;
 }
 
 /** An evaluated direction that clears its threshold. */
@@ -84,7 +84,7 @@ export function quotePair(
     fixedCost: limits.fixedCost,
     thresholdBps,
     maxNotional: limits.maxNotional,
-    lotDigits: limits.lotDigits,
+    lotDigits: Math.min(limits.lotDigitsByKind[buy.feeKey], limits.lotDigitsByKind[sell.feeKey]),
   });
   if (!walk || sub(walk.buyNotional, limits.minNotional).m < 0n) return undefined;
   const gross = sub(mul(walk.sellNotional, conversion.rate), walk.buyNotional);

@@ -40,6 +40,11 @@ export interface DetectorOptions {
   readonly updateBps?: number;
   /** Fractional digits of a base quantity. Default 8. */
   readonly lotDigits?: number;
+  /**
+   * Lot step per book kind, a power of ten (`{"binance:perp": 0.001}`); a pair trades multiples
+   * of the coarser of its two legs' steps. Default 10^−lotDigits everywhere.
+   */
+  readonly lots?: Readonly<Record<string, unknown>>;
   /** Only these symbols (as the exchanges spell them); default all. */
   readonly symbols?: readonly string[];
 }
@@ -68,8 +73,10 @@ export interface DetectorSettings {
   readonly minDuration: MinDuration;
   /** Update step, bps. */
   readonly updateBps: number;
-  /** Lot digits. */
+  /** Lot digits (the default step). */
   readonly lotDigits: number;
+  /** Lot digits per book kind. */
+  readonly lotDigitsByKind: Readonly<Record<FeeKey, number>>;
   /** Symbol filter, or `undefined` for all. */
   readonly symbols?: ReadonlySet<string>;
 }
@@ -78,6 +85,28 @@ function nonNegative(v: number | string | undefined, name: string, fallback: str
   const d = v === undefined ? dec(fallback) : dec(v);
   if (cmp(d, ZERO) < 0) throw new RangeError(`${name}: expected a number ≥ 0, got ${String(v)}`);
   return d;
+}
+
+/** Digits of each book kind's lot step; throws a `RangeError` for a key or a step it refuses. */
+function lotDigitsByKind(
+  lots: Readonly<Record<string, unknown>>,
+  fallback: number,
+): Record<FeeKey, number> {
+  const out = Object.fromEntries(FEE_KEYS.map((k) => [k, fallback])) as Record<FeeKey, number>;
+  for (const [key, value] of Object.entries(lots)) {
+    if (!(FEE_KEYS as readonly string[]).includes(key)) {
+      throw new RangeError(`unknown lot key "${key}" (expected ${FEE_KEYS.join(", ")})`);
+    }
+    const text = typeof value === "number" || typeof value === "string" ? String(value) : "";
+    const m = /^(?:1|0\.(0*)1|1e-(\d+))$/.exec(text);
+    if (!m) throw new RangeError(`lot ${key}: expected a power of ten ≤ 1 (0.001), got ${text}`);
+    out[key as FeeKey] = m[1] !== undefined
+      ? m[1].length + 1
+      : m[2] !== undefined
+      ? Number(m[2])
+      : 0;
+  }
+  return out;
 }
 
 /**
@@ -123,6 +152,7 @@ export function resolveDetector(o: DetectorOptions = {}): DetectorSettings {
     minDuration,
     updateBps: o.updateBps ?? 1,
     lotDigits,
+    lotDigitsByKind: lotDigitsByKind(o.lots ?? {}, lotDigits),
     symbols: o.symbols ? new Set(o.symbols.map((s) => s.toUpperCase())) : undefined,
   };
 }

@@ -10,10 +10,23 @@
  * the buy notional reaches the cap. The threshold `m` (net bps / 10⁴) asks
  * `P(q) − m·N(q) ≥ 0`, `N(q)` the buy notional; that function is concave too, so the sizes that
  * clear it form one interval and the answer is its right end or the peak of `P`, whichever is
- * smaller. Partial levels are floored to {@link WalkInput.lotDigits} digits.
+ * smaller. The size is floored to the lot ({@link WalkInput.lotDigits} digits): the best multiple
+ * of the lot below it, since net profit only rises up to the peak.
  * @module
  */
-import { add, cmp, type Dec, divide, divideFloor, mul, ONE, sign, sub, ZERO } from "./exact.ts";
+import {
+  add,
+  cmp,
+  type Dec,
+  divide,
+  divideFloor,
+  floorTo,
+  mul,
+  ONE,
+  sign,
+  sub,
+  ZERO,
+} from "./exact.ts";
 
 /** One level, exact: price and quantity. */
 export type ExactLevel = readonly [price: Dec, qty: Dec];
@@ -51,7 +64,7 @@ export interface WalkInput {
   readonly thresholdBps: Dec;
   /** Most buy notional (quote), or `undefined` for the whole crossing depth. */
   readonly maxNotional?: Dec;
-  /** Fractional digits of a base quantity (partial levels are floored to these). */
+  /** Fractional digits of a base quantity: the size is a multiple of 10^−lotDigits. */
   readonly lotDigits: number;
 }
 
@@ -141,7 +154,7 @@ function result(
   size: Dec,
   buy: Dec,
   sell: Dec,
-  s: Step,
+  s: { readonly i: number; readonly j: number },
   capped: boolean,
 ): WalkResult {
   const buyFeeAmount = mul(buy, x.buyFee), sellFeeAmount = mul(sell, x.sellFee);
@@ -180,6 +193,37 @@ function result(
  * ```
  */
 export function walkBooks(x: WalkInput): WalkResult | undefined {
+  const r = bestSize(x);
+  if (!r || r.size.s <= x.lotDigits) return r;
+  // whole levels can leave finer digits than the lot: floor the size, and walk it again
+  return atSize(x, floorTo(r.size, x.lotDigits), r.capped);
+}
+
+/** Quote notional of the first `size` units of `levels`, and the levels it reaches. */
+function take(levels: LevelSource, size: Dec): { notional: Dec; levels: number } {
+  let left = size, total = ZERO, i = 0;
+  for (; i < levels.length && sign(left) > 0; i++) {
+    const q = levels.qty(i);
+    const t = cmp(q, left) < 0 ? q : left;
+    total = add(total, mul(levels.price(i), t));
+    left = sub(left, t);
+  }
+  return { notional: total, levels: i };
+}
+
+/** The totals of exactly `size` (within the walked depth), if it still clears the threshold. */
+function atSize(x: WalkInput, size: Dec, capped: boolean): WalkResult | undefined {
+  if (sign(size) <= 0) return undefined;
+  const buy = take(x.asks, size), sell = take(x.bids, size);
+  const m = divide(x.thresholdBps, BPS, x.thresholdBps.s + 4);
+  if (sign(surplus(sell.notional, buy.notional, x, m)) < 0) return undefined;
+  return result(x, size, buy.notional, sell.notional, {
+    i: buy.levels - 1,
+    j: sell.levels - 1,
+  }, capped);
+}
+
+function bestSize(x: WalkInput): WalkResult | undefined {
   const { steps: all, capped } = steps(x);
   if (all.length === 0) return undefined;
   const m = divide(x.thresholdBps, BPS, x.thresholdBps.s + 4);

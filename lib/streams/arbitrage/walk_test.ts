@@ -63,6 +63,19 @@ Deno.test("walk: the notional cap ends the size inside a level, floored to the l
   assert.equal(r.capped, true);
 });
 
+Deno.test("walk: the size is floored to the lot, and its totals walked again", () => {
+  // lot 1 BTC: 2.5 → 2; buy 100 + 100.10 = 200.10; sell 1.5 × 101 + 0.5 × 100.80 = 201.9
+  // net 0.799 + 0.5 × 0.6989 + 0.5 × 0.4991 = 1.398 (= 201.9 × 0.999 − 200.10 × 1.001)
+  const r = walkBooks(input({ lotDigits: 0 }))!;
+  assert.equal(toText(r.size), "2");
+  assert.equal(toText(r.buyNotional), "200.1");
+  assert.equal(toText(r.sellNotional), "201.9");
+  assert.equal(toText(r.netAmount), "1.398");
+  assert.deepEqual([r.buyLevels, r.sellLevels], [2, 2]);
+  // a lot larger than the whole crossing leaves nothing
+  assert.equal(walkBooks(input({ asks: lv([["100", "0.4"]]), lotDigits: 0 })), undefined);
+});
+
 Deno.test("walk: fees that exceed the crossing leave no opportunity", () => {
   // crossed by 10 bps, charged 20: 100.10 × 0.999 − 100 × 1.001 = −0.1001 per unit
   const x = input({ asks: lv([["100", "1"]]), bids: lv([["100.10", "1"]]) });
