@@ -28,6 +28,7 @@ import type {
 } from "../core/order.ts";
 import type { Signal } from "../core/signal.ts";
 import { commission, protectiveExit, sizeEntry, slipped, triggerPrice } from "./execution.ts";
+import { FillLog, TradeLog } from "./logs.ts";
 import type { Portfolio } from "./portfolio.ts";
 
 /**
@@ -60,10 +61,10 @@ export interface BarPrices {
 
 /** Holds and fills orders for every asset of a run. */
 export class Broker {
-  /** Every fill, in time order. */
-  readonly fills: Fill[] = [];
-  /** Every closed round trip, in time order. */
-  readonly trades: Trade[] = [];
+  /** Every fill, recorded as columns (see logs.ts). */
+  readonly fillLog: FillLog = new FillLog();
+  /** Every closed round trip, recorded as columns (see logs.ts). */
+  readonly tradeLog: TradeLog = new TradeLog();
   /** Every rejected or reduced order. */
   readonly rejections: OrderRejection[] = [];
   /** Orders waiting to fill, in creation order (attached SL/TP are kept apart). */
@@ -98,6 +99,16 @@ export class Broker {
     this.tpPrice = new Float64Array(assets.length).fill(NaN);
     this.#slOrder = assets.map(() => undefined);
     this.#tpOrder = assets.map(() => undefined);
+  }
+
+  /** Every fill, in time order. */
+  get fills(): readonly Fill[] {
+    return this.fillLog.list;
+  }
+
+  /** Every closed round trip, in time order. */
+  get trades(): readonly Trade[] {
+    return this.tradeLog.list;
   }
 
   /** True when nothing can fill: no pending order and no SL/TP. The engine's fast path. */
@@ -346,9 +357,8 @@ export class Broker {
     const units = Math.abs(pf.qty[i]);
     const price = slip ? slipped(ref, side, this.#c.slippageBps) : ref;
     const fee = commission(units, price, this.#c.commission, this.#c.commissionFixed);
-    const trade = pf.close(i, price, fee, ts, reason);
+    pf.settle(i, price, fee, ts, reason, this.tradeLog);
     pf.slippage += Math.abs(price - ref) * units;
-    this.trades.push(trade);
     this.#record(order, ts, price, ref, units, fee);
     this.#clearProtective(i, order, ts);
   }
@@ -433,21 +443,8 @@ export class Broker {
   }
 
   #record(o: Order, ts: number, price: number, ref: number, qty: number, fee: number): void {
-    const fill: Fill = {
-      orderId: o.id,
-      asset: o.asset,
-      side: o.side,
-      role: o.role,
-      orderType: o.type,
-      ts,
-      price,
-      qty,
-      fee,
-      slippage: Math.abs(price - ref) * qty,
-      referencePrice: ref,
-    };
-    this.fills.push(fill);
-    this.#emit?.({ type: "fill", fill });
+    this.fillLog.add(o, o.type, ts, price, qty, fee, ref);
+    if (this.#emit) this.#emit({ type: "fill", fill: this.fills[this.fillLog.length - 1] });
   }
 
   #reject(
