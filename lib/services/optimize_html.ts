@@ -9,7 +9,11 @@ import type { OptimizeResult } from "./optimizer.ts";
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const fmt = (x: unknown, d = 4) =>
-  typeof x === "number" ? (Number.isFinite(x) ? x.toFixed(d) : "n/a") : x === null ? "n/a" : esc(x);
+  typeof x === "number"
+    ? (Number.isInteger(x) ? String(x) : Number.isFinite(x) ? x.toFixed(d) : "n/a")
+    : x === null
+    ? "n/a"
+    : esc(x);
 
 /** Red (low) to green (high) for t in [0, 1]. */
 function colour(t: number): string {
