@@ -329,3 +329,43 @@ Deno.test("unknown exchanges and missing clients are refused before any request"
     store.close();
   }
 });
+
+Deno.test("an unknown symbol fails with the exchange's own message; an aborted run skips what is left", async () => {
+  const m = startFundingMarket();
+  const store = SqliteStore.open(":memory:");
+  try {
+    m.bybitInterval.set("NOPEUSDT", 8); // listed, but the history endpoint refuses it
+    const r = await backfillFunding(store, {
+      exchanges: ["binance", "bybit"],
+      symbols: ["NOPEUSDT"],
+      days: 1,
+      nowMs: NOW,
+      signal,
+      clients: clients(m.server.url),
+    });
+    assert.equal(r.status, "failed");
+    assert.match(r.items[0].error!, /Binance error -1121: Invalid symbol\./);
+    assert.match(r.items[0].error!, /symbol=NOPEUSDT/);
+    assert.match(r.items[1].error!, /Bybit error 10001: params error: symbol invalid/);
+    assert.match(r.items[1].error!, /symbol=NOPEUSDT/);
+
+    const stop = new AbortController();
+    stop.abort(new Error("interrupted by SIGTERM"));
+    const aborted = await backfillFunding(store, {
+      exchanges: ["binance"],
+      symbols: ["BTCUSDT", "ETHUSDT"],
+      days: 1,
+      nowMs: NOW,
+      signal: stop.signal,
+      clients: clients(m.server.url),
+    });
+    assert.equal(aborted.status, "failed");
+    assert.equal(aborted.error, "interrupted: interrupted by SIGTERM");
+    assert.deepEqual(aborted.items.map((i) => i.status), ["skipped", "skipped"]);
+    const [run] = await store.listRuns({ task: "funding" });
+    assert.equal(run.status, "failed");
+  } finally {
+    store.close();
+    await m.server.close();
+  }
+});
