@@ -1,7 +1,7 @@
 /**
  * The scheduler's job kinds: the shipped schedule.json is the built-in tiers, each job is checked
  * at start-up with a message naming its option, a catch-up widens a job's window to the missed
- * time, and the funding job is listed as not available until its backfill is wired in.
+ * time, and the funding job runs the funding backfill with the configured exchanges and symbols.
  */
 import assert from "node:assert/strict";
 import { resolveConfig } from "../config/config.ts";
