@@ -25,6 +25,7 @@ import { optimizeJson, writeOptimizeReports } from "../lib/services/optimize_out
 import { type OptimizeResult, runOptimization, type Search } from "../lib/services/optimizer.ts";
 import { workerPoolExecutor } from "../lib/services/worker_pool.ts";
 import { inlineExecutor } from "../lib/services/trials.ts";
+import { storedExecutor } from "../lib/services/stored_trials.ts";
 import { STRATEGIES } from "../strategies/mod.ts";
 
 const HELP =
@@ -66,6 +67,9 @@ Statistics
 ${EXECUTION_HELP}
 
 Output
+  --no-resume             run every trial again instead of reusing the stored ones (every
+                          trial is stored in the database by its trial key; an identical or
+                          interrupted sweep reuses them by default)
   --top <n>               trials in the table (default 10)
   --out <dir>             write result.json, trials.csv, report.html (under data/ or reports/)
   --json                  print the whole result as JSON (nothing else on stdout)
@@ -94,6 +98,7 @@ const FLAGS = {
   embargo: { type: "string" },
   "pbo-blocks": { type: "string" },
   ...EXECUTION_FLAGS,
+  "no-resume": { type: "boolean" },
   top: { type: "string" },
   out: { type: "string" },
 } as const;
@@ -226,6 +231,9 @@ function printResult(r: OptimizeResult, top: number): void {
     { header: "MaxDD", value: (t) => fmt(t.metrics.maxDrawdown, 4), align: "right" },
     { header: "Trades", value: (t) => String(t.trades), align: "right" },
   ]));
+  if (r.resumedTrials > 0) {
+    console.log(`${r.resumedTrials} of ${r.trials.length} trials reused from earlier runs`);
+  }
   const excluded = r.trials.length - r.ranking.length;
   if (excluded) console.log(`${excluded} trial(s) not ranked (see --json for why)`);
   const s = r.statistics;
@@ -292,9 +300,13 @@ const task = defineTask({
     const outDir = flags.out === undefined
       ? undefined
       : outputPath("out", flags.out, { task: "optimize", dataDir: ctx.config.dataDir });
-    const executor = workers === 0 ? inlineExecutor(STRATEGIES) : workerPoolExecutor({
+    const inner = workers === 0 ? inlineExecutor(STRATEGIES) : workerPoolExecutor({
       workers,
       url: new URL("../workers/optimize_worker.ts", import.meta.url),
+    });
+    // Every trial is stored; an identical or interrupted sweep reuses what is done.
+    const executor = storedExecutor(inner, () => ctx.store(), {
+      resume: flags["no-resume"] !== true,
     });
     const stop = new AbortController();
     const onSignal = () => stop.abort(new Error("interrupted"));
@@ -318,6 +330,7 @@ const task = defineTask({
         executor,
         {
           store: () => ctx.store(),
+          resumed: () => executor.resumed,
           signal: stop.signal,
           progress: !json && Deno.stderr.isTerminal() ? progressLine() : undefined,
         },

@@ -52,6 +52,7 @@ export function optimizeJson(r: OptimizeResult) {
     constraints: r.constraints,
     dataChecksum: r.dataChecksum,
     datasetHash: r.datasetHash,
+    resumedTrials: r.resumedTrials,
     trials: r.trials.map(trialJson),
     best: r.best
       ? {

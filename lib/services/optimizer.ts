@@ -76,6 +76,8 @@ export interface OptimizeResult {
   readonly statistics: TrialStatistics | null;
   readonly walkForward: WalkForwardResult | null;
   readonly warnings: readonly string[];
+  /** Trials reused from the store instead of run (walk-forward trials included). */
+  readonly resumedTrials: number;
   /** The best trial's equity and buy-and-hold closes, for the report. */
   readonly bestEquity?: { ts: Float64Array; equity: Float64Array; buyHold?: Float64Array };
 }
@@ -138,7 +140,7 @@ function buyHoldCurve(dataset: TrialDataset, timeline: Float64Array, capital: nu
 export async function runOptimization(
   job: OptimizeJob,
   executor: TrialExecutor,
-  deps: BacktestDeps & { progress?: Progress; signal?: AbortSignal } = {},
+  deps: BacktestDeps & { progress?: Progress; signal?: AbortSignal; resumed?: () => number } = {},
 ): Promise<OptimizeResult> {
   const paramsList = planParams(job);
   const { dataset, warnings } = await loadDataset(
@@ -190,6 +192,7 @@ export async function runOptimization(
     statistics: statisticsOf(job, outcomes, ranking, ppy),
     walkForward,
     warnings,
+    resumedTrials: deps.resumed?.() ?? 0,
     bestEquity: best
       ? {
         ts: timeline,

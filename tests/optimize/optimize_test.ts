@@ -8,7 +8,7 @@ import { EULER_MASCHERONI } from "../../lib/research/deflated_sharpe.ts";
 import { probabilityOfBacktestOverfitting } from "../../lib/research/pbo.ts";
 import { runBacktestJob } from "../../lib/services/backtest_runner.ts";
 import { STRATEGIES } from "../../strategies/mod.ts";
-import { optimizeJson, task, withDir, writeBars } from "./helpers.ts";
+import { optimizeJson, ROOT, task, withDir, writeBars } from "./helpers.ts";
 
 /**
  * Ten closes whose sma_cross trades are worked by hand (opens = previous close):
@@ -169,8 +169,9 @@ Deno.test("the same sweep gives the same result with 1 and 2 workers", async () 
       "--pbo-blocks",
       "8",
     ];
-    const one = await optimizeJson([...args, "--workers", "1"], dir);
-    const two = await optimizeJson([...args, "--workers", "2"], dir);
+    const one = await optimizeJson([...args, "--workers", "1", "--no-resume"], dir);
+    const two = await optimizeJson([...args, "--workers", "2", "--no-resume"], dir);
+    assert.equal(two.resumedTrials, 0);
     assert.equal(one.trials.length, 40);
     assert.deepEqual(two.trials, one.trials);
     assert.deepEqual(two.statistics, one.statistics);
@@ -377,5 +378,85 @@ Deno.test("--out writes result.json, trials.csv and report.html; the table print
     for (const id of ["statistics", "heatmap", "sharpe-histogram", "equity", "top"]) {
       assert.match(html, new RegExp(`id="${id}"`));
     }
+  });
+});
+
+Deno.test("a rerun reuses the stored trials and gives the same result as running them again", async () => {
+  await withDir(async (dir) => {
+    const file = `${dir}/wave.csv`;
+    writeBars(file, "2024-01-01", wave(120));
+    const base = ["--data", file, "--strategy", "sma_cross", "--pbo-blocks", "4"];
+    const a = await optimizeJson([...base, "--grid", '{"fast":[2,3],"slow":[8,13]}'], dir);
+    assert.equal(a.resumedTrials, 0);
+    const grid = '{"fast":[2,3,5],"slow":[8,13]}';
+    const b = await optimizeJson([...base, "--grid", grid], dir);
+    assert.equal(b.resumedTrials, 4);
+    const fresh = await optimizeJson([...base, "--grid", grid, "--no-resume"], dir);
+    assert.equal(fresh.resumedTrials, 0);
+    assert.deepEqual(b.trials, fresh.trials);
+    assert.deepEqual(b.statistics, fresh.statistics);
+    // other execution settings are other trials
+    const c = await optimizeJson([...base, "--grid", grid, "--commission", "0.001"], dir);
+    assert.equal(c.resumedTrials, 0);
+  });
+});
+
+Deno.test("Ctrl-C stops a sweep with its finished trials stored; the rerun resumes them", async () => {
+  await withDir(async (dir) => {
+    const file = `${dir}/wave.csv`;
+    writeBars(file, "2024-01-01", wave(1500));
+    const args = [
+      "run",
+      "-q",
+      "-P=optimize",
+      "tasks/optimize.ts",
+      "--data",
+      file,
+      "--asset",
+      "test",
+      "--strategy",
+      "sma_cross",
+      "--random",
+      "600",
+      "--space",
+      '{"fast":{"min":1,"max":30,"int":true},"slow":{"min":5,"max":200,"int":true}}',
+      "--constraint",
+      "fast < slow",
+      "--workers",
+      "1",
+      "--json",
+    ];
+    const child = new Deno.Command("deno", {
+      args,
+      cwd: ROOT,
+      env: { DATABASE_PATH: `${dir}/mts.db`, LOG_FILE: "", NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const { DatabaseSync } = await import("node:sqlite");
+    const stored = () => {
+      try {
+        const db = new DatabaseSync(`${dir}/mts.db`, { readOnly: true });
+        try {
+          return Number(
+            (db.prepare("SELECT count(*) AS n FROM optimize_trials").get() as { n: number }).n,
+          );
+        } finally {
+          db.close();
+        }
+      } catch {
+        return 0;
+      }
+    };
+    const deadline = Date.now() + 120_000;
+    while (stored() < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill("SIGINT");
+    const out = await child.output();
+    const saved = stored();
+    assert.ok(saved >= 200, `saved ${saved}`);
+    if (out.code !== 0) assert.match(new TextDecoder().decode(out.stderr), /interrupted/);
+    const again = await optimizeJson(args.slice(4, -1), dir);
+    assert.ok(again.resumedTrials >= saved, `${again.resumedTrials} of ${saved}`);
+    assert.equal(again.trials.length, 600);
   });
 });
