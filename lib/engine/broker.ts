@@ -81,6 +81,8 @@ export class Broker {
   readonly #pf: Portfolio;
   readonly #c: BrokerCosts;
   readonly #emit?: (e: EngineEvent) => void;
+  /** A reused snapshot of `pending` to iterate while orders leave it. */
+  readonly #snapshot: Order[] = [];
   /** Assets whose position opened at the open of the bar being filled (phase 3). */
   readonly #openedAtOpen: number[] = [];
 
@@ -186,7 +188,7 @@ export class Broker {
     if (this.pending.length === 0) return;
     // 2. market entries at the open
     this.#openedAtOpen.length = 0;
-    for (const o of this.pending.slice()) {
+    for (const o of this.#snapshotOfPending()) {
       if (o.role !== "entry" || o.type !== "market") continue;
       const i = this.#index.get(o.asset)!;
       if (!this.#has(at, count, i)) continue;
@@ -196,7 +198,7 @@ export class Broker {
     // 3. SL/TP of positions opened at this open
     for (const i of this.#openedAtOpen) this.#checkProtective(i, bar(i), openTs, closeTs);
     // 4. limit and stop entries
-    for (const o of this.pending.slice()) {
+    for (const o of this.#snapshotOfPending()) {
       if (o.role !== "entry" || o.type === "market") continue;
       const i = this.#index.get(o.asset)!;
       if (!this.#has(at, count, i)) continue;
@@ -259,6 +261,14 @@ export class Broker {
     this.pending = [];
   }
 
+  /** The pending orders as they are now (the same reused array: iterate it before the next call). */
+  #snapshotOfPending(): readonly Order[] {
+    const snap = this.#snapshot;
+    snap.length = 0;
+    for (let k = 0; k < this.pending.length; k++) snap.push(this.pending[k]);
+    return snap;
+  }
+
   #has(at: ArrayLike<number>, count: number, i: number): boolean {
     for (let k = 0; k < count; k++) if (at[k] === i) return true;
     return false;
@@ -298,20 +308,24 @@ export class Broker {
     reason: string,
     protect?: { stopLoss?: number; takeProfit?: number },
   ): Order {
-    const order: Order = {
-      id: this.#nextId++,
-      asset: this.#assets[i],
-      side,
-      type,
-      role,
-      price,
-      fraction,
-      ...(protect?.stopLoss !== undefined ? { stopLoss: protect.stopLoss } : {}),
-      ...(protect?.takeProfit !== undefined ? { takeProfit: protect.takeProfit } : {}),
-      createdTs: ts,
-      source,
-      reason,
-    };
+    const id = this.#nextId++, asset = this.#assets[i];
+    // Without SL/TP (the usual case) one literal of the same keys, without the spreads' objects.
+    const order: Order = protect?.stopLoss === undefined && protect?.takeProfit === undefined
+      ? { id, asset, side, type, role, price, fraction, createdTs: ts, source, reason }
+      : {
+        id,
+        asset,
+        side,
+        type,
+        role,
+        price,
+        fraction,
+        ...(protect.stopLoss !== undefined ? { stopLoss: protect.stopLoss } : {}),
+        ...(protect.takeProfit !== undefined ? { takeProfit: protect.takeProfit } : {}),
+        createdTs: ts,
+        source,
+        reason,
+      };
     this.#emit?.({ type: "order", order });
     return order;
   }

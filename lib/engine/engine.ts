@@ -99,7 +99,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     startTs,
     endTs,
     trades: [],
-    tradeColumns: broker.tradeLog,
+    tradeColumns: broker.tradeLog.columns(),
     fees: pf.fees,
     exposedBars: loop.exposedBars,
     buyHoldReturn: buyHold.mean,

@@ -3,28 +3,29 @@
  * objects only when read.
  *
  * A fill or trade object holds half a dozen doubles, each a separate heap allocation; recording
- * them as plain number columns instead (which V8 stores unboxed) takes the allocation out of the
- * hot path. `list` materialises the objects lazily and incrementally — the entries recorded since
+ * them in append-only columns instead (`column.ts`: Float64Array chunks, strings as codes) takes
+ * the allocation out of the hot path. `list` materialises the objects lazily and incrementally — the entries recorded since
  * the last read, in order, with exactly the fields and key order the literal objects had — and
  * keeps returning the same array, so readers see one growing list. An optimiser that needs only
  * the metrics (computed from the columns) never builds the objects at all.
  * @module
  */
 import type { Fill, OrderRole, OrderSide, OrderType, PositionSide, Trade } from "../core/order.ts";
+import { NumberColumn, TextColumn } from "./column.ts";
 
 /** Every fill of a run. */
 export class FillLog {
-  readonly #orderId: number[] = [];
-  readonly #asset: string[] = [];
-  readonly #side: OrderSide[] = [];
-  readonly #role: OrderRole[] = [];
-  readonly #type: OrderType[] = [];
-  readonly #ts: number[] = [];
-  readonly #price: number[] = [];
-  readonly #qty: number[] = [];
-  readonly #fee: number[] = [];
-  readonly #slippage: number[] = [];
-  readonly #ref: number[] = [];
+  readonly #orderId = new NumberColumn();
+  readonly #asset = new TextColumn();
+  readonly #side = new TextColumn<OrderSide>();
+  readonly #role = new TextColumn<OrderRole>();
+  readonly #type = new TextColumn<OrderType>();
+  readonly #ts = new NumberColumn();
+  readonly #price = new NumberColumn();
+  readonly #qty = new NumberColumn();
+  readonly #fee = new NumberColumn();
+  readonly #slippage = new NumberColumn();
+  readonly #ref = new NumberColumn();
   readonly #list: Fill[] = [];
 
   /** Fills recorded. */
@@ -60,17 +61,17 @@ export class FillLog {
     const out = this.#list;
     for (let k = out.length; k < this.#ts.length; k++) {
       out.push({
-        orderId: this.#orderId[k],
-        asset: this.#asset[k],
-        side: this.#side[k],
-        role: this.#role[k],
-        orderType: this.#type[k],
-        ts: this.#ts[k],
-        price: this.#price[k],
-        qty: this.#qty[k],
-        fee: this.#fee[k],
-        slippage: this.#slippage[k],
-        referencePrice: this.#ref[k],
+        orderId: this.#orderId.at(k),
+        asset: this.#asset.at(k),
+        side: this.#side.at(k),
+        role: this.#role.at(k),
+        orderType: this.#type.at(k),
+        ts: this.#ts.at(k),
+        price: this.#price.at(k),
+        qty: this.#qty.at(k),
+        fee: this.#fee.at(k),
+        slippage: this.#slippage.at(k),
+        referencePrice: this.#ref.at(k),
       });
     }
     return out;
@@ -86,23 +87,33 @@ export interface TradeColumns {
 }
 
 /** Every closed trade of a run. */
-export class TradeLog implements TradeColumns {
-  readonly #asset: string[] = [];
-  readonly #side: PositionSide[] = [];
-  readonly entryTs: number[] = [];
-  readonly #entryPrice: number[] = [];
-  readonly exitTs: number[] = [];
-  readonly #exitPrice: number[] = [];
-  readonly #size: number[] = [];
-  readonly pnl: number[] = [];
-  readonly returnPct: number[] = [];
-  readonly #fees: number[] = [];
-  readonly #reason: string[] = [];
+export class TradeLog {
+  readonly #asset = new TextColumn();
+  readonly #side = new TextColumn<PositionSide>();
+  readonly #entryTs = new NumberColumn();
+  readonly #entryPrice = new NumberColumn();
+  readonly #exitTs = new NumberColumn();
+  readonly #exitPrice = new NumberColumn();
+  readonly #size = new NumberColumn();
+  readonly #pnl = new NumberColumn();
+  readonly #returnPct = new NumberColumn();
+  readonly #fees = new NumberColumn();
+  readonly #reason = new TextColumn();
   readonly #list: Trade[] = [];
 
   /** Trades recorded. */
   get length(): number {
-    return this.pnl.length;
+    return this.#pnl.length;
+  }
+
+  /** The columns the metrics read, as arrays. */
+  columns(): TradeColumns {
+    return {
+      pnl: this.#pnl.toArray(),
+      returnPct: this.#returnPct.toArray(),
+      entryTs: this.#entryTs.toArray(),
+      exitTs: this.#exitTs.toArray(),
+    };
   }
 
   /**
@@ -123,13 +134,13 @@ export class TradeLog implements TradeColumns {
   ): void {
     this.#asset.push(asset);
     this.#side.push(side);
-    this.entryTs.push(entryTs);
+    this.#entryTs.push(entryTs);
     this.#entryPrice.push(entryPrice);
-    this.exitTs.push(exitTs);
+    this.#exitTs.push(exitTs);
     this.#exitPrice.push(exitPrice);
     this.#size.push(size);
-    this.pnl.push(pnl);
-    this.returnPct.push(pnl / (entryPrice * size));
+    this.#pnl.push(pnl);
+    this.#returnPct.push(pnl / (entryPrice * size));
     this.#fees.push(fees);
     this.#reason.push(reason);
   }
@@ -137,19 +148,19 @@ export class TradeLog implements TradeColumns {
   /** The trades as objects, in time order (the same array on every read). */
   get list(): readonly Trade[] {
     const out = this.#list;
-    for (let k = out.length; k < this.pnl.length; k++) {
+    for (let k = out.length; k < this.#pnl.length; k++) {
       out.push({
-        asset: this.#asset[k],
-        side: this.#side[k],
-        entryTs: this.entryTs[k],
-        entryPrice: this.#entryPrice[k],
-        exitTs: this.exitTs[k],
-        exitPrice: this.#exitPrice[k],
-        size: this.#size[k],
-        pnl: this.pnl[k],
-        returnPct: this.returnPct[k],
-        fees: this.#fees[k],
-        exitReason: this.#reason[k],
+        asset: this.#asset.at(k),
+        side: this.#side.at(k),
+        entryTs: this.#entryTs.at(k),
+        entryPrice: this.#entryPrice.at(k),
+        exitTs: this.#exitTs.at(k),
+        exitPrice: this.#exitPrice.at(k),
+        size: this.#size.at(k),
+        pnl: this.#pnl.at(k),
+        returnPct: this.#returnPct.at(k),
+        fees: this.#fees.at(k),
+        exitReason: this.#reason.at(k),
       });
     }
     return out;
