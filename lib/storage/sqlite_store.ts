@@ -1,7 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
  * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`,
- * `arbitrage.ts`), which
+ * `funding.ts`, `trials.ts`, `arbitrage.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -22,6 +22,8 @@ import { MIGRATIONS } from "./migrations.ts";
 import { SqliteArbitrage } from "./sqlite/arbitrage.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
 import { SqliteDb } from "./sqlite/db.ts";
+import { SqliteFunding } from "./sqlite/funding.ts";
+import { SqliteTrials } from "./sqlite/trials.ts";
 import { SqliteJobs } from "./sqlite/jobs.ts";
 import { Leases } from "./sqlite/leases.ts";
 import { SqliteMacro } from "./sqlite/macro.ts";
@@ -43,6 +45,11 @@ import type {
   ArbitrageEventRow,
   ArbitrageOpportunityRecord,
   BacktestRunRecord,
+  FundingKey,
+  FundingObservation,
+  FundingQuery,
+  FundingSource,
+  FundingWriteResult,
   JobRunClaim,
   JobRunEnd,
   JobRunRecord,
@@ -58,6 +65,7 @@ import type {
   SignalFilter,
   Store,
   StoredQualityIssue,
+  StoredTrial,
   TimeRange,
   UpsertResult,
   WriteOptions,
@@ -93,6 +101,8 @@ export class SqliteStore implements Store {
   readonly #signals: SqliteSignals;
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
+  readonly #funding: SqliteFunding;
+  readonly #trials: SqliteTrials;
   readonly #arbitrage: SqliteArbitrage;
   readonly #raw: DatabaseSync;
 
@@ -110,6 +120,8 @@ export class SqliteStore implements Store {
     this.#signals = new SqliteSignals(db);
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
+    this.#funding = new SqliteFunding(db);
+    this.#trials = new SqliteTrials(db);
     this.#arbitrage = new SqliteArbitrage(db);
   }
 
@@ -227,6 +239,32 @@ export class SqliteStore implements Store {
 
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]> {
     return this.#backtests.listBacktestRuns(limit);
+  }
+
+  saveTrials(trials: readonly StoredTrial[]): Promise<number> {
+    return this.#trials.saveTrials(trials);
+  }
+
+  findTrials(keys: readonly string[]): Promise<Map<string, StoredTrial>> {
+    return this.#trials.findTrials(keys);
+  }
+
+  recordFunding(observations: readonly FundingObservation[]): Promise<FundingWriteResult> {
+    return this.#funding.recordFunding(observations);
+  }
+
+  listFunding(query: FundingQuery): Promise<FundingObservation[]> {
+    return this.#funding.listFunding(query);
+  }
+
+  latestFunding(
+    filter?: { readonly exchange?: string; readonly source?: FundingSource },
+  ): Promise<FundingObservation[]> {
+    return this.#funding.latestFunding(filter);
+  }
+
+  lastFunding(key: FundingKey, source?: FundingSource): Promise<FundingObservation | undefined> {
+    return this.#funding.lastFunding(key, source);
   }
 
   claimJobRun(claim: JobRunClaim): Promise<number | undefined> {
