@@ -36,6 +36,14 @@ export interface ArbitrageRun {
   readonly publish?: boolean;
   /** Stop following (cache mode). */
   readonly signal: AbortSignal;
+  /**
+   * Follow this cache instead of opening the configured one (cache mode): a process that
+   * publishes books itself (`deno task stream --arbitrage`) passes its own cache, memory or Redis.
+   * It is not closed here.
+   */
+  readonly cache?: Cache;
+  /** Time for ages in cache mode: `wall` (default) or `data` (recorded times, for a replay). */
+  readonly clock?: "wall" | "data";
   /** Each alert, for the terminal. */
   readonly onAlert: (alert: ArbitrageAlert, detector: ArbitrageDetector) => void;
   /** A sink or message problem (already redacted). */
@@ -90,7 +98,7 @@ export async function runArbitrage(
   } catch (e) {
     throw new ConfigError(`arbitrage settings: ${(e as Error).message}`, "ARBITRAGE_FEES");
   }
-  if (run.mode === "cache" && !w.config.redis.url) {
+  if (run.mode === "cache" && !run.cache && !w.config.redis.url) {
     throw new ConfigError(
       "--from-cache: set REDIS_URL to the Redis that deno task stream publishes to",
       "REDIS_URL",
@@ -98,24 +106,25 @@ export async function runArbitrage(
   }
   // a bad recording fails before anything is opened or stored
   const recording = run.mode === "replay" ? await readRecording(run.file!) : undefined;
-  await checkNet(w.config, run.mode === "cache" || run.publish === true);
+  await checkNet(w.config, (run.mode === "cache" && !run.cache) || run.publish === true);
   const log = getLogger("arbitrage");
   const problem = (m: string) => {
     const text = w.redact(m);
     log.warn(text, {});
     run.onProblem(text);
   };
-  let cache: Cache | undefined;
+  let cache: Cache | undefined = run.cache;
+  const ownCache = !run.cache;
   const webhook = w.config.arbitrage.webhookUrl
     ? new AlertWebhook(w.config.arbitrage.webhookUrl, { onError: problem })
     : undefined;
   try {
-    if (run.mode === "cache" || run.publish) cache = await openCache(w.config.redis);
+    if (!cache && (run.mode === "cache" || run.publish)) cache = await openCache(w.config.redis);
     const fanout = new AlertFanout({
       cache,
       store: run.store ? w.store() : undefined,
       webhook,
-      source: run.mode === "cache" ? "live" : "replay",
+      source: run.mode === "cache" && run.clock !== "data" ? "live" : "replay",
       onAlert: (a) => run.onAlert(a, detector),
       onError: problem,
     });
@@ -129,6 +138,7 @@ export async function runArbitrage(
         fanout,
         symbols: run.detector.symbols,
         signal: run.signal,
+        clock: run.clock,
         onBadMessage: (ch, why) => problem(`${ch}: ${why}`),
       });
     }
@@ -142,6 +152,6 @@ export async function runArbitrage(
       webhook: webhook?.stats,
     };
   } finally {
-    await cache?.close();
+    if (ownCache) await cache?.close();
   }
 }
