@@ -69,6 +69,19 @@ const BAD_FLAGS: [string, string[], string][] = [
   ["schedule", ["--job", "nope"], "--job"],
   ["schedule", ["--once", "--for", "1m"], "--for"],
   ["schedule", ["--file"], "--file"],
+  ["stream", ["--exchanges", "kraken"], "--exchanges"],
+  ["stream", ["--markets", "futures"], "--markets"],
+  ["stream", ["--symbols", "BTC-USDT"], "--symbols"],
+  ["stream", ["--depth", "0"], "--depth"],
+  ["stream", ["--depth", "500"], "--depth"],
+  ["stream", ["--for", "0"], "--for"],
+  ["stream", ["--for", "soon"], "--for"],
+  ["stream", ["--stale-after", "15"], "--stale-after"],
+  ["stream", ["--snapshot-limit", "2"], "--snapshot-limit"],
+  ["stream", ["--snapshot-every", "0.5s"], "--snapshot-every"],
+  ["stream", ["--max-connection-age", "1ms"], "--max-connection-age"],
+  ["stream", ["--record-part-mb", "0"], "--record-part-mb"],
+  ["stream", ["--replay", "x.jsonl", "--symbols", "BTCUSDT"], "--symbols"],
   ["volatility", ["--window", "1"], "--window"],
   ["volatility", ["--periods-per-year", "0"], "--periods-per-year"],
   ["volatility", ["--interval", "7x"], "--interval"],
@@ -169,6 +182,8 @@ Deno.test("every task's table covers each of its value flags at least once", asy
     "backtest --out",
     // a file the user names: a missing one is reported when it is read
     "backtest --data",
+    "stream --replay",
+    "stream --record",
   ]);
   for (const [task] of Object.entries(TASKS)) {
     const help = await runInProcess([task, "--help"]);

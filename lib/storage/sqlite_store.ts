@@ -1,6 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
- * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`), which
+ * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`,
+ * `books.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -19,6 +20,7 @@ import type { Signal } from "../core/signal.ts";
 import { getLogger } from "../log/logger.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
+import { SqliteBooks } from "./sqlite/books.ts";
 import { SqliteDb } from "./sqlite/db.ts";
 import { SqliteJobs } from "./sqlite/jobs.ts";
 import { Leases } from "./sqlite/leases.ts";
@@ -39,6 +41,8 @@ import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
 import type {
   BacktestRunRecord,
+  BookResyncRecord,
+  BookSnapshotRecord,
   JobRunClaim,
   JobRunEnd,
   JobRunRecord,
@@ -58,6 +62,8 @@ import type {
   UpsertResult,
   WriteOptions,
 } from "./store.ts";
+
+type BookFilter = { exchange?: string; market?: string; symbol?: string; limit?: number };
 
 /** Options for {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -89,6 +95,7 @@ export class SqliteStore implements Store {
   readonly #signals: SqliteSignals;
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
+  readonly #books: SqliteBooks;
   readonly #raw: DatabaseSync;
 
   private constructor(raw: DatabaseSync, db: SqliteDb, leaseMs: number) {
@@ -105,6 +112,7 @@ export class SqliteStore implements Store {
     this.#signals = new SqliteSignals(db);
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
+    this.#books = new SqliteBooks(db);
   }
 
   /**
@@ -241,6 +249,22 @@ export class SqliteStore implements Store {
 
   jobStates(): Promise<JobState[]> {
     return this.#jobs.jobStates();
+  }
+
+  recordResyncs(records: readonly BookResyncRecord[]): Promise<number> {
+    return this.#books.recordResyncs(records);
+  }
+
+  recordBookSnapshots(records: readonly BookSnapshotRecord[]): Promise<number> {
+    return this.#books.recordBookSnapshots(records);
+  }
+
+  listResyncs(filter?: BookFilter): Promise<BookResyncRecord[]> {
+    return this.#books.listResyncs(filter);
+  }
+
+  listBookSnapshots(filter?: BookFilter): Promise<BookSnapshotRecord[]> {
+    return this.#books.listBookSnapshots(filter);
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {
