@@ -218,7 +218,13 @@ async function execute(run: Run, screen: StreamScreen | undefined): Promise<Stre
     const onTick = screen ? screen.render.bind(screen) : undefined;
     if (run.flags.replay !== undefined) {
       refuseWithReplay(run);
-      return await runReplay(resolveUserPath(run.flags.replay), {
+      const path = resolveUserPath(run.flags.replay);
+      try {
+        await Deno.stat(path);
+      } catch (e) {
+        badFlag("replay", "a recording made with --record", run.flags.replay, (e as Error).message);
+      }
+      return await runReplay(path, {
         cache,
         signal: interrupt.signal,
         onTick,

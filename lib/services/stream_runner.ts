@@ -14,7 +14,7 @@ import type { Cache } from "../storage/cache.ts";
 import type { FundingStore } from "../storage/funding_store.ts";
 import type { StreamSummary } from "../streams/engine.ts";
 import { RECORDING_VERSION } from "../streams/events.ts";
-import { buildPlan, type PlanOptions, type StreamPlan } from "../streams/plan.ts";
+import { buildPlan, planFromJson, type PlanOptions, type StreamPlan } from "../streams/plan.ts";
 import { readRecording, Recorder } from "../streams/recording.ts";
 import { LiveStreams } from "./stream_live.ts";
 import { type SinkStats, StreamPipeline } from "./stream_pipeline.ts";
@@ -152,7 +152,13 @@ export async function runReplay(path: string, o: CommonRunOptions): Promise<Stre
       if (ev.v !== RECORDING_VERSION) {
         throw new DataError(`recording format ${ev.v}, expected ${RECORDING_VERSION}`, `${path}:1`);
       }
-      pipeline = new StreamPipeline(buildPlan(ev.plan), { cache: o.cache });
+      let plan: StreamPlan;
+      try {
+        plan = buildPlan(planFromJson(ev.plan));
+      } catch (e) {
+        throw new DataError(`not a stream plan: ${(e as Error).message}`, `${path}:1`);
+      }
+      pipeline = new StreamPipeline(plan, { cache: o.cache });
       await pipeline.publishIndex();
       continue;
     }

@@ -137,3 +137,34 @@ export function buildPlan(o: PlanOptions): StreamPlan {
   }
   return { ...o, exchanges, markets, symbols, books, connections, bybitDepth };
 }
+
+/**
+ * Reads the plan of a recording's `start` line back. Throws `RangeError` naming the field when it
+ * is not a plan.
+ */
+export function planFromJson(v: unknown): PlanOptions {
+  const o = (typeof v === "object" && v !== null ? v : {}) as Record<string, unknown>;
+  const strings = (k: string): string[] => {
+    const a = o[k];
+    if (!Array.isArray(a) || !a.every((x) => typeof x === "string")) {
+      throw new RangeError(`plan.${k}: expected a list of names`);
+    }
+    return a as string[];
+  };
+  const number = (k: string): number => {
+    if (typeof o[k] !== "number" || !Number.isFinite(o[k])) {
+      throw new RangeError(`plan.${k}: expected a number`);
+    }
+    return o[k] as number;
+  };
+  const plan: PlanOptions = {
+    exchanges: strings("exchanges") as Exchange[],
+    markets: strings("markets") as Market[],
+    symbols: strings("symbols"),
+    depth: number("depth"),
+    snapshotLimit: number("snapshotLimit"),
+    staleAfterMs: number("staleAfterMs"),
+  };
+  buildPlan(plan);
+  return plan;
+}

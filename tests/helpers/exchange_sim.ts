@@ -135,6 +135,8 @@ export class SimExchange {
   readonly requests: string[] = [];
   /** WebSocket connections accepted. */
   connections = 0;
+  /** Updates to send per symbol before the books stand still (a test may change it). */
+  maxUpdates: number | undefined;
   readonly #o: SimOptions;
   readonly #rng: Rng;
   readonly #server: Deno.HttpServer;
@@ -148,6 +150,7 @@ export class SimExchange {
 
   constructor(o: SimOptions) {
     this.#o = o;
+    this.maxUpdates = o.maxUpdates;
     this.#rng = createRng(o.seed ?? 7);
     const snap = seedSnapshot(o.kind) as { lastUpdateId: number; bids: Levels; asks: Levels };
     for (const s of o.symbols) this.books.set(s, new SimBook(snap, snap.lastUpdateId));
@@ -170,7 +173,7 @@ export class SimExchange {
 
   /** Whether every update has been sent (the books stand still). */
   get finished(): boolean {
-    return this.#o.maxUpdates !== undefined && this.#sent >= this.#o.maxUpdates;
+    return this.maxUpdates !== undefined && this.#sent >= this.maxUpdates;
   }
 
   #handle(req: Request): Response {
