@@ -45,7 +45,8 @@ export class Recorder {
   readonly #enc = new TextEncoder();
   #part: Part | null = null;
   #partNo = 0;
-  #partSize = 0;
+  /** JSON characters assigned to the current part (written or pending). */
+  #partUsed = 0;
   #pending: string[] = [];
   #pendingChars = 0;
   #chain: Promise<void> = Promise.resolve();
@@ -74,6 +75,14 @@ export class Recorder {
   write(event: StreamEvent): void {
     if (this.#error) throw this.#error;
     const line = JSON.stringify(event) + "\n";
+    if (this.#partUsed > 0 && this.#partUsed + line.length > this.#partBytes) {
+      void this.flush();
+      this.#chain = this.#chain.then(() => this.#rotate()).catch((e) => {
+        this.#error ??= e as Error;
+      });
+      this.#partUsed = 0;
+    }
+    this.#partUsed += line.length;
     this.#pending.push(line);
     this.#pendingChars += line.length;
     this.events++;
@@ -93,16 +102,14 @@ export class Recorder {
   }
 
   async #writeText(text: string): Promise<void> {
-    if (!this.#part) return;
-    if (this.#partSize > 0 && this.#partSize + text.length > this.#partBytes) {
-      await this.#closePart();
-      this.#partNo++;
-      this.#part = await openPart(partPath(this.path, this.#partNo));
-      this.parts++;
-      this.#partSize = 0;
-    }
-    await this.#part.writer.write(this.#enc.encode(text));
-    this.#partSize += text.length;
+    if (this.#part) await this.#part.writer.write(this.#enc.encode(text));
+  }
+
+  async #rotate(): Promise<void> {
+    await this.#closePart();
+    this.#partNo++;
+    this.#part = await openPart(partPath(this.path, this.#partNo));
+    this.parts++;
   }
 
   async #closePart(): Promise<void> {
