@@ -67,6 +67,12 @@ export function fundingTable(rows: readonly SummaryFunding[]): string {
 export class StreamScreen {
   readonly #enc = new TextEncoder();
   readonly #last = new Map<string, { messages: number; at: number }>();
+  readonly #write: (bytes: Uint8Array) => void;
+
+  /** `write`: where the screen goes (default standard output). */
+  constructor(write: (bytes: Uint8Array) => void = (b) => void Deno.stdout.writeSync(b)) {
+    this.#write = write;
+  }
 
   /** Draws the current state of `pipeline`'s engine. */
   render(pipeline: StreamPipeline): void {
@@ -98,12 +104,12 @@ export class StreamScreen {
     } UTC (Ctrl-C stops)\n\n${bookTable(rows)}\n${
       funding.length ? `\n${fundingTable(funding)}\n` : ""
     }`;
-    Deno.stdout.writeSync(this.#enc.encode(`\x1b[H\x1b[J${text}`));
+    this.#write(this.#enc.encode(`\x1b[H\x1b[J${text}`));
   }
 
   /** Leaves the screen as it is (the final tables follow below). */
   close(): void {
-    Deno.stdout.writeSync(this.#enc.encode("\n"));
+    this.#write(this.#enc.encode("\n"));
   }
 }
 

@@ -135,3 +135,24 @@ Deno.test("engine: serverShutdown and a silent connection ask for a reconnect; a
   assert.equal(s.books[0].state, "stale");
   assert.deepEqual(s.books[0].bids[0], [100, 1], "a stale book keeps its levels");
 });
+
+Deno.test("the live table redraws in place: cursor home, clear, one row per book with its state", async () => {
+  const { StreamPipeline } = await import("../../lib/services/stream_pipeline.ts");
+  const { StreamScreen } = await import("../../lib/services/stream_table.ts");
+  const pipeline = new StreamPipeline(buildPlan(PLAN));
+  const frames: string[] = [];
+  const dec = new TextDecoder();
+  const screen = new StreamScreen((b) => frames.push(dec.decode(b)));
+  for (const e of EVENTS.slice(1, 7)) pipeline.ingest(e);
+  screen.render(pipeline);
+  for (const e of EVENTS.slice(7, 10)) pipeline.ingest(e);
+  screen.render(pipeline);
+  assert.equal(frames.length, 2);
+  for (const f of frames) assert.ok(f.startsWith("\x1b[H\x1b[J"), "redrawn from the top");
+  const last = frames[1].split("\n");
+  const row = last.find((l) => l.includes("BTCUSDT"))!;
+  assert.match(row, /binance\s+spot\s+BTCUSDT\s+99\.5\s+102\s+2\.5\s+2\/2\s+111\s/);
+  assert.match(row, /\s1\s+1\s+live$/, "resyncs, gaps, state");
+  // msg/s: 2 more messages (at 1040 and 1060) between the renders at 1035 and 1060 = 80/s
+  assert.match(row, /\s0\.0s\s+80\.0\s+4\s/, row);
+});
