@@ -274,6 +274,9 @@ const task = defineTask({
   help: HELP,
   flags: FLAGS,
   lists: ["exchanges", "markets", "symbols"],
+  // the live table owns the terminal: log lines go to LOG_FILE only (the table shows the counts
+  // and the last problem)
+  machineOutput: () => stdoutIsTerminal(),
   run: async (run) => {
     const screen = !run.json && stdoutIsTerminal() ? new StreamScreen() : undefined;
     let result: StreamResult;

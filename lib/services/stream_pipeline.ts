@@ -56,6 +56,8 @@ export interface SinkStats {
   snapshotsStored: number;
   /** Writes that failed (cache or store; logged, never fatal). */
   sinkErrors: number;
+  /** The last problem logged (a malformed frame, an exchange error, a failed snapshot). */
+  lastProblem?: string;
 }
 
 const log = getLogger("stream");
@@ -116,6 +118,7 @@ export class StreamPipeline {
       }
       case "problem":
         log.warn(`${e.where}: ${e.message}`);
+        this.stats.lastProblem = `${e.where}: ${e.message}`;
         this.#sinks.execute?.(e);
         return;
       default:

@@ -4,6 +4,7 @@
  * @module
  */
 import { formatTable } from "../cli/table.ts";
+import { escapeControls, excerpt } from "../core/text.ts";
 import type { SummaryBook, SummaryFunding } from "../streams/engine.ts";
 import { StreamEngine } from "../streams/engine.ts";
 import { bookId } from "../streams/sync.ts";
@@ -99,11 +100,18 @@ export class StreamScreen {
       };
     });
     const funding = engine.funding.entries().map(StreamEngine.summaryFunding);
+    const st = engine.summary().stats;
+    const problem = pipeline.stats.lastProblem;
+    const status = `${st.frames} frames, ${st.reconnects} reconnects, ${st.malformed} malformed, ` +
+      `${st.exchangeErrors} exchange errors, ${pipeline.stats.published} published` +
+      (problem
+        ? `\nlast problem: ${escapeControls(excerpt(problem, 160), { singleLine: true })}`
+        : "");
     const text = `stream: ${engine.plan.books.length} books, ${
       new Date(now).toISOString().slice(11, 19)
     } UTC (Ctrl-C stops)\n\n${bookTable(rows)}\n${
       funding.length ? `\n${fundingTable(funding)}\n` : ""
-    }`;
+    }\n${status}\n`;
     this.#write(this.#enc.encode(`\x1b[H\x1b[J${text}`));
   }
 
