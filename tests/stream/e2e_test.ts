@@ -51,7 +51,7 @@ Deno.test({
       const rec = `${dir}/frames/run.jsonl.gz`;
       const running = runStream(
         ["--exchanges", "binance,bybit", "--markets", "spot,perp", "--symbols", "BTCUSDT"]
-          .concat(["--depth", "20", "--for", "6s", "--json", "--record", rec]),
+          .concat(["--depth", "20", "--for", "8s", "--json", "--record", rec]),
         simEnv(sims, dir),
       );
       await untilConnected([sims.spot, sims.perp, sims.bybit]);

@@ -28,30 +28,52 @@ interface Run {
   pipeline: StreamPipeline;
 }
 
+/**
+ * Runs the stream in-process until every simulator it uses has sent its updates (then 300 ms
+ * more, far below --stale-after), or `maxMs` as a safety net: robust to a slow machine.
+ */
 async function live(
   sims: Sims,
   plan: Partial<PlanOptions>,
-  forMs: number,
+  maxMs: number,
   extra: Partial<Parameters<typeof runLive>[0]> = {},
 ): Promise<Run> {
   const config = resolveConfig(simEnv(sims, "/tmp"));
+  const full: PlanOptions = {
+    exchanges: ["binance"],
+    markets: ["spot", "perp"],
+    symbols: ["BTCUSDT"],
+    depth: 20,
+    snapshotLimit: 1000,
+    staleAfterMs: 15_000,
+    ...plan,
+  };
+  const watch = [
+    ...(full.exchanges.includes("binance") && full.markets.includes("spot") ? [sims.spot] : []),
+    ...(full.exchanges.includes("binance") && full.markets.includes("perp") ? [sims.perp] : []),
+    ...(full.exchanges.includes("bybit") ? [sims.bybit] : []),
+  ];
+  const ac = new AbortController();
+  const poll = setInterval(() => {
+    if (!watch.every((x) => x.finished)) return;
+    clearInterval(poll);
+    setTimeout(() => ac.abort(new Error("the servers finished")), 300);
+  }, 50);
   let pipeline: StreamPipeline | undefined;
-  const result = await runLive({
-    plan: {
-      exchanges: ["binance"],
-      markets: ["spot", "perp"],
-      symbols: ["BTCUSDT"],
-      depth: 20,
-      snapshotLimit: 1000,
-      staleAfterMs: 15_000,
-      ...plan,
-    },
-    config,
-    forMs,
-    onTick: (p) => (pipeline = p),
-    ...extra,
-  });
-  return { result, pipeline: pipeline! };
+  try {
+    const result = await runLive({
+      plan: full,
+      config,
+      forMs: maxMs,
+      signal: ac.signal,
+      onTick: (p) => (pipeline = p),
+      ...extra,
+    });
+    assert.equal(result.stoppedBy, "the servers finished", "the run ended before the servers");
+    return { result, pipeline: pipeline! };
+  } finally {
+    clearInterval(poll);
+  }
 }
 
 function counters(run: Run, id: string) {
@@ -82,7 +104,7 @@ Deno.test({
     const heard: PublishedBook[] = [];
     await cache.subscribe("mts:book:binance:spot:BTCUSDT", (m) => heard.push(m as PublishedBook));
     try {
-      const running = live(sims, {}, 5_500, { cache, books: store });
+      const running = live(sims, {}, 30_000, { cache, books: store, snapshotEveryMs: 500 });
       await untilConnected([sims.spot, sims.perp]);
       await sleep(600);
       sims.spot.faults.push({ type: "duplicate", symbol: "BTCUSDT" });
@@ -118,6 +140,10 @@ Deno.test({
       assert.ok(rows.every((r) => r.durationMs !== undefined && r.durationMs >= 0));
       // the 429's Retry-After (1 s) delayed the perp rebuild
       assert.ok(rows.find((r) => r.market === "perp")!.durationMs! >= 1_000);
+      // --snapshot-every: top-20 snapshots of the live books, each at its update id
+      const snaps = await store.listBookSnapshots({ market: "spot" });
+      assert.ok(snaps.length >= 3, `${snaps.length} snapshots`);
+      assert.ok(snaps.every((x) => x.bids.length > 0 && x.bids.length <= 20 && x.updateId > 0));
       // the cache holds the final book, and its changes were published on the channel
       const cached = await cache.get<PublishedBook>("mts:book:binance:spot:BTCUSDT");
       assert.equal(cached?.updateId, spot.updateId);
@@ -144,7 +170,7 @@ Deno.test({
   fn: async () => {
     const sims = startSims(["BTCUSDT"], { maxUpdates: 140, seed: 5 });
     try {
-      const running = live(sims, { exchanges: ["bybit"] }, 4_500);
+      const running = live(sims, { exchanges: ["bybit"] }, 30_000);
       await untilConnected([sims.bybit]);
       await sleep(600);
       sims.bybit.faults.push({ type: "restart", symbol: "BTCUSDT" });
@@ -173,11 +199,10 @@ Deno.test({
   name:
     "connections: serverShutdown and a silent server reconnect (one resync each), a drop reconnects with backoff; books end equal",
   fn: async () => {
-    // the servers stop sending 1.75 s before the end, less than --stale-after
     const sims = startSims(["BTCUSDT"], { maxUpdates: 260, seed: 3 });
     sims.perp.maxUpdates = 110; // its 3 s of silence (150 ticks) do not count
     try {
-      const running = live(sims, { exchanges: ["binance", "bybit"], staleAfterMs: 2_000 }, 7_000);
+      const running = live(sims, { exchanges: ["binance", "bybit"], staleAfterMs: 2_000 }, 30_000);
       await untilConnected([sims.spot, sims.perp, sims.bybit]);
       await sleep(600);
       sims.spot.faults.push({ type: "serverShutdown" });
@@ -205,7 +230,7 @@ Deno.test({
   fn: async () => {
     const sims = startSims(["BTCUSDT"], { maxUpdates: 180, seed: 9 });
     try {
-      const run = await live(sims, { markets: ["spot", "perp"] }, 4_500, {
+      const run = await live(sims, { markets: ["spot", "perp"] }, 30_000, {
         maxConnectionAgeMs: 1_200,
       });
       assertSameBook(run, "binance", "spot", sims.spot);
