@@ -77,3 +77,15 @@ export { type Cadence, cronCadence, everyCadence } from "./scheduler/plan/cadenc
 export { jsonLine, type SchedulerEvent } from "./scheduler/plan/events.ts";
 export { DEFAULT_SETTINGS, type JobSpec, type ScheduleSettings } from "./scheduler/plan/resolve.ts";
 export type { JobRunRecord, JobState, JobStore } from "./storage/job_store.ts";
+export type {
+  FundingObservation,
+  FundingQuery,
+  FundingSource,
+  FundingStore,
+} from "./storage/funding_store.ts";
+export {
+  backfillFunding,
+  type FundingBackfillOptions,
+  type FundingBackfillReport,
+} from "./services/funding_backfill.ts";
+export { type FundingGap, settlementIntervals } from "./core/funding.ts";

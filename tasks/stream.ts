@@ -11,6 +11,13 @@ import { defineTask, type TaskRun } from "../lib/cli/task.ts";
 import { ConfigError, UsageError } from "../lib/core/errors.ts";
 import { missingNetPermissions } from "../lib/net/permissions.ts";
 import { interruptSignal } from "../lib/services/collect_cli.ts";
+import {
+  backfillFunding,
+  type FundingBackfillReport,
+  fundingUrls,
+} from "../lib/services/funding_backfill.ts";
+import { formatTable } from "../lib/cli/table.ts";
+import { safeEcho } from "../lib/core/text.ts";
 import { connectionUrl } from "../lib/services/stream_live.ts";
 import {
   type LiveRunOptions,
@@ -20,7 +27,6 @@ import {
 } from "../lib/services/stream_runner.ts";
 import { finalTables, StreamScreen } from "../lib/services/stream_table.ts";
 import { openCache } from "../lib/storage/open_cache.ts";
-import type { FundingStore } from "../lib/storage/funding_store.ts";
 import { buildPlan, EXCHANGES, MARKETS, type PlanOptions } from "../lib/streams/plan.ts";
 import type { Exchange, Market } from "../lib/streams/sync.ts";
 
@@ -69,6 +75,14 @@ Record and replay:
                           books, resyncs, gaps and counts equal the recorded run's (what to stream
                           comes from the recording); nothing is stored in the database
 
+Funding history (instead of streaming):
+  --backfill-funding      fill the settled funding rates of the perpetuals of --symbols on
+                          --exchanges from the REST history (Binance /fapi/v1/fundingRate, Bybit
+                          /v5/market/funding/history) into the database, incrementally and
+                          idempotently, then exit (exit 1 when a symbol failed); the same job the
+                          scheduler runs every 8 h
+  --days N                how many days back the history should be complete (1-3650, default 30)
+
 Output:
   --json                  no table; at the end one JSON object {books, funding, stats}
   -h, --help              show this help
@@ -83,6 +97,7 @@ Examples:
   deno task stream --exchanges binance,bybit --markets spot,perp --symbols BTCUSDT,ETHUSDT --depth 20
   deno task stream --for 60s --record data/frames/btc.jsonl.gz --json
   deno task stream --replay data/frames/btc.jsonl.gz --json
+  deno task stream --backfill-funding --days 30 --symbols BTCUSDT,ETHUSDT
 `;
 
 const FLAGS = {
@@ -98,6 +113,8 @@ const FLAGS = {
   record: { type: "string" },
   "record-part-mb": { type: "string" },
   replay: { type: "string" },
+  "backfill-funding": { type: "boolean" },
+  days: { type: "string" },
 } as const;
 
 type Run = TaskRun<typeof FLAGS>;
@@ -205,12 +222,6 @@ function refuseWithReplay(run: Run): void {
   }
 }
 
-/** The store's funding concern, when the store has one (the funding backfill adds it). */
-function fundingStoreOf(store: unknown): FundingStore | undefined {
-  const s = store as Partial<FundingStore>;
-  return typeof s.recordFunding === "function" ? s as FundingStore : undefined;
-}
-
 async function execute(run: Run, screen: StreamScreen | undefined): Promise<StreamResult> {
   const interrupt = interruptSignal();
   const cache = await openCache(run.config.redis);
@@ -258,7 +269,7 @@ async function execute(run: Run, screen: StreamScreen | undefined): Promise<Stre
       maxConnectionAgeMs,
       cache,
       books: store,
-      funding: fundingStoreOf(store),
+      funding: store,
       signal: interrupt.signal,
       onTick,
     };
@@ -269,6 +280,57 @@ async function execute(run: Run, screen: StreamScreen | undefined): Promise<Stre
   }
 }
 
+/** `--backfill-funding`: the REST history into the store; the exit code says whether all went. */
+async function backfill(run: Run): Promise<number> {
+  const { flags, config } = run;
+  for (const f of ["replay", "record", "for", "markets", "depth", "snapshot-every"] as const) {
+    if (flags[f] !== undefined) throw new UsageError(`--${f}: not with --backfill-funding`);
+  }
+  const exchanges = choices<Exchange>(
+    listFlag(flags.exchanges),
+    config.realtime.exchanges,
+    EXCHANGES,
+    "exchanges",
+  );
+  const plan = { ...planOf(run), exchanges, markets: ["perp" as const] };
+  const days = intFlag(flags.days, "days", { min: 1, max: 3650, fallback: 30 });
+  const missing = await missingNetPermissions(fundingUrls(config, exchanges));
+  if (missing.length > 0) throw new ConfigError(missing[0]);
+  const interrupt = interruptSignal();
+  try {
+    const report = await backfillFunding(run.store(), {
+      exchanges,
+      symbols: plan.symbols,
+      days,
+      nowMs: Date.now(),
+      signal: interrupt.signal,
+      config,
+      redact: run.redact,
+    });
+    if (run.json) printJson(report);
+    else console.log(backfillTable(report));
+    return report.status === "success" ? 0 : 1;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+function backfillTable(r: FundingBackfillReport): string {
+  const table = formatTable(r.items, [
+    { header: "exchange", value: (i) => i.exchange },
+    { header: "symbol", value: (i) => i.symbol },
+    { header: "status", value: (i) => i.status },
+    { header: "fetched", value: (i) => i.fetched, align: "right" },
+    { header: "inserted", value: (i) => i.inserted, align: "right" },
+    { header: "updated", value: (i) => i.updated, align: "right" },
+    { header: "gaps", value: (i) => i.gaps.length, align: "right" },
+    { header: "interval h", value: (i) => i.intervalHours ?? "-", align: "right" },
+    { header: "error", value: (i) => (i.error ? safeEcho(i.error, 200) : "") },
+  ]);
+  return `${table}\nfunding backfill run ${r.runId}: ${r.status}, ${r.rowsWritten} rows written, ` +
+    `${r.requests} requests, ${r.gaps} gaps`;
+}
+
 const task = defineTask({
   name: "stream",
   help: HELP,
@@ -276,8 +338,12 @@ const task = defineTask({
   lists: ["exchanges", "markets", "symbols"],
   // the live table owns the terminal: log lines go to LOG_FILE only (the table shows the counts
   // and the last problem)
-  machineOutput: () => stdoutIsTerminal(),
+  machineOutput: (flags) => !flags["backfill-funding"] && stdoutIsTerminal(),
   run: async (run) => {
+    if (run.flags["backfill-funding"]) return await backfill(run);
+    if (run.flags.days !== undefined) {
+      throw new UsageError("--days: only with --backfill-funding");
+    }
     const screen = !run.json && stdoutIsTerminal() ? new StreamScreen() : undefined;
     let result: StreamResult;
     try {

@@ -10,7 +10,7 @@
 import { getLogger } from "../log/logger.ts";
 import type { BookResyncRecord, BookSnapshotRecord, BookStore } from "../storage/book_store.ts";
 import type { Cache } from "../storage/cache.ts";
-import type { FundingObservation, FundingStore } from "../storage/funding_store.ts";
+import type { FundingStore } from "../storage/funding_store.ts";
 import { type EngineEffect, StreamEngine } from "../streams/engine.ts";
 import type { StreamEvent } from "../streams/events.ts";
 import type { FundingEntry } from "../streams/funding.ts";
@@ -24,6 +24,7 @@ import {
   type PublishedFunding,
 } from "../streams/published.ts";
 import type { Recorder } from "../streams/recording.ts";
+import { fundingObservations } from "./funding_rows.ts";
 import { bookId, type BookKey } from "../streams/sync.ts";
 
 /** Where a pipeline sends what it produces (every part optional). */
@@ -233,18 +234,8 @@ export class StreamPipeline {
       if (ok) this.stats.resyncsStored += resyncs.length;
     }
     if (fundingStore && funding.length > 0) {
-      const now = this.#sinks.now?.() ?? 0;
-      const rows: FundingObservation[] = funding.map((e) => ({
-        exchange: e.exchange,
-        symbol: e.symbol,
-        rate: e.rate,
-        markPrice: e.markPrice,
-        intervalHours: e.intervalHours,
-        nextFundingTime: e.nextFundingTimeMs,
-        source: e.source,
-        observedAt: e.updatedAtMs,
-        receivedAt: now,
-      }));
+      const rows = fundingObservations(funding, this.#sinks.now?.() ?? 0);
+      if (rows.length === 0) return;
       const ok = await this.#guard("store funding", () => fundingStore.recordFunding(rows));
       if (ok) this.stats.fundingStored += rows.length;
     }

@@ -1,7 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
  * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`,
- * `books.ts`), which
+ * `funding.ts`, `books.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -22,6 +22,7 @@ import { MIGRATIONS } from "./migrations.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
 import { SqliteBooks } from "./sqlite/books.ts";
 import { SqliteDb } from "./sqlite/db.ts";
+import { SqliteFunding } from "./sqlite/funding.ts";
 import { SqliteJobs } from "./sqlite/jobs.ts";
 import { Leases } from "./sqlite/leases.ts";
 import { SqliteMacro } from "./sqlite/macro.ts";
@@ -43,6 +44,11 @@ import type {
   BacktestRunRecord,
   BookResyncRecord,
   BookSnapshotRecord,
+  FundingKey,
+  FundingObservation,
+  FundingQuery,
+  FundingSource,
+  FundingWriteResult,
   JobRunClaim,
   JobRunEnd,
   JobRunRecord,
@@ -96,6 +102,7 @@ export class SqliteStore implements Store {
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
   readonly #books: SqliteBooks;
+  readonly #funding: SqliteFunding;
   readonly #raw: DatabaseSync;
 
   private constructor(raw: DatabaseSync, db: SqliteDb, leaseMs: number) {
@@ -113,6 +120,7 @@ export class SqliteStore implements Store {
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
     this.#books = new SqliteBooks(db);
+    this.#funding = new SqliteFunding(db);
   }
 
   /**
@@ -229,6 +237,24 @@ export class SqliteStore implements Store {
 
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]> {
     return this.#backtests.listBacktestRuns(limit);
+  }
+
+  recordFunding(observations: readonly FundingObservation[]): Promise<FundingWriteResult> {
+    return this.#funding.recordFunding(observations);
+  }
+
+  listFunding(query: FundingQuery): Promise<FundingObservation[]> {
+    return this.#funding.listFunding(query);
+  }
+
+  latestFunding(
+    filter?: { readonly exchange?: string; readonly source?: FundingSource },
+  ): Promise<FundingObservation[]> {
+    return this.#funding.latestFunding(filter);
+  }
+
+  lastFunding(key: FundingKey, source?: FundingSource): Promise<FundingObservation | undefined> {
+    return this.#funding.lastFunding(key, source);
   }
 
   claimJobRun(claim: JobRunClaim): Promise<number | undefined> {

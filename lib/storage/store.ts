@@ -10,6 +10,7 @@
  */
 import type { BacktestRunStore } from "./backtest_store.ts";
 import type { BookStore } from "./book_store.ts";
+import type { FundingStore } from "./funding_store.ts";
 import type { JobStore } from "./job_store.ts";
 import type { MacroStore } from "./macro_store.ts";
 import type { PriceStore } from "./price_store.ts";
@@ -19,6 +20,7 @@ import type { SignalStore } from "./signal_store.ts";
 
 export type * from "./backtest_store.ts";
 export type * from "./book_store.ts";
+export type * from "./funding_store.ts";
 export type * from "./job_store.ts";
 export type * from "./macro_store.ts";
 export type * from "./price_store.ts";
@@ -49,6 +51,7 @@ export interface Store
     BacktestRunStore,
     JobStore,
     BookStore,
+    FundingStore,
     Transactional {
   /** Closes the store (and releases the leases of unfinished runs). */
   close(): void;

@@ -5,6 +5,7 @@
  * (twice, byte-identical), and SIGTERM stops it cleanly with exit 0.
  */
 import assert from "node:assert/strict";
+import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import { haveReference, type SimExchange } from "../helpers/exchange_sim.ts";
 import { runStream, simEnv, startSims } from "./helpers.ts";
 
@@ -105,6 +106,19 @@ Deno.test({
         ["binance", 4, 0.00058455], // interval from /fapi/v1/fundingInfo, rate from markPrice
         ["bybit", 8, -0.005], // from the tickers snapshot
       ]);
+      // the funding observations of the streams are stored, exactly as the wire gave them
+      const store = SqliteStore.open(`${dir}/mts.db`);
+      try {
+        const rows = await store.latestFunding({ source: "ws" });
+        assert.deepEqual(rows.map((x) => [x.exchange, x.symbol, x.rate, x.intervalHours]), [
+          ["binance", "BTCUSDT", "0.00058455", 4],
+          ["bybit", "BTCUSDT", "-0.005", 8],
+        ]);
+        const resyncs = await store.listResyncs();
+        assert.equal(resyncs.length, 7, "one stored row per resync");
+      } finally {
+        store.close();
+      }
       // replay: same summary, twice, byte for byte
       const env = simEnv(sims, dir);
       const a = await runStream(["--replay", rec, "--json"], env);
