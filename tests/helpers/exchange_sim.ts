@@ -253,12 +253,29 @@ export class SimExchange {
       reply({ ret_msg: "pong", op: "ping" });
       return;
     }
+    const unknown = (req.args ?? []).filter((t) => !this.books.has(t.split(".").pop()!));
+    if (req.op === "subscribe" && unknown.length > 0) {
+      // Bybit's answer to a topic it does not know names it
+      this.#send(
+        client,
+        JSON.stringify({
+          success: false,
+          ret_msg: `Invalid symbol :[${unknown.join(",")}]`,
+          conn_id: "sim",
+          req_id: req.req_id,
+          op: "subscribe",
+        }),
+      );
+    }
     for (const topic of req.args ?? []) {
+      if (unknown.includes(topic)) continue;
       if (req.op === "subscribe") {
         client.topics.add(topic);
       } else if (req.op === "unsubscribe") client.topics.delete(topic);
     }
-    reply({ ret_msg: "", op: req.op, req_id: req.req_id });
+    if (unknown.length === 0 || req.op !== "subscribe") {
+      reply({ ret_msg: "", op: req.op, req_id: req.req_id });
+    }
     if (req.op !== "subscribe") return;
     for (const topic of req.args ?? []) this.#bybitInitial(client, topic);
   }
@@ -446,5 +463,59 @@ export class SimExchange {
       } catch { /* closed */ }
     }
     await this.#server.shutdown();
+  }
+}
+
+/**
+ * A TCP relay in front of a simulator whose {@link TcpRelay.cut} drops every connection abruptly
+ * (no WebSocket close frame, no TCP FIN handshake of the protocol above): what a client sees when
+ * the network goes away.
+ */
+export class TcpRelay {
+  readonly #listener: Deno.Listener;
+  readonly #conns = new Set<Deno.Conn>();
+  /** Connections relayed. */
+  accepted = 0;
+
+  constructor(target: { hostname: string; port: number }) {
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    void this.#accept(target);
+  }
+
+  async #accept(target: { hostname: string; port: number }): Promise<void> {
+    for await (const inbound of this.#listener) {
+      this.accepted++;
+      const outbound = await Deno.connect(target);
+      this.#conns.add(inbound);
+      this.#conns.add(outbound);
+      const pipe = async (a: Deno.Conn, b: Deno.Conn) => {
+        try {
+          await a.readable.pipeTo(b.writable);
+        } catch { /* cut */ }
+      };
+      void pipe(inbound, outbound);
+      void pipe(outbound, inbound);
+    }
+  }
+
+  /** `ws://127.0.0.1:port`. */
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${(this.#listener.addr as Deno.NetAddr).port}`;
+  }
+
+  /** Drops every relayed connection at once. */
+  cut(): void {
+    for (const c of this.#conns) {
+      try {
+        c.close();
+      } catch { /* closed */ }
+    }
+    this.#conns.clear();
+  }
+
+  /** Stops relaying. */
+  close(): void {
+    this.cut();
+    this.#listener.close();
   }
 }

@@ -11,7 +11,7 @@ import { MemoryCache } from "../../lib/storage/memory_cache.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import type { PlanOptions } from "../../lib/streams/plan.ts";
 import type { PublishedBook } from "../../lib/streams/published.ts";
-import { haveReference, type SimExchange } from "../helpers/exchange_sim.ts";
+import { haveReference, type SimExchange, TcpRelay } from "../helpers/exchange_sim.ts";
 import { simEnv, type Sims, startSims } from "./helpers.ts";
 
 const SKIP = !haveReference();
@@ -37,8 +37,9 @@ async function live(
   plan: Partial<PlanOptions>,
   maxMs: number,
   extra: Partial<Parameters<typeof runLive>[0]> = {},
+  env: Record<string, string> = {},
 ): Promise<Run> {
-  const config = resolveConfig(simEnv(sims, "/tmp"));
+  const config = resolveConfig({ ...simEnv(sims, "/tmp"), ...env });
   const full: PlanOptions = {
     exchanges: ["binance"],
     markets: ["spot", "perp"],
@@ -170,7 +171,12 @@ Deno.test({
   fn: async () => {
     const sims = startSims(["BTCUSDT"], { maxUpdates: 140, seed: 5 });
     try {
-      const running = live(sims, { exchanges: ["bybit"] }, 30_000);
+      // NOPEUSDT: Bybit refuses the subscription, naming the topic; the other books stream on
+      const running = live(
+        sims,
+        { exchanges: ["bybit"], symbols: ["BTCUSDT", "NOPEUSDT"] },
+        30_000,
+      );
       await untilConnected([sims.bybit]);
       await sleep(600);
       sims.bybit.faults.push({ type: "restart", symbol: "BTCUSDT" });
@@ -185,8 +191,14 @@ Deno.test({
         assert.equal(b.resyncs, 3, `${market}: restart, crossed, backwards`);
       }
       assert.equal(counters(run, "bybit:spot:BTCUSDT").crossed, 1);
+      assert.equal(run.result.summary.stats.exchangeErrors, 2, "one refused subscribe per market");
+      assert.match(run.pipeline.stats.lastProblem ?? "", /Invalid symbol :\[.*NOPEUSDT/);
+      for (const b of run.result.summary.books.filter((x) => x.symbol === "NOPEUSDT")) {
+        assert.equal(b.state, "syncing");
+        assert.deepEqual([b.bids, b.asks, b.updateId], [[], [], null]);
+      }
       const funding = run.result.summary.funding;
-      assert.equal(funding.length, 1);
+      assert.equal(funding.length, 1, "funding of BTCUSDT only");
       assert.equal(funding[0].intervalHours, 8);
     } finally {
       await sims.close();
@@ -243,6 +255,43 @@ Deno.test({
       assert.ok(sims.spot.connections >= 3);
     } finally {
       await sims.close();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name:
+    "an abrupt network drop (no close frame: not clean) reconnects with one resync; the book ends equal",
+  fn: async () => {
+    const sims = startSims(["BTCUSDT"], { maxUpdates: 150, seed: 13 });
+    const relay = new TcpRelay({
+      hostname: "127.0.0.1",
+      port: Number(new URL(sims.spot.url).port),
+    });
+    const dir = await Deno.makeTempDir();
+    try {
+      const path = `${dir}/drop.jsonl`;
+      const running = live(sims, { markets: ["spot"] }, 30_000, { record: { path } }, {
+        BINANCE_WS_URL: relay.wsUrl,
+      });
+      await untilConnected([sims.spot]);
+      await sleep(700);
+      relay.cut();
+      const run = await running;
+      const b = assertSameBook(run, "binance", "spot", sims.spot);
+      assert.equal(b.resyncs, 1);
+      assert.equal(relay.accepted, 2, "reconnected through the relay");
+      const closes = (await Deno.readTextFile(path)).split("\n").filter(Boolean).map((l) =>
+        JSON.parse(l)
+      ).filter((e) => e.t === "close");
+      assert.equal(closes.length, 1);
+      assert.equal(closes[0].clean, false, `close ${JSON.stringify(closes[0])}`);
+      assert.ok([0, 1006].includes(closes[0].code), `code ${closes[0].code}`);
+    } finally {
+      relay.close();
+      await sims.close();
+      await Deno.remove(dir, { recursive: true });
     }
   },
 });
