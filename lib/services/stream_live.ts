@@ -90,6 +90,8 @@ export class LiveStreams {
   readonly #spot: ResilientClient;
   readonly #futures: ResilientClient;
   #stopped = false;
+  /** Events whose handling threw (a bug; logged as errors). */
+  internalErrors = 0;
 
   /** Wires the pipeline's effects to this side's IO. */
   constructor(plan: StreamPlan, pipeline: StreamPipeline, options: LiveOptions) {
@@ -121,7 +123,13 @@ export class LiveStreams {
 
   #ingest(ev: StreamEvent): void {
     if (this.#stopped) return;
-    this.#pipe.ingest(ev);
+    try {
+      this.#pipe.ingest(ev);
+    } catch (e) {
+      // a bug must not kill a long-running stream from inside a socket handler: log it loudly
+      this.internalErrors++;
+      log.error(`cannot handle a ${ev.t} event: ${(e as Error).stack ?? e}`);
+    }
   }
 
   /** Carries out one engine effect. */

@@ -80,6 +80,10 @@ export class StreamPipeline {
   #finishedResyncs: BookResyncRecord[] = [];
   #pendingFunding: FundingEntry[] = [];
   #work: Promise<void> = Promise.resolve();
+  /** A flush is publishing or storing (the next one waits: changes stay marked meanwhile). */
+  #flushing = false;
+  /** Why recording stopped, when the recorder failed. */
+  recordError: string | undefined;
 
   /** A pipeline for `plan`. */
   constructor(plan: StreamPlan, sinks: PipelineSinks = {}) {
@@ -89,7 +93,15 @@ export class StreamPipeline {
 
   /** Takes one event through the whole path. */
   ingest(ev: StreamEvent): void {
-    this.#sinks.recorder?.write(ev);
+    if (this.#sinks.recorder && this.recordError === undefined) {
+      try {
+        this.#sinks.recorder.write(ev);
+      } catch (e) {
+        // the run goes on; the runner fails it at the end, naming the file
+        this.recordError = (e as Error).message;
+        log.error(`cannot record to ${this.#sinks.recorder.path}: ${this.recordError}`);
+      }
+    }
     const effects = this.engine.handle(ev);
     for (const e of effects) this.#effect(e);
   }
@@ -129,7 +141,10 @@ export class StreamPipeline {
 
   /** Publishes the books and funding that changed, and stores finished resyncs and funding. */
   flush(): Promise<void> {
-    void this.#sinks.recorder?.flush();
+    if (this.recordError === undefined) void this.#sinks.recorder?.flush();
+    // a slow cache or database must not pile up flushes: the changes wait in the engine
+    if (this.#flushing) return this.#work;
+    this.#flushing = true;
     const { books, funding } = this.engine.takeChanges();
     this.#pendingFunding.push(...funding);
     const resyncs = this.#finishedResyncs;
@@ -140,6 +155,8 @@ export class StreamPipeline {
       await this.#publishBooks(books);
       await this.#publishFunding(pendingFunding);
       await this.#store(resyncs, pendingFunding);
+    }).finally(() => {
+      this.#flushing = false;
     });
     return this.#work;
   }
@@ -271,6 +288,7 @@ export class StreamPipeline {
   async close(): Promise<void> {
     this.#finishedResyncs.push(...this.#openResyncs.values());
     this.#openResyncs.clear();
+    await this.#work;
     await this.flush();
   }
 }

@@ -129,7 +129,14 @@ export async function runLive(o: LiveRunOptions): Promise<StreamResult> {
   log.info(`stopping: ${stoppedBy}`);
   await live.stop(stoppedBy);
   await pipeline.close();
-  await recorder?.close();
+  if (pipeline.recordError === undefined) {
+    await recorder?.close().catch((e) => {
+      pipeline.recordError = (e as Error).message;
+    });
+  }
+  if (pipeline.recordError !== undefined) {
+    throw new Error(`--record: cannot write ${o.record!.path}: ${pipeline.recordError}`);
+  }
   return {
     summary: pipeline.engine.summary(),
     sinks: pipeline.stats,
