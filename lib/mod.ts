@@ -89,3 +89,20 @@ export {
   type FundingBackfillReport,
 } from "./services/funding_backfill.ts";
 export { type FundingGap, settlementIntervals } from "./core/funding.ts";
+export {
+  type CommonRunOptions,
+  type LiveRunOptions,
+  runLive,
+  runReplay,
+  type StreamResult,
+} from "./services/stream_runner.ts";
+export type { BookResyncRecord, BookSnapshotRecord, BookStore } from "./storage/book_store.ts";
+export {
+  buildPlan,
+  type PlanOptions,
+  StreamEngine,
+  type StreamEvent,
+  type StreamPlan,
+  type StreamSummary,
+} from "./streams/mod.ts";
+export { readRecording, Recorder } from "./streams/recording.ts";
