@@ -28,6 +28,7 @@ import {
 import { finalTables, StreamScreen } from "../lib/services/stream_table.ts";
 import { openCache } from "../lib/storage/open_cache.ts";
 import { buildPlan, EXCHANGES, MARKETS, type PlanOptions } from "../lib/streams/plan.ts";
+import { PERP_DEPTH_LIMITS } from "../lib/streams/binance/weights.ts";
 import type { Exchange, Market } from "../lib/streams/sync.ts";
 
 const HELP = `Usage: deno task stream [options]
@@ -61,7 +62,8 @@ Run:
   --stale-after D         a book silent this long is stale; its silent connection reconnects
                           (default 15s)
   --snapshot-limit N      levels per Binance REST snapshot (default 1000: weight 50 spot, 20
-                          USDⓈ-M; spot up to 5000, USDⓈ-M 5..1000)
+                          USDⓈ-M; spot 1-5000; with USDⓈ-M one of 5, 10, 20, 50, 100, 500,
+                          1000)
   --snapshot-every D      also store a top --depth snapshot of every live book every D (default
                           off)
   --max-connection-age D  replace Binance connections this old (default 23h; Binance cuts at 24h)
@@ -142,6 +144,20 @@ function choices<T extends string>(
   return items as T[];
 }
 
+function snapshotLimitOf(
+  value: string | undefined,
+  exchanges: readonly Exchange[],
+  markets: readonly Market[],
+): number {
+  const limit = intFlag(value, "snapshot-limit", { min: 1, max: 5000, fallback: 1000 });
+  if (
+    exchanges.includes("binance") && markets.includes("perp") && !PERP_DEPTH_LIMITS.includes(limit)
+  ) {
+    badFlag("snapshot-limit", `one of ${PERP_DEPTH_LIMITS.join(", ")} (USDⓈ-M)`, value!);
+  }
+  return limit;
+}
+
 function planOf(run: Run): PlanOptions {
   const { flags, config } = run;
   const exchanges = choices<Exchange>(
@@ -162,11 +178,7 @@ function planOf(run: Run): PlanOptions {
     markets,
     symbols,
     depth: intFlag(flags.depth, "depth", { min: 1, max: 200, fallback: 20 }),
-    snapshotLimit: intFlag(flags["snapshot-limit"], "snapshot-limit", {
-      min: 5,
-      max: markets.includes("perp") && exchanges.includes("binance") ? 1000 : 5000,
-      fallback: 1000,
-    }),
+    snapshotLimit: snapshotLimitOf(flags["snapshot-limit"], exchanges, markets),
     staleAfterMs: positive(flags["stale-after"], "stale-after", 100) ?? 15_000,
   };
   buildPlan(plan); // validated by the flags above; a bug if this throws

@@ -6,6 +6,7 @@
  * connections and books.
  * @module
  */
+import { snapshotWeight } from "./binance/weights.ts";
 import type { BookKey, Exchange, Market } from "./sync.ts";
 
 /** The exchanges and markets a run can stream. */
@@ -109,6 +110,13 @@ export function buildPlan(o: PlanOptions): StreamPlan {
   }
   if (!(Number.isInteger(o.depth) && o.depth >= 1 && o.depth <= 200)) {
     throw new RangeError(`depth must be 1–200, got ${o.depth}`);
+  }
+  if (o.exchanges.includes("binance")) {
+    // throws naming the limits Binance accepts
+    for (const m of o.markets) snapshotWeight(m, o.snapshotLimit);
+  }
+  if (!(o.staleAfterMs > 0)) {
+    throw new RangeError(`staleAfterMs must be > 0, got ${o.staleAfterMs}`);
   }
   const exchanges = EXCHANGES.filter((e) => o.exchanges.includes(e));
   const markets = MARKETS.filter((m) => o.markets.includes(m));
