@@ -10,6 +10,7 @@
  */
 import type { ArbitrageStore } from "./arbitrage_store.ts";
 import type { BacktestRunStore } from "./backtest_store.ts";
+import type { BookStore } from "./book_store.ts";
 import type { FundingStore } from "./funding_store.ts";
 import type { JobStore } from "./job_store.ts";
 import type { MacroStore } from "./macro_store.ts";
@@ -21,6 +22,7 @@ import type { TrialStore } from "./trial_store.ts";
 
 export type * from "./arbitrage_store.ts";
 export type * from "./backtest_store.ts";
+export type * from "./book_store.ts";
 export type * from "./funding_store.ts";
 export type * from "./job_store.ts";
 export type * from "./macro_store.ts";
@@ -52,6 +54,7 @@ export interface Store
     SignalStore,
     BacktestRunStore,
     JobStore,
+    BookStore,
     FundingStore,
     TrialStore,
     ArbitrageStore,
