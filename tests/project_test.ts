@@ -44,6 +44,15 @@ const NET: Record<string, readonly string[]> = {
     "fapi.binance.com",
     "api.bybit.com",
   ],
+  // WebSocket streams and REST depth snapshots of both exchanges (BYBIT_BASE_URL for the backfill)
+  stream: [
+    "stream.binance.com:9443",
+    "fstream.binance.com",
+    "api.binance.com",
+    "fapi.binance.com",
+    "stream.bybit.com",
+    "api.bybit.com",
+  ],
 };
 /** Files a task reads besides `.env` and the data directory: the scheduler's job file. */
 const READ_EXTRA: Record<string, readonly string[]> = { schedule: ["schedule.json"] };
@@ -52,12 +61,16 @@ const READ_EXTRA: Record<string, readonly string[]> = { schedule: ["schedule.jso
  * deny entry makes Deno enumerate only the granted variables instead of refusing, and `DEBUG_*`
  * (the debug package's options, which mts never reads) is the one denied.
  */
-const ENV_DENY: Record<string, readonly string[]> = { schedule: ["DEBUG_*"], mts: ["DEBUG_*"] };
+const ENV_DENY: Record<string, readonly string[]> = {
+  schedule: ["DEBUG_*"],
+  stream: ["DEBUG_*"],
+  mts: ["DEBUG_*"],
+};
 /**
  * Tasks whose README line the lead adds when merging (the README is the lead's): until then the
  * manual under docs/ must name them. An entry whose task the README already names fails.
  */
-const README_PENDING = new Set<string>(["optimize"]);
+const README_PENDING = new Set<string>(["optimize", "stream"]);
 
 /** Deno's env pattern: a trailing `*` matches any rest of the name. */
 function envMatches(pattern: string, name: string): boolean {
@@ -126,7 +139,7 @@ Deno.test("permission sets are least privilege: scoped writes and reads, no run/
   }
 });
 
-Deno.test("only collect, macro and schedule reach the network: their API hosts, never loopback", () => {
+Deno.test("only collect, macro, schedule and stream reach the network: their API hosts, never loopback", () => {
   for (const name of runnable) {
     assert.deepEqual([...list(sets[name], "net")].sort(), [...(NET[name] ?? [])].sort(), name);
   }
