@@ -168,6 +168,20 @@ const BAD_FLAGS: [string, string[], string][] = [
     ["--symbols", "a", "--strategy", "sma_cross", "--random", "2", "--space", "[1]"],
     "--space",
   ],
+  [
+    "optimize",
+    [
+      "--symbols",
+      "a",
+      "--strategy",
+      "sma_cross",
+      "--random",
+      "2",
+      "--space",
+      '{"fast":{"min":9,"max":2}}',
+    ],
+    "--space",
+  ],
   ["optimize", [
     "--symbols",
     "a",

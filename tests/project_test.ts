@@ -71,7 +71,7 @@ const ENV_DENY: Record<string, readonly string[]> = {
  * Tasks whose README line the lead adds when merging (the README is the lead's): until then the
  * manual under docs/ must name them. An entry whose task the README already names fails.
  */
-const README_PENDING = new Set<string>(["optimize", "stream", "arbitrage"]);
+const README_PENDING = new Set<string>(["arbitrage"]);
 
 /** Deno's env pattern: a trailing `*` matches any rest of the name. */
 function envMatches(pattern: string, name: string): boolean {
