@@ -48,6 +48,8 @@ export interface ArbitrageRun {
   readonly onAlert: (alert: ArbitrageAlert, detector: ArbitrageDetector) => void;
   /** A sink or message problem (already redacted). */
   readonly onProblem: (message: string) => void;
+  /** Cache mode: called once every channel is subscribed (then a publisher in the same process may start). */
+  readonly onReady?: () => void;
 }
 
 /** The wiring's environment. */
@@ -140,6 +142,7 @@ export async function runArbitrage(
         signal: run.signal,
         clock: run.clock,
         onBadMessage: (ch, why) => problem(`${ch}: ${why}`),
+        onReady: run.onReady,
       });
     }
     await webhook?.flush(5_000);
