@@ -53,6 +53,14 @@ const NET: Record<string, readonly string[]> = {
     "stream.bybit.com",
     "api.bybit.com",
   ],
+  // plain `deno task arbitrage` runs the stream's live run in-process (no funding backfill)
+  arbitrage: [
+    "stream.binance.com:9443",
+    "fstream.binance.com",
+    "api.binance.com",
+    "fapi.binance.com",
+    "stream.bybit.com",
+  ],
 };
 /** Files a task reads besides `.env` and the data directory: the scheduler's job file. */
 const READ_EXTRA: Record<string, readonly string[]> = { schedule: ["schedule.json"] };

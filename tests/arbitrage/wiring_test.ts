@@ -24,7 +24,8 @@
 import assert from "node:assert/strict";
 import { haveReference, SimExchange } from "../helpers/exchange_sim.ts";
 import { runStream } from "../stream/helpers.ts";
-import { ROOT } from "./process.ts";
+import { DatabaseSync } from "node:sqlite";
+import { ArbitrageProcess, ROOT, runTask } from "./process.ts";
 
 const BINANCE = {
   bids: [["100.80", "1.5"], ["100.60", "1"], ["99.00", "5"]] as [string, string][],
@@ -128,6 +129,83 @@ Deno.test({
       // the replay's books are the live run's, so are the figures (times are the recorded ones)
       const fig = (a: Record<string, unknown>) => [a.size, a.notional, a.netAmount, a.netBps];
       assert.deepEqual(fig(replayed.arbitrage[0]), fig(summary.arbitrage[0]));
+    } finally {
+      await s.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "plain arbitrage connects to the exchanges itself: the same alert, SIGTERM exits 0",
+  ignore: !haveReference(),
+  fn: async () => {
+    const s = await setup();
+    const p = new ArbitrageProcess([...WHAT, "--json", ...DETECT], s.env);
+    try {
+      await p.waitFor((e) => e.event === "opened", 30_000);
+      await new Promise((r) => setTimeout(r, 1_000)); // the books keep streaming, far from the edge
+      p.child.kill("SIGTERM");
+      const end = await p.exit();
+      assert.equal(end.code, 0, end.stderr);
+      checkAlerts(p.events());
+      const db = new DatabaseSync(`${ROOT}${s.dir}/mts.db`, { readOnly: true });
+      try {
+        const rows = db.prepare(
+          "SELECT pair, peak_net_bps, closed_at, close_reason, source FROM arbitrage_opportunities",
+        )
+          .all();
+        assert.equal(rows.length, 1, "the opportunity is stored");
+        assert.equal(rows[0].pair, "BTC bybit:spot>binance:spot");
+        assert.equal(rows[0].peak_net_bps, 39.8682);
+        assert.equal(rows[0].close_reason, "stopped");
+        assert.equal(rows[0].source, "live");
+        assert.ok(typeof rows[0].closed_at === "number", "closed when the task stopped");
+      } finally {
+        db.close();
+      }
+    } finally {
+      try {
+        p.child.kill("SIGTERM");
+      } catch { /* ended */ }
+      await p.exit().catch(() => {});
+      await s.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "plain arbitrage --for: the alert, then the stream's summary line, exit 0",
+  ignore: !haveReference(),
+  fn: async () => {
+    const s = await setup();
+    try {
+      const end = await runTask([...WHAT, "--for", "3s", "--no-store", ...DETECT], s.env);
+      assert.equal(end.code, 0, end.stderr);
+      assert.match(
+        end.stdout,
+        /opened {2}BTC bybit:spot>binance:spot size 2\.5 buy 100\.12 sell 100\.72 net 39\.87 bps \(1\.00 USDT\)/,
+      );
+      assert.match(end.stdout, /stream stopped: --for elapsed; 2 books/);
+      assert.match(end.stdout, /2 alert\(s\)/);
+    } finally {
+      await s.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "stream --arbitrage stops on SIGTERM: exit 0, the alert closed as stopped in the summary",
+  ignore: !haveReference(),
+  fn: async () => {
+    const s = await setup();
+    try {
+      const out = await runStream(
+        [...WHAT, "--stale-after", "60s", "--json", "--arbitrage", ...DETECT],
+        s.env,
+        3_000,
+      );
+      assert.equal(out.code, 0, out.stderr);
+      checkAlerts(JSON.parse(out.stdout).arbitrage);
     } finally {
       await s.close();
     }
