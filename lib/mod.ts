@@ -26,10 +26,12 @@ export {
   type BacktestOptions,
   type BacktestResult,
   ENGINE_VERSION,
+  type EquityCurve,
   type PipelineContext,
   runBacktest,
   type SignalPipeline,
 } from "./engine/engine.ts";
+export type { DataSummary, Manifest } from "./engine/manifest.ts";
 export {
   type AssetSeries,
   completeCloseOnly,
@@ -49,20 +51,30 @@ export {
   firedSignals,
   notFired,
 } from "./signals/evaluation.ts";
-export { type RiskManagement, riskManagementSchema, stopsOf } from "./signals/params.ts";
+export { type RiskManagement, stopsOf } from "./signals/params.ts";
 export { createRegistry, type StrategyRegistry } from "./signals/registry.ts";
 export { defineStrategy, type StrategyDefinition, type StrategySpec } from "./signals/define.ts";
 export {
   deepMerge,
+  type ParamIssue,
+  type ParamParseResult,
   type ParamProblem,
   type Params,
+  type ParamSchema,
+  type ParamsOf,
   resolveParams,
   StrategyParamsError,
 } from "./signals/params.ts";
 export { loadConfig, redactConfig, resolveConfig } from "./config/config.ts";
-export type { ResolvedConfig } from "./config/config.ts";
-export { VARIABLES } from "./config/variables.ts";
-export type { Store } from "./storage/store.ts";
+export type {
+  ConfigLogLevel,
+  Environment,
+  LoadConfigOptions,
+  ResolvedConfig,
+} from "./config/config.ts";
+export { VARIABLES, type VariableSpec } from "./config/variables.ts";
+export type * from "./storage/store.ts";
+export type { LeaderLock } from "./storage/leader_lock.ts";
 export { SqliteStore } from "./storage/sqlite_store.ts";
 export {
   type SchedulerHandle,
@@ -73,7 +85,20 @@ export {
 } from "./scheduler/runner.ts";
 export type { JobResult, JobRunContext, JobRunner, ScheduledJob } from "./scheduler/job.ts";
 export type { JobView } from "./scheduler/status.ts";
-export { type Cadence, cronCadence, everyCadence } from "./scheduler/plan/cadence.ts";
-export { jsonLine, type SchedulerEvent } from "./scheduler/plan/events.ts";
+export {
+  type Cadence,
+  cronCadence,
+  type CronTimes,
+  everyCadence,
+} from "./scheduler/plan/cadence.ts";
+export {
+  type FinishedEvent,
+  type JobOutcome,
+  jsonLine,
+  type LeaderEvent,
+  type SchedulerEvent,
+  type SkippedEvent,
+  type SkipReason,
+  type StartedEvent,
+} from "./scheduler/plan/events.ts";
 export { DEFAULT_SETTINGS, type JobSpec, type ScheduleSettings } from "./scheduler/plan/resolve.ts";
-export type { JobRunRecord, JobState, JobStore } from "./storage/job_store.ts";

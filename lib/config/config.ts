@@ -151,14 +151,26 @@ const schema = z.object({
 
 type Raw = z.infer<typeof schema>;
 
+/** The deployment environment (`ENVIRONMENT`). */
+export type Environment = "development" | "staging" | "production";
+/** The least severe log level written (`LOG_LEVEL`). */
+export type ConfigLogLevel = "debug" | "info" | "warn" | "error";
+
 /** The complete, typed configuration every task works from. */
 export interface ResolvedConfig {
-  readonly environment: Raw["ENVIRONMENT"];
-  readonly logLevel: Raw["LOG_LEVEL"];
+  /** `ENVIRONMENT`. */
+  readonly environment: Environment;
+  /** `LOG_LEVEL`. */
+  readonly logLevel: ConfigLogLevel;
+  /** `LOG_FILE`: JSON-lines log file; unset: no file. */
   readonly logFile?: string;
+  /** `DATABASE_PATH`: the SQLite file. */
   readonly databasePath: string;
+  /** `DATA_DIR`: where backups and reports go. */
   readonly dataDir: string;
+  /** `REDIS_URL` (unset: in-process cache) and `REDIS_TTL_SECONDS`. */
   readonly redis: { readonly url?: string; readonly ttlSeconds: number };
+  /** CoinGecko (`COINGECKO_*`): key, plan and base URLs. */
   readonly coingecko: {
     readonly apiKey?: string;
     readonly plan: "public" | "demo" | "pro";
@@ -167,6 +179,7 @@ export interface ResolvedConfig {
     /** Client-side limit for the plan's endpoint, calls/min; undefined: the plan's default. */
     readonly ratePerMinute?: number;
   };
+  /** Binance (`BINANCE_*`): REST, futures and WebSocket URLs, weight budget, symbols. */
   readonly binance: {
     readonly baseUrl: string;
     readonly futuresBaseUrl: string;
@@ -175,7 +188,9 @@ export interface ResolvedConfig {
     /** User asset → symbol pairs, merged over the built-in map by the collector. */
     readonly symbolMap: Readonly<Record<string, string>>;
   };
+  /** Bybit (`BYBIT_*`): REST and WebSocket URLs. */
   readonly bybit: { readonly baseUrl: string; readonly wsUrl: string };
+  /** FRED (`FRED_*`): key, base URL, rate and series names. */
   readonly fred: {
     readonly apiKey?: string;
     readonly baseUrl: string;
@@ -183,7 +198,9 @@ export interface ResolvedConfig {
     /** User name → FRED series id pairs, merged over the built-in map by the macro collector. */
     readonly seriesMap: Readonly<Record<string, string>>;
   };
+  /** `CBOE_VIX_URL`: the CBOE VIX history CSV (no key needed). */
   readonly cboeVixUrl: string;
+  /** `HTTP_TIMEOUT_MS`: per-request timeout. */
   readonly httpTimeoutMs: number;
   /** Retry policy shared by every external API client. */
   readonly http: {
@@ -191,21 +208,26 @@ export interface ResolvedConfig {
     readonly backoffBaseMs: number;
     readonly maxRetryWaitMs: number;
   };
+  /** `COLLECT_ASSETS`, `MACRO_INDICATORS`, `CSV_BACKUP`. */
   readonly collect: {
     readonly assets: readonly string[];
     readonly macroIndicators: readonly string[];
     readonly csvBackup: boolean;
   };
+  /** `REALTIME_*`: the live streams. */
   readonly realtime: {
     readonly enabled: boolean;
     readonly symbols: readonly string[];
     readonly exchanges: readonly string[];
   };
+  /** `ENABLED_STRATEGIES`, `SIGNAL_GENERATION_INTERVAL_MINUTES`. */
   readonly signals: {
     readonly enabledStrategies: readonly string[];
     readonly intervalMinutes: number;
   };
+  /** `API_HOST`, `API_PORT`, `API_SECRET_KEY`. */
   readonly api: { readonly host: string; readonly port: number; readonly secretKey?: string };
+  /** `MAX_*` and `DEFAULT_*` risk limits. */
   readonly risk: {
     readonly maxPositionSize: number;
     readonly maxDailyTrades: number;

@@ -39,6 +39,7 @@ export const ENGINE_VERSION = "1.0.0";
 export interface EquityCurve {
   /** Bar open times (UTC ms). */
   readonly ts: Float64Array;
+  /** Equity at each bar's close (quote currency). */
   readonly equity: Float64Array;
   /** 1 − equity / peak (the starting capital counts as a peak), a positive fraction. */
   readonly drawdown: Float64Array;

@@ -14,7 +14,7 @@
 import { isoTime } from "../../core/time.ts";
 
 /** How a run ended. */
-export type RunOutcome = "success" | "partial" | "failed" | "timeout" | "cancelled";
+export type JobOutcome = "success" | "partial" | "failed" | "timeout" | "cancelled";
 
 /** Why a slot was not run. */
 export type SkipReason = "overlap" | "already-ran";
@@ -48,7 +48,7 @@ export interface FinishedEvent {
   /** When it ended, UTC ms. */
   readonly endMs: number;
   /** How it ended. */
-  readonly outcome: RunOutcome;
+  readonly outcome: JobOutcome;
   /** A catch-up run for missed slots. */
   readonly catchUp: boolean;
   /** Missed slots it coalesced. */
