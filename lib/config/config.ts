@@ -241,6 +241,18 @@ export interface ResolvedConfig {
  * Builds the configuration from a map of variables (unset ones take their defaults). Throws a
  * {@link ConfigError} naming every bad variable and the expected form; secret values are never
  * echoed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConfigError } from "../core/errors.ts";
+ * import { resolveConfig } from "./config.ts";
+ *
+ * const config = resolveConfig({ DATABASE_PATH: "/tmp/mts-example.db", MAX_POSITION_SIZE: "0.1" });
+ * assert.equal(config.databasePath, "/tmp/mts-example.db");
+ * assert.equal(config.risk.maxPositionSize, 0.1);
+ * assert.throws(() => resolveConfig({ MAX_POSITION_SIZE: "lots" }), ConfigError);
+ * ```
  */
 export function resolveConfig(env: Readonly<Record<string, string | undefined>>): ResolvedConfig {
   const input: Record<string, string> = {};

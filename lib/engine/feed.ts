@@ -53,6 +53,21 @@ export interface AssetSeries {
  * strictly increasing, or prices that are not finite and positive with low <= open, close <=
  * high. Errors name the asset and the bar. Complete close-only rows first
  * ({@link completeCloseOnly}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seriesFromCandles } from "./feed.ts";
+ *
+ * const s = seriesFromCandles("bitcoin", [
+ *   { ts: 0, open: 100, high: 102, low: 99, close: 101, volume: 5 },
+ * ]);
+ * assert.deepEqual([...s.close], [101]);
+ * assert.throws(
+ *   () => seriesFromCandles("bitcoin", [{ ts: 0, open: 100, high: 90, low: 99, close: 101, volume: 5 }]),
+ *   RangeError,
+ * );
+ * ```
  */
 export function seriesFromCandles(asset: string, candles: readonly Candle[]): AssetSeries {
   const n = candles.length;

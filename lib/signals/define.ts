@@ -5,6 +5,9 @@
  * the schema, so no definition needs a cast.
  *
  * ```ts
+ * import { z } from "zod";
+ * import { defineStrategy } from "./define.ts";
+ *
  * const schema = z.strictObject({ period: z.int().min(1) });
  * export const myStrategy = defineStrategy({
  *   name: "my_strategy",
@@ -59,6 +62,26 @@ export interface StrategySpec<S extends ParamSchema> {
 /**
  * Defines a strategy. The defaults are validated now, so a broken `strategies/<name>.json` fails
  * when the module loads, not in the middle of a run.
+ *
+ * @example Overrides merge over the defaults and are validated
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { defineStrategy } from "./define.ts";
+ * import { StrategyParamsError } from "./params.ts";
+ *
+ * const every = defineStrategy({
+ *   name: "every_n",
+ *   className: "EveryNStrategy",
+ *   description: "Example",
+ *   schema: z.strictObject({ period: z.int().min(1), allow_short: z.boolean() }),
+ *   defaults: { period: 10, allow_short: false },
+ *   make: (p) => ({ name: "every_n", params: p, warmup: p.period, macroSeries: [], onBar: () => [] }),
+ * });
+ * assert.deepEqual(every.params({ period: 3 }), { period: 3, allow_short: false });
+ * assert.equal(every.create({ period: 3 }).warmup, 3);
+ * assert.throws(() => every.params({ period: 0 }), StrategyParamsError);
+ * ```
  */
 export function defineStrategy<S extends ParamSchema>(
   spec: StrategySpec<S>,
