@@ -20,6 +20,7 @@
  *   feeds the engine (`market.series`, `market.macro`).
  * @module
  */
+import { isPrice, PRICE_FIELDS, priceProblem } from "../core/bounds.ts";
 import type { Candle, MacroObservation } from "../core/candle.ts";
 import {
   type BarView,
@@ -50,8 +51,8 @@ export interface AssetSeries {
 
 /**
  * Builds an {@link AssetSeries} from candles, rejecting what no runner can use: times not
- * strictly increasing, or prices that are not finite and positive with low <= open, close <=
- * high. Errors name the asset and the bar. Complete close-only rows first
+ * strictly increasing, or prices outside the one rule of `lib/core/bounds.ts` (finite, positive,
+ * at most 1e12) or not low <= open, close <= high. Errors name the asset and the bar. Complete close-only rows first
  * ({@link completeCloseOnly}).
  *
  * @example
@@ -111,8 +112,9 @@ export function validateSeries(s: AssetSeries): void {
     if (i > 0 && !(s.ts[i] > s.ts[i - 1])) {
       throw new RangeError(`Cannot use ${at(i)}: times must be strictly increasing`);
     }
-    if (!(o > 0 && h > 0 && l > 0 && c > 0) || !Number.isFinite(o + h + l + c)) {
-      throw new RangeError(`Cannot use ${at(i)}: prices must be finite and positive`);
+    if (!(isPrice(o) && isPrice(h) && isPrice(l) && isPrice(c))) {
+      const bad = PRICE_FIELDS.find((f) => !isPrice(s[f][i]))!;
+      throw new RangeError(`Cannot use ${at(i)}: ${bad} ${priceProblem(s[bad][i])}`);
     }
     if (!(l <= o && l <= c && o <= h && c <= h)) {
       throw new RangeError(`Cannot use ${at(i)}: need low <= open, close <= high`);
