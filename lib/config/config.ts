@@ -30,7 +30,24 @@ const num = (name: string, min: number, max: number, int = false) =>
     return v;
   });
 
-const list = z.string().transform((s) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean));
+/**
+ * A list of names separated by commas and/or whitespace: entries are trimmed and empty ones
+ * (`bitcoin, ,eth`) ignored; a value without any entry (`,` or empty) is an error, since every
+ * list variable has a default and an empty list would only fail later, further from its cause.
+ */
+const list = (name: string) =>
+  z.string().transform((s, ctx) => {
+    const items = s.split(/[\s,]+/).filter(Boolean);
+    if (items.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${name}: expected a list of names separated by commas or spaces, ` +
+          "e.g. bitcoin,ethereum (unset it for the default)",
+      });
+      return z.NEVER;
+    }
+    return items;
+  });
 
 const url = (name: string, protocols: string[]) =>
   z.string().trim().transform((s, ctx) => {
@@ -131,13 +148,13 @@ const schema = z.object({
   HTTP_MAX_RETRIES: num("HTTP_MAX_RETRIES", 0, 20, true),
   HTTP_BACKOFF_BASE_MS: num("HTTP_BACKOFF_BASE_MS", 0, 600_000, true),
   HTTP_MAX_RETRY_WAIT_MS: num("HTTP_MAX_RETRY_WAIT_MS", 0, 86_400_000, true),
-  COLLECT_ASSETS: list,
-  MACRO_INDICATORS: list,
+  COLLECT_ASSETS: list("COLLECT_ASSETS"),
+  MACRO_INDICATORS: list("MACRO_INDICATORS"),
   CSV_BACKUP: bool("CSV_BACKUP"),
   REALTIME_ENABLED: bool("REALTIME_ENABLED"),
-  REALTIME_SYMBOLS: list,
-  REALTIME_EXCHANGES: list,
-  ENABLED_STRATEGIES: list,
+  REALTIME_SYMBOLS: list("REALTIME_SYMBOLS"),
+  REALTIME_EXCHANGES: list("REALTIME_EXCHANGES"),
+  ENABLED_STRATEGIES: list("ENABLED_STRATEGIES"),
   SIGNAL_GENERATION_INTERVAL_MINUTES: num("SIGNAL_GENERATION_INTERVAL_MINUTES", 1, 10_080, true),
   API_HOST: z.string().trim().min(1, "API_HOST: expected a host name or address"),
   API_PORT: num("API_PORT", 0, 65_535, true),
