@@ -16,8 +16,9 @@ import type { MacroObservation } from "../core/candle.ts";
 import { DAY_MS, floorToInterval, isoDate } from "../core/time.ts";
 import { getLogger } from "../log/logger.ts";
 import { parseCsvText } from "../storage/csv/parse.ts";
-import type { QualityIssue, RunItem, RunOutcome, RunRecord, Store } from "../storage/store.ts";
+import type { QualityIssue, RunItem, RunRecord, Store } from "../storage/store.ts";
 import { closeInterruptedRuns, type CollectProgress } from "./collector.ts";
+import { runOutcome } from "./run_outcome.ts";
 
 /** Where to get a FRED key. */
 export const FRED_KEY_HELP = "set FRED_API_KEY (free: https://fredaccount.stlouisfed.org/apikeys)";
@@ -113,7 +114,7 @@ export async function collectMacro(store: Store, o: MacroCollectOptions): Promis
     items.push(await collectIndicator(run, raw.toUpperCase(), index));
   }
   await recordMacroStaleness(store, runId, items, o.nowMs);
-  const { status, rowsWritten, error } = summarise(items, run.interrupted);
+  const { status, rowsWritten, error } = runOutcome(items, run.interrupted);
   await store.finishRun(runId, {
     status,
     rowsWritten,
@@ -266,27 +267,6 @@ async function recordFailure(run: MacroRun, item: MacroItemReport, e: unknown): 
     detail: item.error,
     location: (e as { where?: string }).where,
   }], run.runId);
-}
-
-/** The run's status, rows and one-line error from its items. */
-function summarise(
-  items: readonly MacroItemReport[],
-  interrupted: string | undefined,
-): { status: RunOutcome["status"]; rowsWritten: number; error?: string } {
-  const failed = items.filter((i) => i.status === "failed");
-  const attempted = items.filter((i) => i.status !== "skipped").length;
-  const rowsWritten = items.reduce((n, i) => n + i.rowsWritten, 0);
-  const status: RunOutcome["status"] = failed.length === 0 && !interrupted
-    ? "success"
-    : (failed.length === attempted && failed.length > 0) || (interrupted && rowsWritten === 0)
-    ? "failed"
-    : "partial";
-  const error = interrupted
-    ? `interrupted: ${interrupted}`
-    : failed.length
-    ? `${failed.length} of ${items.length} failed: ${failed.map((i) => i.indicator).join(", ")}`
-    : undefined;
-  return { status, rowsWritten, error };
 }
 
 function reasonOf(signal: AbortSignal): string {
