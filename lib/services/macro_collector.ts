@@ -13,7 +13,13 @@ import type { CboeClient } from "../clients/cboe/client.ts";
 import type { FredClient } from "../clients/fred/client.ts";
 import { fredSeriesId } from "../clients/fred/series.ts";
 import type { MacroObservation } from "../core/candle.ts";
-import { DAY_MS, floorToInterval, isoDate } from "../core/time.ts";
+import {
+  DATE_RANGE_TEXT,
+  dateRangeProblem,
+  DAY_MS,
+  floorToInterval,
+  isoDate,
+} from "../core/time.ts";
 import { getLogger } from "../log/logger.ts";
 import { parseCsvText } from "../storage/csv/parse.ts";
 import type { QualityIssue, RunItem, RunRecord, Store } from "../storage/store.ts";
@@ -187,7 +193,26 @@ async function fetchFred(run: MacroRun, fred: FredClient, item: MacroItemReport)
     location: i.location,
   }));
   item.missingValues = r.issues.filter((i) => i.kind === "missing_value").length;
-  return { observations: r.observations, quality };
+  // The date bound of every other entry point (CSV import, date flags): a payload dated in year
+  // 0024 is kept out of the store, which could otherwise never re-import its own export.
+  const observations = r.observations.filter((o) => {
+    const problem = dateRangeProblem(o.ts);
+    if (problem) {
+      quality.push({
+        source: item.source,
+        subject: name,
+        kind: "out_of_range",
+        ts: o.ts,
+        field: "date",
+        detail: `${id}: ${
+          isoDate(o.ts)
+        } is out of range: ${problem} (accepted: ${DATE_RANGE_TEXT})`,
+        location: `fred /series/observations?series_id=${id}`,
+      });
+    }
+    return !problem;
+  });
+  return { observations, quality };
 }
 
 /** VIX from CBOE's history CSV (fetched once per run), parsed by the importer's CSV parser. */
