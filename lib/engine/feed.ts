@@ -266,7 +266,19 @@ export type PublicationRule = { readonly kind: "next_utc_midnight" } | {
 /** The default publication rule. */
 export const NEXT_UTC_MIDNIGHT: PublicationRule = { kind: "next_utc_midnight" };
 
-/** Publication time of an observation dated `ts` under `rule`. */
+/**
+ * Publication time of an observation dated `ts` under `rule`.
+ *
+ * @example A VIX close dated 2024-01-02 becomes visible at the next UTC midnight, or after a lag
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publicationTime } from "./feed.ts";
+ *
+ * const d = Date.UTC(2024, 0, 2);
+ * assert.equal(publicationTime(d), Date.UTC(2024, 0, 3));
+ * assert.equal(publicationTime(d, { kind: "lag", lagMs: 36 * 3_600_000 }), Date.UTC(2024, 0, 3, 12));
+ * ```
+ */
 export function publicationTime(ts: number, rule: PublicationRule = NEXT_UTC_MIDNIGHT): number {
   if (rule.kind === "lag") return ts + rule.lagMs;
   return Math.floor(ts / DAY_MS) * DAY_MS + DAY_MS;

@@ -83,6 +83,27 @@ export function deepMerge(base: unknown, override: unknown): unknown {
  * Merges `overrides` onto `defaults` (nested objects such as `correlation_thresholds` key by
  * key; arrays replace) and validates the result with `schema`. Throws a
  * {@link StrategyParamsError} naming the strategy and each bad or unknown key path.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { resolveParams } from "./params.ts";
+ *
+ * const schema = z.strictObject({
+ *   window: z.int().min(2),
+ *   thresholds: z.strictObject({ low: z.number(), high: z.number() }),
+ * });
+ * const defaults = { window: 30, thresholds: { low: -0.6, high: 0.6 } };
+ * assert.deepEqual(resolveParams("demo", schema, defaults, { thresholds: { low: -0.5 } }), {
+ *   window: 30,
+ *   thresholds: { low: -0.5, high: 0.6 },
+ * });
+ * assert.throws(
+ *   () => resolveParams("demo", schema, defaults, { windw: 10 }),
+ *   /Cannot use parameters for demo: .*windw/,
+ * );
+ * ```
  */
 export function resolveParams<S extends ParamSchema>(
   strategy: string,
