@@ -13,8 +13,13 @@
  */
 import { isoTime } from "../../core/time.ts";
 
-/** How a run ended. */
+/** How a job run ended. */
 export type JobOutcome = "success" | "partial" | "failed" | "timeout" | "cancelled";
+/**
+ * The former name of {@link JobOutcome}, kept for branches written against it.
+ * @deprecated use `JobOutcome` (`RunOutcome` is the store's outcome of a collection run).
+ */
+export type RunOutcome = JobOutcome;
 
 /** Why a slot was not run. */
 export type SkipReason = "overlap" | "already-ran";
