@@ -102,3 +102,20 @@ export {
   type StartedEvent,
 } from "./scheduler/plan/events.ts";
 export { DEFAULT_SETTINGS, type JobSpec, type ScheduleSettings } from "./scheduler/plan/resolve.ts";
+export type {
+  FundingObservation,
+  FundingQuery,
+  FundingSource,
+  FundingStore,
+} from "./storage/funding_store.ts";
+export {
+  backfillFunding,
+  FUNDING_EXCHANGES,
+  type FundingBackfillOptions,
+  type FundingBackfillReport,
+  type FundingClients,
+  type FundingExchange,
+  type FundingItemReport,
+} from "./services/funding_backfill.ts";
+export { type FundingGap, settlementIntervals } from "./core/funding.ts";
+export type { FundingHistoryClient, FundingRateRow } from "./clients/funding.ts";

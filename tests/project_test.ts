@@ -31,13 +31,15 @@ const WRITE_REPORTS = new Set(["backtest", "volatility", "export"]);
 const NET: Record<string, readonly string[]> = {
   collect: ["api.coingecko.com", "pro-api.coingecko.com", "api.binance.com"],
   macro: ["api.stlouisfed.org", "cdn.cboe.com"],
-  // the scheduler runs collect and macro in-process
+  // the scheduler runs collect, macro and the funding backfill in-process
   schedule: [
     "api.coingecko.com",
     "pro-api.coingecko.com",
     "api.binance.com",
     "api.stlouisfed.org",
     "cdn.cboe.com",
+    "fapi.binance.com",
+    "api.bybit.com",
   ],
 };
 /** Files a task reads besides `.env` and the data directory: the scheduler's job file. */

@@ -204,4 +204,28 @@ CREATE TABLE job_runs (
 );
 `,
   },
+  {
+    version: 6,
+    name: "funding rates",
+    sql: `
+-- Funding-rate observations of perpetuals (sqlite/funding.ts): settled rates from the REST history
+-- (source 'rest', observed_at = funding_time) and the announced next rate from the streams
+-- (source 'ws', observed_at = the frame's event time). rate and mark_price are the wire's decimal
+-- strings, exactly; rate_real is the same rate as a REAL for SQL aggregates only (never read back).
+CREATE TABLE funding_rates (
+  exchange       TEXT    NOT NULL,
+  market         TEXT    NOT NULL,  -- perp
+  symbol         TEXT    NOT NULL,
+  source         TEXT    NOT NULL,  -- ws | rest
+  funding_time   INTEGER NOT NULL,  -- UTC ms: settled (rest) or next funding time (ws)
+  observed_at    INTEGER NOT NULL,  -- UTC ms, exchange time
+  rate           TEXT    NOT NULL,
+  rate_real      REAL    NOT NULL,
+  mark_price     TEXT,
+  interval_hours INTEGER,
+  received_at    INTEGER NOT NULL,
+  PRIMARY KEY (exchange, market, symbol, source, funding_time, observed_at)
+) WITHOUT ROWID;
+`,
+  },
 ];

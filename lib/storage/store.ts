@@ -9,6 +9,7 @@
  * @module
  */
 import type { BacktestRunStore } from "./backtest_store.ts";
+import type { FundingStore } from "./funding_store.ts";
 import type { JobStore } from "./job_store.ts";
 import type { MacroStore } from "./macro_store.ts";
 import type { PriceStore } from "./price_store.ts";
@@ -17,6 +18,7 @@ import type { RunStore } from "./run_store.ts";
 import type { SignalStore } from "./signal_store.ts";
 
 export type * from "./backtest_store.ts";
+export type * from "./funding_store.ts";
 export type * from "./job_store.ts";
 export type * from "./macro_store.ts";
 export type * from "./price_store.ts";
@@ -46,6 +48,7 @@ export interface Store
     SignalStore,
     BacktestRunStore,
     JobStore,
+    FundingStore,
     Transactional {
   /** Closes the store (and releases the leases of unfinished runs). */
   close(): void;
