@@ -119,3 +119,80 @@ export {
 } from "./services/funding_backfill.ts";
 export { type FundingGap, settlementIntervals } from "./core/funding.ts";
 export type { FundingHistoryClient, FundingRateRow } from "./clients/funding.ts";
+export {
+  deflatedSharpeRatio,
+  type DsrInput,
+  expandGrid,
+  expectedMaxSharpe,
+  type GridSpace,
+  minTrackRecordLength,
+  normalCdf,
+  normalQuantile,
+  type Objective,
+  parseConstraint,
+  type PboResult,
+  probabilisticSharpeRatio,
+  probabilityOfBacktestOverfitting,
+  type RandomSpace,
+  rankTrials,
+  sampleMoments,
+  sampleSpace,
+  trialStatistics,
+  walkForwardWindows,
+} from "./research/mod.ts";
+export { type OptimizeJob, type OptimizeResult, runOptimization } from "./services/optimizer.ts";
+export {
+  type ExecuteHooks,
+  inlineExecutor,
+  runTrial,
+  runTrials,
+  type TrialBatch,
+  type TrialDataset,
+  type TrialExecutor,
+  type TrialOutcome,
+  type TrialSpec,
+} from "./services/trials.ts";
+export { workerPoolExecutor } from "./services/worker_pool.ts";
+export { storedExecutor, trialKey } from "./services/stored_trials.ts";
+export type { StoredTrial, TrialStore } from "./storage/trial_store.ts";
+export type {
+  Constraint,
+  Constraints,
+  Duration,
+  ExpectedMaxSharpeInput,
+  MetricName,
+  MinTrlInput,
+  Params as TrialParams,
+  ParamValue,
+  PboOptions,
+  PsrInput,
+  RangeSpec,
+  SampleMoments,
+  SampleOptions as SpaceSampleOptions,
+  WalkForwardOptions,
+  WalkForwardWindow,
+  WindowRange,
+} from "./research/mod.ts";
+export { METRIC_NAMES } from "./research/mod.ts";
+export type { ParamStability, WalkForwardSummary } from "./research/walk_forward_summary.ts";
+export type {
+  PboSummary,
+  TrialStatistics,
+  TrialStatisticsInput,
+} from "./research/trial_statistics.ts";
+export type {
+  BacktestDeps,
+  BacktestJob,
+  RunInput,
+  RunSettings,
+} from "./services/backtest_runner.ts";
+export type { Progress, Search } from "./services/optimizer_plan.ts";
+export type { TrialRow } from "./services/optimizer.ts";
+export type {
+  WalkForwardResult,
+  WalkForwardWindowResult,
+} from "./services/optimizer_walk_forward.ts";
+export type { StoredExecutor, StoredExecutorOptions } from "./services/stored_trials.ts";
+export type { TrialExec } from "./services/trials.ts";
+export type { WorkerPoolOptions } from "./services/worker_pool.ts";
+export type { RiskLimits } from "./signals/risk.ts";

@@ -228,4 +228,27 @@ CREATE TABLE funding_rates (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 7,
+    name: "optimisation trials",
+    sql: `
+-- Every trial of an optimisation sweep (sqlite/trials.ts), keyed by the trial key: SHA-256 of the
+-- engine version, strategy, complete parameters, execution settings and dataset hash. A rerun of
+-- an identical or interrupted sweep reuses these rows. metrics is JSON (non-finite numbers as the
+-- strings "NaN", "Infinity", "-Infinity"); equity is the curve's little-endian float64 bytes.
+CREATE TABLE optimize_trials (
+  trial_key     TEXT    PRIMARY KEY,
+  config_hash   TEXT    NOT NULL,
+  dataset_hash  TEXT    NOT NULL,
+  data_checksum TEXT    NOT NULL,
+  strategy      TEXT    NOT NULL,
+  params        TEXT    NOT NULL,
+  metrics       TEXT    NOT NULL,
+  trades        INTEGER NOT NULL,
+  equity        BLOB    NOT NULL,
+  created_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX optimize_trials_dataset ON optimize_trials (dataset_hash);
+`,
+  },
 ];

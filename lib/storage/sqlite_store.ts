@@ -1,6 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
- * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`, `funding.ts`), which
+ * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`, `funding.ts`,
+ * `trials.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -21,6 +22,7 @@ import { MIGRATIONS } from "./migrations.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
 import { SqliteDb } from "./sqlite/db.ts";
 import { SqliteFunding } from "./sqlite/funding.ts";
+import { SqliteTrials } from "./sqlite/trials.ts";
 import { SqliteJobs } from "./sqlite/jobs.ts";
 import { Leases } from "./sqlite/leases.ts";
 import { SqliteMacro } from "./sqlite/macro.ts";
@@ -60,6 +62,7 @@ import type {
   SignalFilter,
   Store,
   StoredQualityIssue,
+  StoredTrial,
   TimeRange,
   UpsertResult,
   WriteOptions,
@@ -96,6 +99,7 @@ export class SqliteStore implements Store {
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
   readonly #funding: SqliteFunding;
+  readonly #trials: SqliteTrials;
   readonly #raw: DatabaseSync;
 
   private constructor(raw: DatabaseSync, db: SqliteDb, leaseMs: number) {
@@ -113,6 +117,7 @@ export class SqliteStore implements Store {
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
     this.#funding = new SqliteFunding(db);
+    this.#trials = new SqliteTrials(db);
   }
 
   /**
@@ -243,6 +248,14 @@ export class SqliteStore implements Store {
 
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]> {
     return this.#backtests.listBacktestRuns(limit);
+  }
+
+  saveTrials(trials: readonly StoredTrial[]): Promise<number> {
+    return this.#trials.saveTrials(trials);
+  }
+
+  findTrials(keys: readonly string[]): Promise<Map<string, StoredTrial>> {
+    return this.#trials.findTrials(keys);
   }
 
   recordFunding(observations: readonly FundingObservation[]): Promise<FundingWriteResult> {

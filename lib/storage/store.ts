@@ -16,6 +16,7 @@ import type { PriceStore } from "./price_store.ts";
 import type { QualityStore } from "./quality_store.ts";
 import type { RunStore } from "./run_store.ts";
 import type { SignalStore } from "./signal_store.ts";
+import type { TrialStore } from "./trial_store.ts";
 
 export type * from "./backtest_store.ts";
 export type * from "./funding_store.ts";
@@ -25,6 +26,7 @@ export type * from "./price_store.ts";
 export type * from "./quality_store.ts";
 export type * from "./run_store.ts";
 export type * from "./signal_store.ts";
+export type * from "./trial_store.ts";
 export { pickSource, SOURCE_PRIORITY } from "./sources.ts";
 
 /** Atomic units of work across concerns. */
@@ -49,6 +51,7 @@ export interface Store
     BacktestRunStore,
     JobStore,
     FundingStore,
+    TrialStore,
     Transactional {
   /** Closes the store (and releases the leases of unfinished runs). */
   close(): void;
