@@ -465,3 +465,38 @@ Deno.test("a .env in the project fills the configuration and a typo in it is one
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("no control character from a file name, a cell or an id reaches the terminal raw", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mts-controls-" });
+  const file = `${dir}/x\u001b[31mred\u0007.csv`;
+  await Deno.writeTextFile(
+    file,
+    "date,open,high,low,close,volume\n2024-01-01,1,2,1,1.5,10\n" +
+      "2024-01-02,1,2,1,\u001b]0;title\u0007,10\n2024-01-03,1,2,1,1.5,10\n",
+  );
+  // deno-lint-ignore no-control-regex
+  const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+  try {
+    await withEnv({ DATABASE_PATH: `${dir}/mts.db`, LOG_FILE: "" }, async () => {
+      for (
+        const args of [
+          ["import", "--file", file, "--asset", "esc", "--skip-bad-rows"],
+          ["import", "--file", file, "--asset", "esc"],
+          ["backtest", "--data", file, "--asset", "esc"],
+          ["status"],
+          ["export", "--asset", "esc\u001b[2J"],
+        ]
+      ) {
+        const r = await runInProcess(args);
+        const text = [...r.out, ...r.err].join("\n");
+        assert.ok(text.length > 0, `${args[0]}: printed something`);
+        assert.ok(
+          !raw.test(text),
+          `${args.join(" ")}: raw control character in ${JSON.stringify(text)}`,
+        );
+      }
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

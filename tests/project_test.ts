@@ -187,6 +187,20 @@ Deno.test("the README names every task and the manual documents every variable",
   for (const v of VARIABLE_NAMES) assert.ok(manual.includes(v), `README and docs/ lack ${v}`);
 });
 
+Deno.test("the public surface passes deno doc --lint, and the test task runs its examples", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--lint", "lib/mod.ts"],
+    cwd: new URL(".", root),
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, `deno doc --lint lib/mod.ts:\n${text.slice(0, 4000)}`);
+  assert.match(tasks.check.command, /deno doc --lint lib\/mod\.ts/);
+  assert.match(tasks.test.command, /deno test .*--doc lib /);
+});
+
 Deno.test("every file under tasks/ is a task in deno.json", () => {
   for (const e of Deno.readDirSync(new URL("tasks/", root))) {
     if (!e.name.endsWith(".ts")) continue;

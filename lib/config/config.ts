@@ -30,7 +30,24 @@ const num = (name: string, min: number, max: number, int = false) =>
     return v;
   });
 
-const list = z.string().transform((s) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean));
+/**
+ * A list of names separated by commas and/or whitespace: entries are trimmed and empty ones
+ * (`bitcoin, ,eth`) ignored; a value without any entry (`,` or empty) is an error, since every
+ * list variable has a default and an empty list would only fail later, further from its cause.
+ */
+const list = (name: string) =>
+  z.string().transform((s, ctx) => {
+    const items = s.split(/[\s,]+/).filter(Boolean);
+    if (items.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${name}: expected a list of names separated by commas or spaces, ` +
+          "e.g. bitcoin,ethereum (unset it for the default)",
+      });
+      return z.NEVER;
+    }
+    return items;
+  });
 
 const url = (name: string, protocols: string[]) =>
   z.string().trim().transform((s, ctx) => {
@@ -132,13 +149,13 @@ const schema = z.object({
   HTTP_MAX_RETRIES: num("HTTP_MAX_RETRIES", 0, 20, true),
   HTTP_BACKOFF_BASE_MS: num("HTTP_BACKOFF_BASE_MS", 0, 600_000, true),
   HTTP_MAX_RETRY_WAIT_MS: num("HTTP_MAX_RETRY_WAIT_MS", 0, 86_400_000, true),
-  COLLECT_ASSETS: list,
-  MACRO_INDICATORS: list,
+  COLLECT_ASSETS: list("COLLECT_ASSETS"),
+  MACRO_INDICATORS: list("MACRO_INDICATORS"),
   CSV_BACKUP: bool("CSV_BACKUP"),
   REALTIME_ENABLED: bool("REALTIME_ENABLED"),
-  REALTIME_SYMBOLS: list,
-  REALTIME_EXCHANGES: list,
-  ENABLED_STRATEGIES: list,
+  REALTIME_SYMBOLS: list("REALTIME_SYMBOLS"),
+  REALTIME_EXCHANGES: list("REALTIME_EXCHANGES"),
+  ENABLED_STRATEGIES: list("ENABLED_STRATEGIES"),
   SIGNAL_GENERATION_INTERVAL_MINUTES: num("SIGNAL_GENERATION_INTERVAL_MINUTES", 1, 10_080, true),
   API_HOST: z.string().trim().min(1, "API_HOST: expected a host name or address"),
   API_PORT: num("API_PORT", 0, 65_535, true),
@@ -152,14 +169,26 @@ const schema = z.object({
 
 type Raw = z.infer<typeof schema>;
 
+/** The deployment environment (`ENVIRONMENT`). */
+export type Environment = "development" | "staging" | "production";
+/** The least severe log level written (`LOG_LEVEL`). */
+export type ConfigLogLevel = "debug" | "info" | "warn" | "error";
+
 /** The complete, typed configuration every task works from. */
 export interface ResolvedConfig {
-  readonly environment: Raw["ENVIRONMENT"];
-  readonly logLevel: Raw["LOG_LEVEL"];
+  /** `ENVIRONMENT`. */
+  readonly environment: Environment;
+  /** `LOG_LEVEL`. */
+  readonly logLevel: ConfigLogLevel;
+  /** `LOG_FILE`: JSON-lines log file; unset: no file. */
   readonly logFile?: string;
+  /** `DATABASE_PATH`: the SQLite file. */
   readonly databasePath: string;
+  /** `DATA_DIR`: where backups and reports go. */
   readonly dataDir: string;
+  /** `REDIS_URL` (unset: in-process cache) and `REDIS_TTL_SECONDS`. */
   readonly redis: { readonly url?: string; readonly ttlSeconds: number };
+  /** CoinGecko (`COINGECKO_*`): key, plan and base URLs. */
   readonly coingecko: {
     readonly apiKey?: string;
     readonly plan: "public" | "demo" | "pro";
@@ -168,6 +197,7 @@ export interface ResolvedConfig {
     /** Client-side limit for the plan's endpoint, calls/min; undefined: the plan's default. */
     readonly ratePerMinute?: number;
   };
+  /** Binance (`BINANCE_*`): REST, futures and WebSocket URLs, weight budget, symbols. */
   readonly binance: {
     readonly baseUrl: string;
     readonly futuresBaseUrl: string;
@@ -177,7 +207,9 @@ export interface ResolvedConfig {
     /** User asset → symbol pairs, merged over the built-in map by the collector. */
     readonly symbolMap: Readonly<Record<string, string>>;
   };
+  /** Bybit (`BYBIT_*`): REST and WebSocket URLs. */
   readonly bybit: { readonly baseUrl: string; readonly wsUrl: string };
+  /** FRED (`FRED_*`): key, base URL, rate and series names. */
   readonly fred: {
     readonly apiKey?: string;
     readonly baseUrl: string;
@@ -185,7 +217,9 @@ export interface ResolvedConfig {
     /** User name → FRED series id pairs, merged over the built-in map by the macro collector. */
     readonly seriesMap: Readonly<Record<string, string>>;
   };
+  /** `CBOE_VIX_URL`: the CBOE VIX history CSV (no key needed). */
   readonly cboeVixUrl: string;
+  /** `HTTP_TIMEOUT_MS`: per-request timeout. */
   readonly httpTimeoutMs: number;
   /** Retry policy shared by every external API client. */
   readonly http: {
@@ -193,21 +227,26 @@ export interface ResolvedConfig {
     readonly backoffBaseMs: number;
     readonly maxRetryWaitMs: number;
   };
+  /** `COLLECT_ASSETS`, `MACRO_INDICATORS`, `CSV_BACKUP`. */
   readonly collect: {
     readonly assets: readonly string[];
     readonly macroIndicators: readonly string[];
     readonly csvBackup: boolean;
   };
+  /** `REALTIME_*`: the live streams. */
   readonly realtime: {
     readonly enabled: boolean;
     readonly symbols: readonly string[];
     readonly exchanges: readonly string[];
   };
+  /** `ENABLED_STRATEGIES`, `SIGNAL_GENERATION_INTERVAL_MINUTES`. */
   readonly signals: {
     readonly enabledStrategies: readonly string[];
     readonly intervalMinutes: number;
   };
+  /** `API_HOST`, `API_PORT`, `API_SECRET_KEY`. */
   readonly api: { readonly host: string; readonly port: number; readonly secretKey?: string };
+  /** `MAX_*` and `DEFAULT_*` risk limits. */
   readonly risk: {
     readonly maxPositionSize: number;
     readonly maxDailyTrades: number;
@@ -221,6 +260,18 @@ export interface ResolvedConfig {
  * Builds the configuration from a map of variables (unset ones take their defaults). Throws a
  * {@link ConfigError} naming every bad variable and the expected form; secret values are never
  * echoed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConfigError } from "../core/errors.ts";
+ * import { resolveConfig } from "./config.ts";
+ *
+ * const config = resolveConfig({ DATABASE_PATH: "/tmp/mts-example.db", MAX_POSITION_SIZE: "0.1" });
+ * assert.equal(config.databasePath, "/tmp/mts-example.db");
+ * assert.equal(config.risk.maxPositionSize, 0.1);
+ * assert.throws(() => resolveConfig({ MAX_POSITION_SIZE: "lots" }), ConfigError);
+ * ```
  */
 export function resolveConfig(env: Readonly<Record<string, string | undefined>>): ResolvedConfig {
   const input: Record<string, string> = {};

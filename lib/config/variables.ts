@@ -6,10 +6,13 @@
 
 /** Description of one environment variable. */
 export interface VariableSpec {
+  /** The variable's name, e.g. `DATABASE_PATH`. */
   readonly name: string;
   /** Default as the user would write it; empty string means "unset". */
   readonly default: string;
+  /** One line: what it means and its form. */
   readonly description: string;
+  /** A secret: redacted in every output, never echoed. */
   readonly secret?: boolean;
 }
 

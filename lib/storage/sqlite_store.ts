@@ -43,6 +43,7 @@ import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
 import type {
   BacktestRunRecord,
+  BookFilter,
   BookResyncRecord,
   BookSnapshotRecord,
   FundingKey,
@@ -70,8 +71,6 @@ import type {
   UpsertResult,
   WriteOptions,
 } from "./store.ts";
-
-type BookFilter = { exchange?: string; market?: string; symbol?: string; limit?: number };
 
 /** Options for {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -132,6 +131,20 @@ export class SqliteStore implements Store {
    * applies pending migrations. A path that cannot be an SQLite database (a URL, a directory,
    * another kind of file) is a {@link ConfigError} naming `options.origin` and the path, and
    * nothing is created or modified.
+   *
+   * @example Writes are idempotent upserts
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SqliteStore } from "./sqlite_store.ts";
+   *
+   * const store = SqliteStore.open(":memory:");
+   * const key = { source: "csv", asset: "bitcoin", interval: "1d" } as const;
+   * const bar = { ts: 0, open: 100, high: 102, low: 99, close: 101, volume: 5 };
+   * assert.equal((await store.upsertCandles(key, [bar])).inserted, 1);
+   * assert.equal((await store.upsertCandles(key, [bar])).unchanged, 1);
+   * assert.equal((await store.getCandles(key))[0].close, 101);
+   * store.close();
+   * ```
    */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     checkDatabasePath(path, options.origin);
