@@ -11,6 +11,7 @@ import { main as exportTask } from "./tasks/export.ts";
 import { main as importTask } from "./tasks/import.ts";
 import { main as macro } from "./tasks/macro.ts";
 import { main as schedule } from "./tasks/schedule.ts";
+import { main as serve } from "./tasks/serve.ts";
 import { main as signals } from "./tasks/signals.ts";
 import { main as status } from "./tasks/status.ts";
 import { main as volatility } from "./tasks/volatility.ts";
@@ -30,6 +31,10 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
     schedule: {
       run: schedule,
       summary: "run collect, macro, signals, funding and backups on their tiers, with catch-up",
+    },
+    serve: {
+      run: serve,
+      summary: "HTTP API, Prometheus metrics and WebSocket notifications (docs/service.md)",
     },
     signals: {
       run: signals,

@@ -69,6 +69,8 @@ const BAD_FLAGS: [string, string[], string][] = [
   ["schedule", ["--job", "nope"], "--job"],
   ["schedule", ["--once", "--for", "1m"], "--for"],
   ["schedule", ["--file"], "--file"],
+  ["serve", ["--port", "70000"], "--port"],
+  ["serve", ["--port", "http"], "--port"],
   ["volatility", ["--window", "1"], "--window"],
   ["volatility", ["--periods-per-year", "0"], "--periods-per-year"],
   ["volatility", ["--interval", "7x"], "--interval"],
@@ -163,6 +165,8 @@ Deno.test("every task's table covers each of its value flags at least once", asy
     "backtest --source",
     "backtest --macro-source",
     "backtest --strategy",
+    // a bind address: a bad one fails when the server listens (tests/serve)
+    "serve --host",
     // output paths: checked against the real permissions below
     "export --dir",
     "volatility --out",

@@ -28,6 +28,14 @@ const READ_BY_CONFIG = [...VARIABLE_NAMES, "INIT_CWD"];
 const READ_USER_FILES = new Set(["import", "backtest"]);
 /** Tasks with an output flag (`--out`, `--dir`) that may write reports/. */
 const WRITE_REPORTS = new Set(["backtest", "volatility", "export"]);
+/**
+ * Addresses a task LISTENS on, not hosts it reaches: `serve` binds API_HOST:API_PORT — loopback
+ * by default (127.0.0.1:8000), every interface with a key (0.0.0.0:8000). Deno's net permission
+ * is one grant for listening and connecting, so these exact host:port entries (no bare host, no
+ * other port) are the one exception to "never loopback", allowed in the serve set and in the
+ * binary's set (their union) only.
+ */
+const LISTEN: Record<string, readonly string[]> = { serve: ["127.0.0.1:8000", "0.0.0.0:8000"] };
 const NET: Record<string, readonly string[]> = {
   collect: ["api.coingecko.com", "pro-api.coingecko.com", "api.binance.com"],
   macro: ["api.stlouisfed.org", "cdn.cboe.com"],
@@ -39,6 +47,7 @@ const NET: Record<string, readonly string[]> = {
     "api.stlouisfed.org",
     "cdn.cboe.com",
   ],
+  serve: LISTEN.serve,
 };
 /** Files a task reads besides `.env` and the data directory: the scheduler's job file. */
 const READ_EXTRA: Record<string, readonly string[]> = { schedule: ["schedule.json"] };
@@ -47,12 +56,16 @@ const READ_EXTRA: Record<string, readonly string[]> = { schedule: ["schedule.jso
  * deny entry makes Deno enumerate only the granted variables instead of refusing, and `DEBUG_*`
  * (the debug package's options, which mts never reads) is the one denied.
  */
-const ENV_DENY: Record<string, readonly string[]> = { schedule: ["DEBUG_*"], mts: ["DEBUG_*"] };
+const ENV_DENY: Record<string, readonly string[]> = {
+  schedule: ["DEBUG_*"],
+  serve: ["DEBUG_*"],
+  mts: ["DEBUG_*"],
+};
 /**
  * Tasks whose README line the lead adds when merging (the README is the lead's): until then the
  * manual under docs/ must name them. An entry whose task the README already names fails.
  */
-const README_PENDING = new Set<string>([]);
+const README_PENDING = new Set<string>(["serve"]);
 
 /** Deno's env pattern: a trailing `*` matches any rest of the name. */
 function envMatches(pattern: string, name: string): boolean {
@@ -126,7 +139,9 @@ Deno.test("only collect, macro and schedule reach the network: their API hosts, 
     assert.deepEqual([...list(sets[name], "net")].sort(), [...(NET[name] ?? [])].sort(), name);
   }
   for (const [name, set] of Object.entries(sets)) {
+    const listens = name === "mts" ? Object.values(LISTEN).flat() : LISTEN[name] ?? [];
     for (const host of list(set, "net")) {
+      if (listens.includes(host)) continue;
       assert.ok(
         !/^(127\.|localhost|\[?::1\]?|0\.0\.0\.0)/.test(host) && !host.includes("*"),
         `set ${name} grants ${host}`,

@@ -32,6 +32,8 @@ export interface StrategyDefinition<P extends Params = Params> {
   readonly description: string;
   /** The validated defaults (`strategies/<name>.json` with schema defaults filled in). */
   readonly defaults: Readonly<P>;
+  /** The schema of a complete parameter object (for listings such as the API's JSON Schema). */
+  readonly schema?: z.ZodType;
   /**
    * `overrides` deep-merged over the defaults and validated; throws `StrategyParamsError`
    * naming each bad key path.
@@ -72,6 +74,7 @@ export function defineStrategy<S extends z.ZodType<Params>>(
     className: spec.className,
     description: spec.description,
     defaults,
+    schema: spec.schema,
     params,
     create: (overrides?: unknown) => spec.make(params(overrides)),
   };

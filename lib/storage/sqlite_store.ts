@@ -223,6 +223,10 @@ export class SqliteStore implements Store {
     return this.#backtests.listBacktestRuns(limit);
   }
 
+  getBacktestRun(id: number): Promise<BacktestRunRecord | undefined> {
+    return this.#backtests.getBacktestRun(id);
+  }
+
   claimJobRun(claim: JobRunClaim): Promise<number | undefined> {
     return this.#jobs.claimJobRun(claim);
   }
