@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * WebSocket notifications over a real server: a PublishedBook published on the memory cache's
  * channel reaches a subscribed client; auth by query token or first message; a signal run
