@@ -14,6 +14,7 @@ import type { Cache } from "../../lib/storage/cache.ts";
 import { MemoryCache } from "../../lib/storage/memory_cache.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import { STRATEGIES } from "../../strategies/mod.ts";
+import type { PublishedBook } from "../../lib/streams/published.ts";
 
 /** The key the test servers use. */
 export const SECRET = "test-secret-key-0123456789abcdef";
@@ -173,5 +174,23 @@ export async function wsClient(url: string) {
       if (ws.readyState !== WebSocket.CLOSED) ws.close();
       await closedP;
     },
+  };
+}
+
+/** A book as the stream publishes it (lib/streams/published.ts). */
+export function sampleBook(updateId: number, bid = 64_000.5): PublishedBook {
+  return {
+    exchange: "binance",
+    market: "spot",
+    symbol: "BTCUSDT",
+    state: "live",
+    updateId,
+    bids: [[bid, 1.25], [bid - 0.5, 3]],
+    asks: [[bid + 0.5, 0.75]],
+    eventTimeMs: 1_700_000_000_000 + updateId,
+    receivedAtMs: Date.now(),
+    resyncs: 0,
+    gaps: 0,
+    messages: updateId,
   };
 }

@@ -5,26 +5,8 @@
  * gets what it missed.
  */
 import assert from "node:assert/strict";
-import { bookCacheKey, type PublishedBook } from "../../lib/streams/published.ts";
-import { call, epoch, jwt, SECRET, withService, wsClient } from "./helpers.ts";
-
-/** A book as the stream publishes it (lib/streams/published.ts). */
-export function sampleBook(updateId: number, bid = 64_000.5): PublishedBook {
-  return {
-    exchange: "binance",
-    market: "spot",
-    symbol: "BTCUSDT",
-    state: "live",
-    updateId,
-    bids: [[bid, 1.25], [bid - 0.5, 3]],
-    asks: [[bid + 0.5, 0.75]],
-    eventTimeMs: 1_700_000_000_000 + updateId,
-    receivedAtMs: Date.now(),
-    resyncs: 0,
-    gaps: 0,
-    messages: updateId,
-  };
-}
+import { bookCacheKey } from "../../lib/streams/published.ts";
+import { call, epoch, jwt, sampleBook, SECRET, withService, wsClient } from "./helpers.ts";
 
 function wsUrl(url: string, token?: string): string {
   return `${url.replace(/^http/, "ws")}/ws${token ? `?token=${encodeURIComponent(token)}` : ""}`;
