@@ -34,6 +34,8 @@ export interface ServeOptions {
   readonly redact?: (text: string) => string;
   readonly log?: Logger;
   readonly now?: () => number;
+  /** On shutdown, wait at most this long for running API backtests, ms (default 30000). */
+  readonly drainTimeoutMs?: number;
   /** How often the relay re-reads the cache's book and funding index, ms (default 2000). */
   readonly relayPollMs?: number;
 }
@@ -137,7 +139,13 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
       stopping ??= (async () => {
         const drained = server.shutdown();
         hub.closeAll();
-        await deps.jobs.drain();
+        // a running API backtest is awaited, within a bound (its result would be lost anyway)
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          deps.jobs.drain(),
+          new Promise((r) => (timer = setTimeout(r, o.drainTimeoutMs ?? 30_000))),
+        ]);
+        clearTimeout(timer);
         await relay.stop();
         await drained;
         log.info("stopped", {});
