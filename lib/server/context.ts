@@ -43,12 +43,12 @@ export function jsonText(value: unknown): string {
   return JSON.stringify(value, finite);
 }
 
+/** The content type of every JSON response. */
+export const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as const;
+
 /** A JSON response. */
 export function jsonResponse(value: unknown, status = 200, headers: HeadersInit = {}): Response {
-  return new Response(jsonText(value), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
-  });
+  return new Response(jsonText(value), { status, headers: { ...JSON_HEADERS, ...headers } });
 }
 
 /** An error response: `{ "error": reason }`, the reason one line with secrets removed. */

@@ -11,7 +11,7 @@ import type { StrategyDefinition } from "../signals/define.ts";
 import { collectionStatus } from "../services/status.ts";
 import { pickSource } from "../storage/store.ts";
 import { type App, guard } from "./guard.ts";
-import { errorResponse, jsonResponse, type ServerDeps } from "./context.ts";
+import { errorResponse, JSON_HEADERS, jsonResponse, jsonText, type ServerDeps } from "./context.ts";
 import {
   CandleSchema,
   dateField,
@@ -45,6 +45,8 @@ type Any = any;
 
 function strategyRoutes(app: App, deps: ServerDeps): void {
   const read = guard(deps, "read");
+  // the registry is fixed for the server's life: its listing (with JSON Schemas) is built once
+  const list = jsonText({ strategies: deps.registry.definitions.map(describeStrategy) });
   app.openapi(
     createRoute({
       method: "get",
@@ -56,7 +58,7 @@ function strategyRoutes(app: App, deps: ServerDeps): void {
         ...ERRORS,
       },
     }),
-    () => jsonResponse({ strategies: deps.registry.definitions.map(describeStrategy) }) as Any,
+    () => new Response(list, { headers: JSON_HEADERS }) as Any,
   );
   app.openapi(
     createRoute({
