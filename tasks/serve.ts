@@ -7,7 +7,7 @@
 import { intFlag } from "../lib/cli/flags.ts";
 import { defineTask } from "../lib/cli/task.ts";
 import { interruptSignal } from "../lib/services/collect_cli.ts";
-import { startService } from "../lib/services/serve.ts";
+import { attachScheduler, startService } from "../lib/services/serve.ts";
 import { openCache } from "../lib/storage/open_cache.ts";
 import { STRATEGIES } from "../strategies/mod.ts";
 import { MTS_VERSION } from "../lib/server/version.ts";
@@ -23,6 +23,10 @@ Options:
   --port <n>         port (default API_PORT, 8000; 0 picks a free one). The serve permission set
                      grants 127.0.0.1:8000 and 0.0.0.0:8000; another port needs
                      --allow-net=<host>:<port> (docs/service.md, "Permissions")
+  --schedule         also run the scheduler in this process (the jobs of schedule.json, as
+                     deno task schedule does); its finished runs go to the WebSocket channel
+                     "collection"
+  --schedule-file <path>  the job file for --schedule (default schedule.json)
   --json             one JSON line {"listening": url} on stdout instead of the text line
   -h, --help         show this help
 
@@ -36,7 +40,12 @@ Examples:
 const task = defineTask({
   name: "serve",
   help: HELP,
-  flags: { host: { type: "string" }, port: { type: "string" } },
+  flags: {
+    host: { type: "string" },
+    port: { type: "string" },
+    schedule: { type: "boolean" },
+    "schedule-file": { type: "string" },
+  },
   run: async ({ flags, json, config, store, redact }) => {
     const port = flags.port === undefined
       ? undefined
@@ -54,10 +63,21 @@ const task = defineTask({
         version: MTS_VERSION,
         redact,
       });
+      const scheduler = flags.schedule || flags["schedule-file"] !== undefined
+        ? await attachScheduler(service, { config, store: store(), registry: STRATEGIES, redact }, {
+          file: flags["schedule-file"],
+          signal: interrupt.signal,
+        }).catch(async (e) => {
+          await service.shutdown();
+          throw e;
+        })
+        : undefined;
       console.log(
         json ? JSON.stringify({ listening: service.url }) : `listening on ${service.url}`,
       );
       await new Promise((resolve) => interrupt.signal.addEventListener("abort", resolve));
+      // the scheduler stops on the same signal: its running job finishes first, then the server
+      await scheduler?.done;
       await service.shutdown();
       if (!json) console.log("stopped");
       return 0;

@@ -71,6 +71,7 @@ const BAD_FLAGS: [string, string[], string][] = [
   ["schedule", ["--file"], "--file"],
   ["serve", ["--port", "70000"], "--port"],
   ["serve", ["--port", "http"], "--port"],
+  ["serve", ["--schedule-file"], "--schedule-file"],
   ["volatility", ["--window", "1"], "--window"],
   ["volatility", ["--periods-per-year", "0"], "--periods-per-year"],
   ["volatility", ["--interval", "7x"], "--interval"],

@@ -47,10 +47,21 @@ const NET: Record<string, readonly string[]> = {
     "api.stlouisfed.org",
     "cdn.cboe.com",
   ],
-  serve: LISTEN.serve,
+  // serve --schedule runs the scheduler's jobs in-process
+  serve: [
+    ...LISTEN.serve,
+    "api.coingecko.com",
+    "pro-api.coingecko.com",
+    "api.binance.com",
+    "api.stlouisfed.org",
+    "cdn.cboe.com",
+  ],
 };
 /** Files a task reads besides `.env` and the data directory: the scheduler's job file. */
-const READ_EXTRA: Record<string, readonly string[]> = { schedule: ["schedule.json"] };
+const READ_EXTRA: Record<string, readonly string[]> = {
+  schedule: ["schedule.json"],
+  serve: ["schedule.json"],
+};
 /**
  * Sets that load ioredis (whose `debug` dependency enumerates `process.env` when it loads): a
  * deny entry makes Deno enumerate only the granted variables instead of refusing, and `DEBUG_*`

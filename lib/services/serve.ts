@@ -18,6 +18,10 @@ import { CacheRelay } from "../server/relay.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
 import type { Cache } from "../storage/cache.ts";
 import type { Store } from "../storage/store.ts";
+import { jsonLine } from "../scheduler/plan/events.ts";
+import type { SchedulerHandle } from "../scheduler/runner.ts";
+import type { JobWiring } from "./schedule_jobs.ts";
+import { startConfiguredScheduler } from "./scheduler_service.ts";
 
 /** What {@link startService} needs. */
 export interface ServeOptions {
@@ -151,4 +155,25 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
         log.info("stopped", {});
       })(),
   };
+}
+
+/**
+ * `deno task serve --schedule`: runs the scheduler in the service's process, each finished run
+ * and skipped slot published on the `collection` channel (the JSON line `schedule --json`
+ * prints). Aborting `signal` stops it gracefully; await `done` before shutting the service down.
+ */
+export async function attachScheduler(
+  service: RunningService,
+  wiring: JobWiring,
+  request: { readonly file?: string; readonly signal?: AbortSignal },
+): Promise<SchedulerHandle> {
+  const { handle } = await startConfiguredScheduler(wiring, {
+    file: request.file,
+    signal: request.signal,
+    onEvent: (e) => {
+      const line = jsonLine(e);
+      if (line !== undefined) service.deps.hub.publish("collection", e.type, JSON.parse(line));
+    },
+  });
+  return handle;
 }

@@ -15,9 +15,9 @@ import { ROOT, sandbox } from "../schedule/helpers.ts";
 import { call, sampleBook, SECRET, wsClient } from "./helpers.ts";
 
 /** Spawns the serve task; resolves once it printed where it listens. */
-async function spawnServe(env: Record<string, string>) {
+async function spawnServe(env: Record<string, string>, extra: string[] = []) {
   const child = new Deno.Command("deno", {
-    args: [...taskArgs("serve", { loopback: true }), "--port", "0", "--json"],
+    args: [...taskArgs("serve", { loopback: true }), "--port", "0", "--json", ...extra],
     cwd: ROOT,
     env: { API_SECRET_KEY: SECRET, REDIS_URL: "", ...env },
     stdout: "piped",
@@ -162,6 +162,40 @@ Deno.test("deno task serve: health, Redis relay from another process, CLI parity
     await s.child.status;
     await publisher.close();
     await redis.stop();
+    await box.cleanup();
+  }
+});
+
+Deno.test("deno task serve --schedule-file runs the jobs in-process and publishes their runs", async () => {
+  const box = sandbox("test-serve-schedule");
+  await Deno.mkdir(`${ROOT}${box.dir}`, { recursive: true });
+  const store = box.open();
+  await loadSampleMarket(store);
+  store.close();
+  const jobs = `${box.dir}/jobs.json`;
+  await Deno.writeTextFile(
+    `${ROOT}${jobs}`,
+    JSON.stringify({ jobs: { backup: { kind: "backup", every: "1d" } } }),
+  );
+  const s = await spawnServe(box.env, ["--schedule-file", jobs]);
+  try {
+    const ws = await wsClient(`${s.url.replace("http", "ws")}/ws?token=${SECRET}`);
+    // the first slot of a fresh database runs at once: replay from 0 in case it is already done
+    ws.send({ type: "subscribe", channels: ["collection"], since: { collection: 0 } });
+    const done = await ws.next((m) => m.channel === "collection" && m.type === "finished", 30_000);
+    assert.equal(done.data.job, "backup");
+    assert.equal(done.data.outcome, "success", JSON.stringify(done.data));
+    const ready = await call(`${s.url}/ready`);
+    assert.ok(ready.body.jobs.some((j: any) => j.name === "backup" || j.job === "backup"));
+    s.child.kill("SIGTERM");
+    assert.equal((await ws.closed).code, 1001);
+    assert.equal((await s.child.status).code, 0, await s.stderr);
+    await s.rest;
+  } finally {
+    try {
+      s.child.kill("SIGKILL");
+    } catch { /* already exited */ }
+    await s.child.status;
     await box.cleanup();
   }
 });
