@@ -14,6 +14,7 @@ import type { ZodError } from "zod";
 import { errorResponse, type ServerDeps, statusOf } from "./context.ts";
 import type { App } from "./guard.ts";
 import { RateLimiter } from "./rate_limit.ts";
+import { alertRoutes } from "./routes_alerts.ts";
 import { dataRoutes } from "./routes_data.ts";
 import { runRoutes } from "./routes_run.ts";
 import { streamRoutes } from "./routes_streams.ts";
@@ -115,6 +116,7 @@ export function createApp(deps: ServerDeps): App {
   dataRoutes(app, deps);
   runRoutes(app, deps);
   streamRoutes(app, deps);
+  alertRoutes(app, deps);
   wsRoute(app, deps);
   app.notFound((c) =>
     errorResponse(404, `no route ${c.req.method} ${c.req.path.slice(0, 200)}`, deps.redact)

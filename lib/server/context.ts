@@ -11,6 +11,7 @@ import type { Logger } from "../log/logger.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
 import type { Cache } from "../storage/cache.ts";
 import type { Store } from "../storage/store.ts";
+import type { AlertWatcher } from "./alerts.ts";
 import type { BacktestJobs } from "./jobs.ts";
 import { finite, type Hub } from "./hub.ts";
 import type { ServerMetrics } from "./metrics.ts";
@@ -27,6 +28,8 @@ export interface ServerDeps {
   readonly hub: Hub;
   readonly relay: CacheRelay;
   readonly jobs: BacktestJobs;
+  /** Evaluates the price alerts. */
+  readonly alerts: AlertWatcher;
   readonly log: Logger;
   /** Removes configured secrets from a text. */
   readonly redact: (text: string) => string;

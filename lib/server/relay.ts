@@ -28,6 +28,8 @@ export interface RelayOptions {
   readonly metrics?: ServerMetrics;
   /** The clock (UTC ms), for book ages. */
   readonly now?: () => number;
+  /** Called with every relayed book (alert evaluation). */
+  readonly onBook?: (book: PublishedBook) => void;
   /** Called with a message that is not what the contract says (logged by the caller). */
   readonly onInvalid?: (channel: string, reason: string) => void;
 }
@@ -118,6 +120,7 @@ export class CacheRelay {
         metrics.bookResyncs.set(labels, msg.resyncs);
       }
       this.#hub.publish(bookChannel(msg), "book", msg);
+      this.#options.onBook?.(msg);
     });
   }
 

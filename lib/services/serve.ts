@@ -11,6 +11,7 @@ import { getLogger, type Logger } from "../log/logger.ts";
 import { createApp } from "../server/app.ts";
 import { DEFAULT_SECRET } from "../server/auth.ts";
 import type { ServerDeps } from "../server/context.ts";
+import { AlertWatcher } from "../server/alerts.ts";
 import { Hub } from "../server/hub.ts";
 import { BacktestJobs } from "../server/jobs.ts";
 import { createMetrics } from "../server/metrics.ts";
@@ -38,6 +39,8 @@ export interface ServeOptions {
   readonly redact?: (text: string) => string;
   readonly log?: Logger;
   readonly now?: () => number;
+  /** How often the store is checked for new prices (alerts), ms (default 5000). */
+  readonly alertPollMs?: number;
   /** On shutdown, wait at most this long for running API backtests, ms (default 30000). */
   readonly drainTimeoutMs?: number;
   /** How often the relay re-reads the cache's book and funding index, ms (default 2000). */
@@ -107,10 +110,17 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
     onSent: (channel) => metrics.wsMessages.inc({ channel }),
     onSlowClose: () => metrics.wsSlowClosed.inc(),
   });
+  const alerts = new AlertWatcher(o.store, hub, {
+    pollMs: o.alertPollMs,
+    now,
+    onError: (e) => log.warn(`alerts: ${e.message}`, {}),
+  });
+  await alerts.start();
   const relay = new CacheRelay(o.cache, hub, {
     metrics,
     now,
     pollMs: o.relayPollMs,
+    onBook: (b) => alerts.onBook(b),
     onInvalid: (channel, reason) => log.warn(`relay ${channel}: ${reason}`, {}),
   });
   await relay.start();
@@ -123,6 +133,7 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
     hub,
     relay,
     jobs: new BacktestJobs(),
+    alerts,
     log,
     redact: o.redact ?? ((t) => t),
     version: o.version,
@@ -151,6 +162,7 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
         ]);
         clearTimeout(timer);
         await relay.stop();
+        await alerts.stop();
         await drained;
         log.info("stopped", {});
       })(),

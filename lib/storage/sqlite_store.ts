@@ -34,6 +34,7 @@ import { candleTarget, SqlitePrices } from "./sqlite/prices.ts";
 import { resolveLedger, SqliteQuality } from "./sqlite/quality.ts";
 import { SqliteRuns } from "./sqlite/runs.ts";
 import { SqliteSignals } from "./sqlite/signals.ts";
+import { SqliteAlerts } from "./sqlite/alerts.ts";
 import { CandleStaging } from "./sqlite/staging.ts";
 import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
@@ -46,6 +47,7 @@ import type {
   MacroQuery,
   MacroSeriesSummary,
   MacroUpsertResult,
+  PriceAlert,
   QualityFilter,
   QualityIssue,
   RunOutcome,
@@ -87,6 +89,7 @@ export class SqliteStore implements Store {
   readonly #quality: SqliteQuality;
   readonly #runs: SqliteRuns;
   readonly #signals: SqliteSignals;
+  readonly #alerts: SqliteAlerts;
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
   readonly #raw: DatabaseSync;
@@ -103,6 +106,7 @@ export class SqliteStore implements Store {
     this.#quality = new SqliteQuality(db);
     this.#runs = new SqliteRuns(db, this.#leases);
     this.#signals = new SqliteSignals(db);
+    this.#alerts = new SqliteAlerts(db);
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
   }
@@ -213,6 +217,22 @@ export class SqliteStore implements Store {
 
   listSignals(filter?: SignalFilter): Promise<Signal[]> {
     return this.#signals.listSignals(filter);
+  }
+
+  saveAlert(alert: PriceAlert): Promise<number> {
+    return this.#alerts.saveAlert(alert);
+  }
+
+  listAlerts(options?: { active?: boolean }): Promise<PriceAlert[]> {
+    return this.#alerts.listAlerts(options);
+  }
+
+  deleteAlert(id: number): Promise<boolean> {
+    return this.#alerts.deleteAlert(id);
+  }
+
+  markAlertTriggered(id: number, atMs: number, price: number): Promise<boolean> {
+    return this.#alerts.markAlertTriggered(id, atMs, price);
   }
 
   saveBacktestRun(run: BacktestRunRecord): Promise<number> {

@@ -8,6 +8,7 @@
  * Adding a concern (a table): see "Adding a table" in docs/architecture.md.
  * @module
  */
+import type { AlertStore } from "./alert_store.ts";
 import type { BacktestRunStore } from "./backtest_store.ts";
 import type { JobStore } from "./job_store.ts";
 import type { MacroStore } from "./macro_store.ts";
@@ -16,6 +17,7 @@ import type { QualityStore } from "./quality_store.ts";
 import type { RunStore } from "./run_store.ts";
 import type { SignalStore } from "./signal_store.ts";
 
+export type * from "./alert_store.ts";
 export type * from "./backtest_store.ts";
 export type * from "./job_store.ts";
 export type * from "./macro_store.ts";
@@ -46,6 +48,7 @@ export interface Store
     SignalStore,
     BacktestRunStore,
     JobStore,
+    AlertStore,
     Transactional {
   /** Closes the store (and releases the leases of unfinished runs). */
   close(): void;

@@ -67,6 +67,7 @@ export async function withService(
       port: 0,
       version: MTS_VERSION,
       relayPollMs: 100,
+      alertPollMs: 100,
     });
     await fn({ service, url: service.url, store, cache, dbPath });
   } finally {
