@@ -76,7 +76,10 @@ function onError(deps: ServerDeps) {
   return (err: Error, c: Context): Response => {
     if (err instanceof HTTPException) {
       const status = err.status >= 500 ? 400 : err.status;
-      return errorResponse(status, err.message || "bad request", deps.redact);
+      const reason = status === 415
+        ? `content-type: expected application/json for ${c.req.method} ${c.req.path}`
+        : err.message || "bad request";
+      return errorResponse(status, reason, deps.redact);
     }
     const status = statusOf(err);
     if (status !== undefined) return errorResponse(status, err.message, deps.redact);

@@ -143,6 +143,14 @@ Deno.test("bad query parameters get a 400 that names the parameter and the expec
       body: "{not json",
     });
     assert.equal(badJson.status, 400);
+    const plain = await call(`${url}/backtest`, {
+      method: "POST",
+      token: SECRET,
+      headers: { "content-type": "text/plain" },
+      body: "{}",
+    });
+    assert.equal(plain.status, 415);
+    assert.equal(plain.body.error, "content-type: expected application/json for POST /backtest");
     const r = await call(`${url}/nope`, { token: SECRET });
     assert.equal(r.status, 404);
     assert.equal(r.body.error, "no route GET /nope");

@@ -186,7 +186,10 @@ Deno.test("deno task serve --schedule-file runs the jobs in-process and publishe
     assert.equal(done.data.job, "backup");
     assert.equal(done.data.outcome, "success", JSON.stringify(done.data));
     const ready = await call(`${s.url}/ready`);
-    assert.ok(ready.body.jobs.some((j: any) => j.name === "backup" || j.job === "backup"));
+    assert.ok(
+      ready.body.jobs.some((j: any) => j.job === "backup"),
+      JSON.stringify(ready.body.jobs),
+    );
     s.child.kill("SIGTERM");
     assert.equal((await ws.closed).code, 1001);
     assert.equal((await s.child.status).code, 0, await s.stderr);
