@@ -77,3 +77,12 @@ export { type Cadence, cronCadence, everyCadence } from "./scheduler/plan/cadenc
 export { jsonLine, type SchedulerEvent } from "./scheduler/plan/events.ts";
 export { DEFAULT_SETTINGS, type JobSpec, type ScheduleSettings } from "./scheduler/plan/resolve.ts";
 export type { JobRunRecord, JobState, JobStore } from "./storage/job_store.ts";
+export {
+  attachScheduler,
+  type RunningService,
+  type ServeOptions,
+  startService,
+} from "./services/serve.ts";
+export { Hub, type HubMessage, type HubSink, SLOW_CONSUMER_CODE } from "./server/hub.ts";
+export { authorize, type AuthResult, checkToken, type Scope } from "./server/auth.ts";
+export type { AlertStore, PriceAlert } from "./storage/alert_store.ts";

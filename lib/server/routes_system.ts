@@ -12,7 +12,13 @@ import { jsonResponse, type ServerDeps } from "./context.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
-import { HealthSchema, jsonContent as json, ReadySchema } from "./schemas.ts";
+import {
+  HealthSchema,
+  jsonContent as json,
+  ReadySchema,
+  WsClientMessageSchema,
+  WsMessageSchema,
+} from "./schemas.ts";
 
 async function probe<T>(fn: () => Promise<T>): Promise<{ ok: boolean; error?: string; value?: T }> {
   try {
@@ -149,6 +155,19 @@ export function systemRoutes(app: App, deps: ServerDeps): void {
       },
       security: [{ bearer: [] }],
     })));
+  // the WebSocket protocol's messages, typed in the document's components
+  app.openAPIRegistry.register("WsMessage", WsMessageSchema);
+  app.openAPIRegistry.register("WsClientMessage", WsClientMessageSchema);
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/ws",
+    summary: "WebSocket notifications (upgrade); messages: WsMessage, client messages: " +
+      "WsClientMessage; auth: ?token=, a bearer header or a first auth message",
+    responses: {
+      101: { description: "switching protocols" },
+      401: { description: "a wrong token" },
+    },
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",

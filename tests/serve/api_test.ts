@@ -42,7 +42,19 @@ Deno.test("health, openapi and strategies answer; the OpenAPI document lists eve
         "/arbitrage",
       ]
     ) assert.ok(doc.paths[p], `OpenAPI lacks ${p}`);
-    assert.ok(doc.components.schemas.BacktestRequest, "request schemas are components");
+    for (
+      const c of [
+        "BacktestRequest",
+        "SignalRequest",
+        "AlertRequest",
+        "WsMessage",
+        "WsClientMessage",
+      ]
+    ) {
+      assert.ok(doc.components.schemas[c], `${c} is a component`);
+    }
+    assert.ok(doc.paths["/ws"]?.get, "/ws is documented");
+    assert.ok(doc.paths["/alerts/{id}"]?.delete, "DELETE /alerts/{id} is documented");
     const s = await call(`${url}/strategies`, { token: SECRET });
     // one per strategies/<name>.json
     const files = [...Deno.readDirSync("strategies")].filter((e) => e.name.endsWith(".json"))
