@@ -1,7 +1,7 @@
 /**
  * Relays what the stream runner and the arbitrage detector publish on the cache channels
- * (`lib/streams/published.ts`: `mts:book:…`, `mts:funding:…`, {@link ARBITRAGE_CHANNEL}) to the
- * WebSocket hub. The cache has no pattern subscriptions, so the relay subscribes to the books and
+ * (`lib/streams/published.ts`: `mts:book:…`, `mts:funding:…`, {@link ARBITRAGE_CHANNEL}, and the
+ * other processes' events on `EVENT_CHANNELS`) to the WebSocket hub. The cache has no pattern subscriptions, so the relay subscribes to the books and
  * funding ids listed under the index keys (re-read every `pollMs`) and, on demand, to a book a
  * client asks for before the index lists it. Works the same on the memory cache (one process)
  * and on Redis (another process publishes).
@@ -12,6 +12,7 @@ import {
   ARBITRAGE_CHANNEL,
   BOOK_INDEX_KEY,
   bookCacheKey,
+  EVENT_CHANNELS,
   FUNDING_INDEX_KEY,
   parseMarket,
   type PublishedBook,
@@ -81,6 +82,17 @@ export class CacheRelay {
       this.#options.metrics?.relayed.inc({ kind: "arbitrage" });
       this.#hub.publish("arbitrage", "arbitrage", m);
     });
+    for (const [hubChannel, channel] of Object.entries(EVENT_CHANNELS)) {
+      await this.#subscribe(channel, (m) => {
+        const e = m as { type?: unknown; data?: unknown };
+        if (typeof e !== "object" || e === null || typeof e.type !== "string" || e.type === "") {
+          this.#options.onInvalid?.(channel, 'not an event {"type", "data"}');
+          return;
+        }
+        this.#options.metrics?.relayed.inc({ kind: "event" });
+        this.#hub.publish(hubChannel, e.type.slice(0, 40), e.data ?? null);
+      });
+    }
     await this.refresh();
     this.#timer = setInterval(() => {
       this.refresh().catch((e) => this.#options.onInvalid?.("index", (e as Error).message));

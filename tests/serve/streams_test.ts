@@ -14,6 +14,7 @@ import { MemoryCache } from "../../lib/storage/memory_cache.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import {
   ARBITRAGE_CHANNEL,
+  EVENT_CHANNELS,
   FUNDING_INDEX_KEY,
   fundingCacheKey,
   type PublishedFunding,
@@ -179,5 +180,29 @@ Deno.test("CORS headers only for the configured origins", async () => {
     const other = await fetch(`${url}/health`, { headers: { origin: "https://evil.example" } });
     await other.body?.cancel();
     assert.equal(other.headers.get("access-control-allow-origin"), null);
+  });
+});
+
+Deno.test("events other processes publish on mts:events:* reach the WebSocket channels", async () => {
+  await withService({}, async ({ url, cache }) => {
+    const c = await wsClient(`${url.replace("http", "ws")}/ws?token=${SECRET}`);
+    try {
+      c.send({ type: "subscribe", channels: ["collection", "signals"] });
+      await c.next((m) => m.type === "subscribed");
+      const finished = { job: "collect", outcome: "success", slot: "2026-01-01T00:00:00Z" };
+      assert.equal(
+        await cache.publish(EVENT_CHANNELS.collection, { type: "finished", data: finished }),
+        1,
+      );
+      // not an event: dropped, nothing relayed
+      await cache.publish(EVENT_CHANNELS.signals, "garbage");
+      await cache.publish(EVENT_CHANNELS.signals, { type: "run", data: { signals: 2 } });
+      const got = await c.next((m) => m.channel === "collection");
+      assert.deepEqual([got.type, got.seq, got.data], ["finished", 1, finished]);
+      const run = await c.next((m) => m.channel === "signals");
+      assert.deepEqual([run.type, run.seq, run.data], ["run", 1, { signals: 2 }]);
+    } finally {
+      await c.close();
+    }
   });
 });
