@@ -1,11 +1,13 @@
 /**
- * The API service on loopback: `GET /health` and `GET /strategies` in batches of 100 concurrent
- * requests (requests/s = 100 / the batch time), and one hub message fanned out to 1,000
- * WebSocket clients (time until every client has it). Run:
+ * The API service: the handler alone (`app.fetch`, no sockets), `GET /health` and
+ * `GET /strategies` on loopback in batches of 100 concurrent requests (requests/s = 100 / the
+ * batch time), and one hub message fanned out to 1,000 WebSocket clients (time until every
+ * client has it). Run:
  * `deno bench --allow-all bench/serve_bench.ts`.
  */
 import { resolveConfig } from "../lib/config/config.ts";
 import { startService } from "../lib/services/serve.ts";
+import { createApp } from "../lib/server/app.ts";
 import { MTS_VERSION } from "../lib/server/version.ts";
 import { MemoryCache } from "../lib/storage/memory_cache.ts";
 import { SqliteStore } from "../lib/storage/sqlite_store.ts";
@@ -36,6 +38,15 @@ async function batch(path: string): Promise<void> {
     Array.from({ length: BATCH }, () => fetch(url + path).then((r) => r.arrayBuffer())),
   );
 }
+
+// the handler alone (routing, middleware, auth, metrics), without sockets or a client
+const app = createApp(service.deps);
+Deno.bench("app.fetch GET /health (no network)", { group: "handler" }, async () => {
+  await (await app.fetch(new Request("http://x/health"))).arrayBuffer();
+});
+Deno.bench("app.fetch GET /strategies (no network)", { group: "handler" }, async () => {
+  await (await app.fetch(new Request("http://x/strategies"))).arrayBuffer();
+});
 
 Deno.bench(`GET /health, ${BATCH} concurrent`, { group: "http" }, async () => {
   await batch("/health");
