@@ -13,6 +13,8 @@ export interface BacktestJobState {
   result?: unknown;
   /** The stored run, when it was stored. */
   runId?: number;
+  /** The run's report.html, when done. */
+  report?: string;
   /** One-line reason, when failed. */
   error?: string;
   /** The status a synchronous answer would have had (4xx for a bad request). */
@@ -26,14 +28,14 @@ export class BacktestJobs {
   #next = 1;
   readonly #running = new Set<Promise<unknown>>();
 
-  /** Keeps at most `limit` jobs (default 100). */
-  constructor(limit = 100) {
+  /** Keeps at most `limit` jobs (default 50: each holds its HTML report). */
+  constructor(limit = 50) {
     this.#limit = limit;
   }
 
   /** Registers a running job for `work`; the job's state follows the promise. */
   track(
-    work: Promise<{ result: unknown; runId?: number }>,
+    work: Promise<{ result: unknown; runId?: number; report?: string }>,
     fail: (e: unknown) => { status: number; reason: string },
   ): BacktestJobState {
     const job: BacktestJobState = { id: `job-${this.#next++}`, status: "running" };
@@ -43,6 +45,7 @@ export class BacktestJobs {
       job.status = "done";
       job.result = r.result;
       job.runId = r.runId;
+      job.report = r.report;
     }, (e) => {
       const f = fail(e);
       job.status = "failed";
@@ -56,6 +59,12 @@ export class BacktestJobs {
   /** A job by id. */
   get(id: string): BacktestJobState | undefined {
     return this.#jobs.get(id);
+  }
+
+  /** The job that stored run `runId`. */
+  byRunId(runId: number): BacktestJobState | undefined {
+    for (const j of this.#jobs.values()) if (j.runId === runId) return j;
+    return undefined;
   }
 
   /** Jobs still running. */

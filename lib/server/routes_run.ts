@@ -165,6 +165,7 @@ async function backtest(
   b: BacktestBody,
   list: { name: string; params: unknown }[],
 ) {
+  const files: { report?: string } = {};
   const several = list.length > 1 || b.risk === true;
   const out = await runBacktestJob({
     registry: deps.registry,
@@ -189,8 +190,18 @@ async function backtest(
     riskFree: b.riskFree,
     strict: b.strict === true,
     save: b.save === false ? false : undefined,
-  }, { store: () => deps.store, now: deps.now });
-  return { result: out.json, runId: out.runId };
+    // the CLI's --out, kept in memory: GET /backtests/{id}/report serves its report.html
+    outDir: "report",
+  }, {
+    store: () => deps.store,
+    now: deps.now,
+    mkdir: () => Promise.resolve(),
+    writeTextFile: (path, text) => {
+      if (path.endsWith("/report.html")) files.report = text;
+      return Promise.resolve();
+    },
+  });
+  return { result: out.json, runId: out.runId, report: files.report };
 }
 
 function backtestRoute(app: App, deps: ServerDeps): void {
@@ -242,7 +253,9 @@ function backtestRoute(app: App, deps: ServerDeps): void {
         return errorResponse(job.errorStatus ?? 422, job.error ?? "failed", deps.redact) as Any;
       }
       deps.hub.publish("backtests", "done", { id: job.id, runId: job.runId });
-      return jsonResponse(job.result) as Any;
+      return jsonResponse(job.result, 200, {
+        link: `</backtests/${job.id}/report>; rel="report"`,
+      }) as Any;
     },
   );
 }
@@ -311,9 +324,44 @@ function backtestRecords(app: App, deps: ServerDeps): void {
   );
 }
 
+function reportRoute(app: App, deps: ServerDeps): void {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/backtests/{id}/report",
+      summary: "The HTML report of a backtest this server ran (a job id or its stored run number)",
+      middleware: [guard(deps, "read")] as const,
+      request: { params: z.object({ id: z.string().min(1).max(40) }) },
+      responses: {
+        200: { description: "report.html", content: { "text/html": { schema: z.string() } } },
+        ...ERRORS,
+      },
+    }),
+    (c) => {
+      const id = c.req.valid("param").id;
+      const job = deps.jobs.get(id) ??
+        (/^\d{1,15}$/.test(id) ? deps.jobs.byRunId(Number(id)) : undefined);
+      if (job?.status === "running") {
+        return errorResponse(409, `backtest ${id} is still running`) as Any;
+      }
+      if (!job?.report) {
+        return errorResponse(
+          404,
+          `no report for backtest ${id}: reports are kept for the recent runs of this server ` +
+            "(deno task backtest --out reports/x writes one for any run)",
+        ) as Any;
+      }
+      return new Response(job.report, {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      }) as Any;
+    },
+  );
+}
+
 /** Registers the routes that run work, and the stored runs. */
 export function runRoutes(app: App, deps: ServerDeps): void {
   signalRoute(app, deps);
   backtestRoute(app, deps);
   backtestRecords(app, deps);
+  reportRoute(app, deps);
 }

@@ -36,6 +36,8 @@ Deno.test("health, openapi and strategies answer; the OpenAPI document lists eve
         "/backtest",
         "/backtests",
         "/backtests/{id}",
+        "/backtests/{id}/report",
+        "/alerts",
         "/status",
         "/books/{exchange}/{market}/{symbol}",
         "/funding",

@@ -112,6 +112,19 @@ Deno.test("a backtest slower than API_SYNC_TIMEOUT_MS answers 202 with a Locatio
       assert.equal(stored.body.strategy, "sma_cross");
       assert.deepEqual(stored.body.assets, ["bitcoin"]);
       assert.equal(stored.body.start, "2023-01-01T00:00:00Z");
+      for (const id of [r.body.id, String(run.id)]) {
+        const html = await fetch(`${url}/backtests/${id}/report`, {
+          headers: { authorization: `Bearer ${SECRET}` },
+        });
+        assert.equal(html.status, 200, id);
+        assert.match(html.headers.get("content-type") ?? "", /^text\/html/);
+        const text = await html.text();
+        assert.match(text, /^<!doctype html>/i);
+        assert.match(text, /sma_cross/);
+      }
+      const none = await call(`${url}/backtests/job-999/report`, { token: SECRET });
+      assert.equal(none.status, 404);
+      assert.match(none.body.error, /no report for backtest job-999/);
     } finally {
       if (held) other.exec("ROLLBACK");
       other.close();
