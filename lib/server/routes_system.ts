@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { isoTime } from "../core/time.ts";
 import { collectionStatus, type StatusReport } from "../services/status.ts";
-import { BOOK_INDEX_KEY } from "../streams/published.ts";
+import { BOOK_INDEX_KEY, type PublishedBook } from "../streams/published.ts";
 import type { App } from "./guard.ts";
 import { jsonResponse, type ServerDeps } from "./context.ts";
 
@@ -26,6 +26,23 @@ async function probe<T>(fn: () => Promise<T>): Promise<{ ok: boolean; error?: st
   } catch (e) {
     return { ok: false, error: (e as Error).message };
   }
+}
+
+/** Each published book's state and age (the stream's view; `missing` once its entry expired). */
+async function bookStates(deps: ServerDeps, ids: readonly unknown[], now: number) {
+  const out: { id: string; state: string; ageSeconds: number | null }[] = [];
+  for (const raw of ids.slice(0, 200)) {
+    const id = String(raw);
+    const [exchange, market, symbol] = id.split(":");
+    const book = await deps.cache.get<PublishedBook>(`mts:book:${exchange}:${market}:${symbol}`)
+      .catch(() => undefined);
+    out.push({
+      id,
+      state: book?.state ?? "missing",
+      ageSeconds: book?.receivedAtMs ? Math.round((now - book.receivedAtMs) / 1000) : null,
+    });
+  }
+  return out;
 }
 
 /** The readiness report and whether it passes. */
@@ -58,7 +75,7 @@ async function readiness(deps: ServerDeps) {
       }
     }
   }
-  const ids = Array.isArray(cache.value) ? cache.value : [];
+  const books = await bookStates(deps, Array.isArray(cache.value) ? cache.value : [], now);
   return {
     ready: reasons.length === 0,
     reasons,
@@ -69,7 +86,7 @@ async function readiness(deps: ServerDeps) {
         kind: deps.cache.kind,
         ...(cache.error ? { error: cache.error } : {}),
       },
-      streams: { relayed: deps.relay.channels.length, books: ids },
+      streams: { relayed: deps.relay.channels.length, books },
     },
     series,
     jobs: report?.jobs ?? [],

@@ -14,13 +14,14 @@ import { MemoryCache } from "../../lib/storage/memory_cache.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import {
   ARBITRAGE_CHANNEL,
+  BOOK_INDEX_KEY,
   EVENT_CHANNELS,
   FUNDING_INDEX_KEY,
   fundingCacheKey,
   type PublishedFunding,
 } from "../../lib/streams/published.ts";
 import { STRATEGIES } from "../../strategies/mod.ts";
-import { call, SECRET, withService, wsClient } from "./helpers.ts";
+import { call, sampleBook, SECRET, withService, wsClient } from "./helpers.ts";
 
 const FUNDING: PublishedFunding = {
   exchange: "bybit",
@@ -63,6 +64,13 @@ Deno.test("funding and arbitrage published on the cache reach WebSocket clients 
       assert.equal(await cache.publish(ARBITRAGE_CHANNEL, alert), 1);
       const a = await c.next((m) => m.channel === "arbitrage");
       assert.deepEqual(a.data, alert);
+      await cache.set(BOOK_INDEX_KEY, ["binance:spot:BTCUSDT", "bybit:perp:ETHUSDT"]);
+      await cache.set("mts:book:binance:spot:BTCUSDT", { ...sampleBook(3), state: "resyncing" });
+      const ready = await call(`${url}/ready`);
+      assert.deepEqual(ready.body.checks.streams.books.map((b: any) => [b.id, b.state]), [
+        ["binance:spot:BTCUSDT", "resyncing"],
+        ["bybit:perp:ETHUSDT", "missing"],
+      ]);
       const list = await call(`${url}/funding`, { token: SECRET });
       assert.deepEqual(list.body.funding, [FUNDING]);
       const alerts = await call(`${url}/arbitrage`, { token: SECRET });
