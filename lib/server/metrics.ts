@@ -34,6 +34,10 @@ export interface ServerMetrics {
   readonly seriesAge: Gauge<"kind" | "source" | "subject">;
   /** Collection runs recorded in the store, by task and status (at scrape time). */
   readonly collectionRuns: Gauge<"task" | "status">;
+  /** Items (series) of those runs by task, source and outcome. */
+  readonly collectionItems: Gauge<"task" | "source" | "status">;
+  /** Rows those runs wrote, by task and source. */
+  readonly rowsWritten: Gauge<"task" | "source">;
   /** Seconds since the service started. */
   readonly uptime: Gauge;
 }
@@ -111,8 +115,20 @@ export function createMetrics(): ServerMetrics {
     }),
     collectionRuns: new Gauge({
       name: "mts_collection_runs",
-      help: "Recent collection runs in the store by task and status",
+      help: "Collection and import runs among the store's last 500, by task and status",
       labelNames: ["task", "status"],
+      registers,
+    }),
+    collectionItems: new Gauge({
+      name: "mts_collection_items",
+      help: "Series collected by those runs, by task, source and outcome (failed = a failure)",
+      labelNames: ["task", "source", "status"],
+      registers,
+    }),
+    rowsWritten: new Gauge({
+      name: "mts_collection_rows_written",
+      help: "Rows written by those runs, by task and source",
+      labelNames: ["task", "source"],
       registers,
     }),
     uptime: new Gauge({

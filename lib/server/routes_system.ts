@@ -104,11 +104,15 @@ async function refreshGauges(deps: ServerDeps): Promise<void> {
       m.seriesAge.set({ kind: s.kind, source: s.source, subject: s.subject }, s.ageMs / 1000);
     }
     m.collectionRuns.reset();
-    const runs = r.runs;
-    m.collectionRuns.set({ task: "all", status: "success" }, runs.success);
-    m.collectionRuns.set({ task: "all", status: "partial" }, runs.partial);
-    m.collectionRuns.set({ task: "all", status: "failed" }, runs.failed);
-    m.collectionRuns.set({ task: "all", status: "running" }, runs.running);
+    m.collectionItems.reset();
+    m.rowsWritten.reset();
+    for (const run of await deps.store.listRuns({ limit: 500 })) {
+      m.collectionRuns.inc({ task: run.task, status: run.status });
+      for (const item of run.items) {
+        m.collectionItems.inc({ task: run.task, source: item.source, status: item.status });
+        m.rowsWritten.inc({ task: run.task, source: item.source }, item.rowsWritten);
+      }
+    }
   } catch (e) {
     deps.log.warn(`metrics: cannot read the store: ${(e as Error).message}`, {});
   }

@@ -26,7 +26,24 @@ async function promtool(text: string): Promise<{ code: number; output: string }>
 }
 
 Deno.test("/metrics passes promtool check metrics and labels routes by template", async () => {
-  await withService({}, async ({ url }) => {
+  await withService({}, async ({ url, store }) => {
+    // two collection runs as collect would record them: one success, one partial
+    for (const [status, ok] of [["success", true], ["partial", false]] as const) {
+      const id = await store.startRun("collect", {});
+      await store.finishRun(id, {
+        status,
+        rowsWritten: 7,
+        items: [
+          { source: "coingecko", subject: "bitcoin", status: "success", rowsWritten: 5 },
+          {
+            source: "coingecko",
+            subject: "ethereum",
+            status: ok ? "success" : "failed",
+            rowsWritten: ok ? 2 : 0,
+          },
+        ],
+      });
+    }
     await call(`${url}/health`);
     await call(`${url}/prices/bitcoin?limit=1`, { token: SECRET });
     await call(`${url}/prices/ethereum?limit=1`, { token: SECRET });
@@ -58,6 +75,14 @@ Deno.test("/metrics passes promtool check metrics and labels routes by template"
       /^mts_http_requests_total\{method="GET",route="\/prices\/:asset",status="200"\} 2$/m,
     );
     assert.match(text, /route="\/signals",status="400"\} 1$/m);
+    assert.match(text, /^mts_collection_runs\{task="collect",status="success"\} 1$/m);
+    assert.match(text, /^mts_collection_runs\{task="collect",status="partial"\} 1$/m);
+    assert.match(
+      text,
+      /^mts_collection_items\{task="collect",source="coingecko",status="failed"\} 1$/m,
+    );
+    // 5 + 2 + 5 + 0
+    assert.match(text, /^mts_collection_rows_written\{task="collect",source="coingecko"\} 12$/m);
     assert.match(text, /route="unmatched",status="404"\} 1$/m);
     assert.doesNotMatch(text, /bitcoin\?|\/prices\/bitcoin|no\/such/);
     // the sample's bitcoin series ends 2024-12-31: its age is at least the time since then
