@@ -10,6 +10,7 @@ import { main as demo } from "./tasks/demo.ts";
 import { main as exportTask } from "./tasks/export.ts";
 import { main as importTask } from "./tasks/import.ts";
 import { main as macro } from "./tasks/macro.ts";
+import { main as optimize } from "./tasks/optimize.ts";
 import { main as schedule } from "./tasks/schedule.ts";
 import { main as serve } from "./tasks/serve.ts";
 import { main as signals } from "./tasks/signals.ts";
@@ -42,6 +43,10 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
     },
     volatility: { run: volatility, summary: "annualised rolling volatility per asset" },
     backtest: { run: backtest, summary: "event-driven backtest with metrics and reports" },
+    optimize: {
+      run: optimize,
+      summary: "parameter search in parallel workers, with DSR, PBO and walk-forward",
+    },
   };
 
 /** Dispatches `args[0]` to its task; prints usage for no task or `--help`. */

@@ -24,10 +24,13 @@ const TOOLING = new Set(["test", "check", "bench", "compile"]);
 const runnable = Object.keys(tasks).filter((t) => !TOOLING.has(t));
 /** What the config layer reads: every variable, and INIT_CWD (where `deno task` was started). */
 const READ_BY_CONFIG = [...VARIABLE_NAMES, "INIT_CWD"];
-/** Tasks that read files the user names anywhere (`import --file`, `backtest --data`). */
-const READ_USER_FILES = new Set(["import", "backtest"]);
+/**
+ * Tasks that read files the user names anywhere (`import --file`, `backtest --data`,
+ * `optimize --data`; optimize's workers also read their script, workers/optimize_worker.ts).
+ */
+const READ_USER_FILES = new Set(["import", "backtest", "optimize"]);
 /** Tasks with an output flag (`--out`, `--dir`) that may write reports/. */
-const WRITE_REPORTS = new Set(["backtest", "volatility", "export"]);
+const WRITE_REPORTS = new Set(["backtest", "volatility", "export", "optimize"]);
 /**
  * Addresses a task LISTENS on, not hosts it reaches: `serve` binds API_HOST:API_PORT — loopback
  * by default (127.0.0.1:8000), every interface with a key (0.0.0.0:8000). Deno's net permission
@@ -39,13 +42,15 @@ const LISTEN: Record<string, readonly string[]> = { serve: ["127.0.0.1:8000", "0
 const NET: Record<string, readonly string[]> = {
   collect: ["api.coingecko.com", "pro-api.coingecko.com", "api.binance.com"],
   macro: ["api.stlouisfed.org", "cdn.cboe.com"],
-  // the scheduler runs collect and macro in-process
+  // the scheduler runs collect, macro and the funding backfill in-process
   schedule: [
     "api.coingecko.com",
     "pro-api.coingecko.com",
     "api.binance.com",
     "api.stlouisfed.org",
     "cdn.cboe.com",
+    "fapi.binance.com",
+    "api.bybit.com",
   ],
   // serve --schedule runs the scheduler's jobs in-process
   serve: [
@@ -55,6 +60,8 @@ const NET: Record<string, readonly string[]> = {
     "api.binance.com",
     "api.stlouisfed.org",
     "cdn.cboe.com",
+    "fapi.binance.com",
+    "api.bybit.com",
   ],
 };
 /** Files a task reads besides `.env` and the data directory: the scheduler's job file. */
@@ -76,7 +83,7 @@ const ENV_DENY: Record<string, readonly string[]> = {
  * Tasks whose README line the lead adds when merging (the README is the lead's): until then the
  * manual under docs/ must name them. An entry whose task the README already names fails.
  */
-const README_PENDING = new Set<string>(["serve"]);
+const README_PENDING = new Set<string>(["optimize", "serve"]);
 
 /** Deno's env pattern: a trailing `*` matches any rest of the name. */
 function envMatches(pattern: string, name: string): boolean {
