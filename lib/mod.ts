@@ -202,3 +202,4 @@ export type { StoredExecutor, StoredExecutorOptions } from "./services/stored_tr
 export type { TrialExec } from "./services/trials.ts";
 export type { WorkerPoolOptions } from "./services/worker_pool.ts";
 export type { RiskLimits } from "./signals/risk.ts";
+export type { AlertCondition, AlertStore, PriceAlert } from "./storage/alert_store.ts";

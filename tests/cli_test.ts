@@ -87,6 +87,9 @@ const BAD_FLAGS: [string, string[], string][] = [
   ["stream", ["--backfill-funding", "--days", "0"], "--days"],
   ["stream", ["--days", "3"], "--days"],
   ["stream", ["--backfill-funding", "--exchanges", "okx"], "--exchanges"],
+  ["serve", ["--port", "70000"], "--port"],
+  ["serve", ["--port", "http"], "--port"],
+  ["serve", ["--schedule-file"], "--schedule-file"],
   ["volatility", ["--window", "1"], "--window"],
   ["volatility", ["--periods-per-year", "0"], "--periods-per-year"],
   ["volatility", ["--interval", "7x"], "--interval"],
@@ -338,6 +341,8 @@ Deno.test("every task's table covers each of its value flags at least once", asy
     "backtest --source",
     "backtest --macro-source",
     "backtest --strategy",
+    // a bind address: a bad one fails when the server listens (tests/serve)
+    "serve --host",
     // output paths: checked against the real permissions below
     "export --dir",
     "volatility --out",

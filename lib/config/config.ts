@@ -49,6 +49,9 @@ const list = (name: string) =>
     return items;
   });
 
+/** A list that may be empty (an empty value means none, e.g. no CORS origins). */
+const optionalList = z.string().transform((s) => s.split(/[\s,]+/).filter(Boolean));
+
 const url = (name: string, protocols: string[]) =>
   z.string().trim().transform((s, ctx) => {
     try {
@@ -160,6 +163,25 @@ const schema = z.object({
   API_HOST: z.string().trim().min(1, "API_HOST: expected a host name or address"),
   API_PORT: num("API_PORT", 0, 65_535, true),
   API_SECRET_KEY: optional,
+  API_PUBLIC_READ: bool("API_PUBLIC_READ"),
+  API_CORS_ORIGINS: optionalList,
+  API_MAX_BODY_BYTES: num("API_MAX_BODY_BYTES", 1_024, 1_073_741_824, true),
+  API_RATE_LIMIT_PER_MIN: num("API_RATE_LIMIT_PER_MIN", 0, 1_000_000, true),
+  API_SYNC_TIMEOUT_MS: num("API_SYNC_TIMEOUT_MS", 0, 3_600_000, true),
+  API_READY_MAX_DATA_AGE: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(s);
+    if (!m || Number(m[1]) <= 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: "API_READY_MAX_DATA_AGE: expected a duration such as 90m, 36h or 2d",
+      });
+      return z.NEVER;
+    }
+    return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s"];
+  }),
+  API_WS_QUEUE: num("API_WS_QUEUE", 1, 1_000_000, true),
+  API_WS_REPLAY: num("API_WS_REPLAY", 0, 1_000_000, true),
   MAX_POSITION_SIZE: num("MAX_POSITION_SIZE", 0, 1),
   MAX_DAILY_TRADES: num("MAX_DAILY_TRADES", 0, 1_000_000, true),
   MAX_PORTFOLIO_RISK: num("MAX_PORTFOLIO_RISK", 0, 10),
@@ -244,8 +266,31 @@ export interface ResolvedConfig {
     readonly enabledStrategies: readonly string[];
     readonly intervalMinutes: number;
   };
-  /** `API_HOST`, `API_PORT`, `API_SECRET_KEY`. */
-  readonly api: { readonly host: string; readonly port: number; readonly secretKey?: string };
+  /** `API_*`: the `serve` task's HTTP API and WebSocket hub. */
+  readonly api: {
+    /** `API_HOST`: the address `serve` binds. */
+    readonly host: string;
+    /** `API_PORT`. */
+    readonly port: number;
+    /** `API_SECRET_KEY` (secret): the token, and the HS256 key of JWTs. */
+    readonly secretKey?: string;
+    /** Read routes answer without a token. */
+    readonly publicRead: boolean;
+    /** CORS origins (`*` for any); empty: no CORS headers. */
+    readonly corsOrigins: readonly string[];
+    /** Largest request body accepted, bytes (413 beyond). */
+    readonly maxBodyBytes: number;
+    /** Requests per minute per client; 0: no limit. */
+    readonly rateLimitPerMin: number;
+    /** How long a POST waits for its run before answering 202 with a Location, ms. */
+    readonly syncTimeoutMs: number;
+    /** `/ready` fails when a series is older than this, ms; undefined: never. */
+    readonly readyMaxDataAgeMs?: number;
+    /** Messages a WebSocket client may have queued before it is closed. */
+    readonly wsQueue: number;
+    /** Messages kept per WebSocket channel for replay. */
+    readonly wsReplay: number;
+  };
   /** `MAX_*` and `DEFAULT_*` risk limits. */
   readonly risk: {
     readonly maxPositionSize: number;
@@ -342,7 +387,19 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
       enabledStrategies: r.ENABLED_STRATEGIES,
       intervalMinutes: r.SIGNAL_GENERATION_INTERVAL_MINUTES,
     },
-    api: { host: r.API_HOST, port: r.API_PORT, secretKey: r.API_SECRET_KEY },
+    api: {
+      host: r.API_HOST,
+      port: r.API_PORT,
+      secretKey: r.API_SECRET_KEY,
+      publicRead: r.API_PUBLIC_READ,
+      corsOrigins: r.API_CORS_ORIGINS,
+      maxBodyBytes: r.API_MAX_BODY_BYTES,
+      rateLimitPerMin: r.API_RATE_LIMIT_PER_MIN,
+      syncTimeoutMs: r.API_SYNC_TIMEOUT_MS,
+      readyMaxDataAgeMs: r.API_READY_MAX_DATA_AGE,
+      wsQueue: r.API_WS_QUEUE,
+      wsReplay: r.API_WS_REPLAY,
+    },
     risk: {
       maxPositionSize: r.MAX_POSITION_SIZE,
       maxDailyTrades: r.MAX_DAILY_TRADES,

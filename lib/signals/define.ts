@@ -34,6 +34,8 @@ export interface StrategyDefinition<P extends Params = Params> {
   readonly description: string;
   /** The validated defaults (`strategies/<name>.json` with schema defaults filled in). */
   readonly defaults: Readonly<P>;
+  /** The schema of a complete parameter object (for listings such as the API's JSON Schema). */
+  readonly schema?: ParamSchema;
   /**
    * `overrides` deep-merged over the defaults and validated; throws `StrategyParamsError`
    * naming each bad key path.
@@ -94,6 +96,7 @@ export function defineStrategy<S extends ParamSchema>(
     className: spec.className,
     description: spec.description,
     defaults,
+    schema: spec.schema,
     params,
     create: (overrides?: unknown) => spec.make(params(overrides)),
   };

@@ -38,6 +38,7 @@ import { candleTarget, SqlitePrices } from "./sqlite/prices.ts";
 import { resolveLedger, SqliteQuality } from "./sqlite/quality.ts";
 import { SqliteRuns } from "./sqlite/runs.ts";
 import { SqliteSignals } from "./sqlite/signals.ts";
+import { SqliteAlerts } from "./sqlite/alerts.ts";
 import { CandleStaging } from "./sqlite/staging.ts";
 import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
@@ -58,6 +59,7 @@ import type {
   MacroQuery,
   MacroSeriesSummary,
   MacroUpsertResult,
+  PriceAlert,
   QualityFilter,
   QualityIssue,
   RunOutcome,
@@ -100,6 +102,7 @@ export class SqliteStore implements Store {
   readonly #quality: SqliteQuality;
   readonly #runs: SqliteRuns;
   readonly #signals: SqliteSignals;
+  readonly #alerts: SqliteAlerts;
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
   readonly #books: SqliteBooks;
@@ -119,6 +122,7 @@ export class SqliteStore implements Store {
     this.#quality = new SqliteQuality(db);
     this.#runs = new SqliteRuns(db, this.#leases);
     this.#signals = new SqliteSignals(db);
+    this.#alerts = new SqliteAlerts(db);
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
     this.#books = new SqliteBooks(db);
@@ -248,12 +252,32 @@ export class SqliteStore implements Store {
     return this.#signals.listSignals(filter);
   }
 
+  saveAlert(alert: PriceAlert): Promise<number> {
+    return this.#alerts.saveAlert(alert);
+  }
+
+  listAlerts(options?: { active?: boolean }): Promise<PriceAlert[]> {
+    return this.#alerts.listAlerts(options);
+  }
+
+  deleteAlert(id: number): Promise<boolean> {
+    return this.#alerts.deleteAlert(id);
+  }
+
+  markAlertTriggered(id: number, atMs: number, price: number): Promise<boolean> {
+    return this.#alerts.markAlertTriggered(id, atMs, price);
+  }
+
   saveBacktestRun(run: BacktestRunRecord): Promise<number> {
     return this.#backtests.saveBacktestRun(run);
   }
 
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]> {
     return this.#backtests.listBacktestRuns(limit);
+  }
+
+  getBacktestRun(id: number): Promise<BacktestRunRecord | undefined> {
+    return this.#backtests.getBacktestRun(id);
   }
 
   saveTrials(trials: readonly StoredTrial[]): Promise<number> {
