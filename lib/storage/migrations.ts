@@ -282,6 +282,27 @@ CREATE TABLE book_snapshots (
   },
   {
     version: 9,
+    name: "price alerts",
+    sql: `
+-- User price alerts (POST /alerts of deno task serve): on an asset's stored close (kind prices)
+-- or a streamed book's mid price (kind book, subject exchange:market:SYMBOL); each fires once.
+CREATE TABLE price_alerts (
+  id              INTEGER PRIMARY KEY,
+  created_at      INTEGER NOT NULL,
+  subject         TEXT    NOT NULL,
+  kind            TEXT    NOT NULL,  -- prices | book
+  condition       TEXT    NOT NULL,  -- above | below | move
+  threshold       REAL    NOT NULL,  -- a price, or a fraction for move
+  reference_price REAL,              -- move: the price it is measured from
+  note            TEXT,
+  triggered_at    INTEGER,
+  triggered_price REAL
+);
+CREATE INDEX price_alerts_active ON price_alerts (subject) WHERE triggered_at IS NULL;
+`,
+  },
+  {
+    version: 10,
     name: "arbitrage opportunities",
     sql: `
 -- One row per arbitrage opportunity (deno task arbitrage), keyed by the alert id
