@@ -35,6 +35,7 @@ import {
 } from "../lib/services/arbitrage_cli.ts";
 import { detectBeside } from "../lib/services/stream_arbitrage.ts";
 import type { ArbitrageAlert } from "../lib/streams/arbitrage/alert.ts";
+import type { DetectorOptions } from "../lib/streams/arbitrage/settings.ts";
 import type { Cache } from "../lib/storage/cache.ts";
 import { openCache } from "../lib/storage/open_cache.ts";
 import { buildPlan, EXCHANGES, MARKETS, type PlanOptions } from "../lib/streams/plan.ts";
@@ -240,7 +241,11 @@ interface Executed {
   readonly alerts?: ArbitrageAlert[];
 }
 
-async function execute(run: Run, screen: StreamScreen | undefined): Promise<Executed> {
+async function execute(
+  run: Run,
+  screen: StreamScreen | undefined,
+  detector: DetectorOptions | undefined,
+): Promise<Executed> {
   const interrupt = interruptSignal();
   const cache = await openCache(run.config.redis);
   try {
@@ -254,9 +259,16 @@ async function execute(run: Run, screen: StreamScreen | undefined): Promise<Exec
         badFlag("replay", "a recording made with --record", run.flags.replay, (e as Error).message);
       }
       const replay = () => runReplay(path, { cache, signal: interrupt.signal, onTick });
-      if (!run.flags.arbitrage) return { result: await replay() };
+      if (!detector) return { result: await replay() };
       const plan = await recordedPlan(path);
-      return await withDetector(run, screen, cache, plan.symbols, "data", replay);
+      return await withDetector(
+        run,
+        screen,
+        cache,
+        { ...detector, symbols: plan.symbols },
+        "data",
+        replay,
+      );
     }
     const plan = planOf(run);
     const forMs = positive(run.flags.for, "for", 100);
@@ -290,8 +302,9 @@ async function execute(run: Run, screen: StreamScreen | undefined): Promise<Exec
       signal: interrupt.signal,
       onTick,
     };
-    if (!run.flags.arbitrage) return { result: await runLive(options) };
-    return await withDetector(run, screen, cache, plan.symbols, "wall", () => runLive(options));
+    if (!detector) return { result: await runLive(options) };
+    const watched = { ...detector, symbols: plan.symbols };
+    return await withDetector(run, screen, cache, watched, "wall", () => runLive(options));
   } finally {
     interrupt.dispose();
     await cache.close();
@@ -308,17 +321,13 @@ async function withDetector(
   run: Run,
   screen: StreamScreen | undefined,
   cache: Cache,
-  symbols: readonly string[],
+  detector: DetectorOptions,
   clock: "wall" | "data",
   stream: () => Promise<StreamResult>,
 ): Promise<Executed> {
   const alerts: ArbitrageAlert[] = [];
   const recent: string[] = [];
   if (screen) screen.footer = () => recent.length ? recent.join("\n") : "arbitrage: no alert yet";
-  const detector = {
-    ...detectorOptions({ ...run.flags, symbols: undefined }),
-    symbols: [...symbols],
-  };
   const { result } = await detectBeside(run, {
     cache,
     detector,
@@ -409,13 +418,17 @@ const task = defineTask({
       return await backfill(run);
     }
     refuseWithoutArbitrage(run);
+    // checked before anything is opened; the symbols are the stream's
+    const detector = run.flags.arbitrage
+      ? detectorOptions({ ...run.flags, symbols: undefined })
+      : undefined;
     if (run.flags.days !== undefined) {
       throw new UsageError("--days: only with --backfill-funding");
     }
     const screen = !run.json && stdoutIsTerminal() ? new StreamScreen() : undefined;
     let done: Executed;
     try {
-      done = await execute(run, screen);
+      done = await execute(run, screen, detector);
     } finally {
       screen?.close();
     }
