@@ -83,7 +83,9 @@ async function checkNet(config: ResolvedConfig, needRedis: boolean): Promise<voi
   const missing = await missingNetPermissions(urls);
   if (missing.length > 0) {
     throw new ConfigError(
-      `${missing[0]} — or run: deno run -q -P=arbitrage --allow-net=<host:port> tasks/arbitrage.ts`,
+      `${
+        missing[0]
+      } — or add --allow-net=<host:port> (with the set's own hosts) to the deno run command`,
     );
   }
 }
