@@ -12,8 +12,10 @@ import { main as importTask } from "./tasks/import.ts";
 import { main as macro } from "./tasks/macro.ts";
 import { main as optimize } from "./tasks/optimize.ts";
 import { main as schedule } from "./tasks/schedule.ts";
+import { main as serve } from "./tasks/serve.ts";
 import { main as signals } from "./tasks/signals.ts";
 import { main as status } from "./tasks/status.ts";
+import { main as stream } from "./tasks/stream.ts";
 import { main as volatility } from "./tasks/volatility.ts";
 import { main as worker } from "./tasks/worker.ts";
 
@@ -32,6 +34,14 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
     schedule: {
       run: schedule,
       summary: "run collect, macro, signals, funding and backups on their tiers, with catch-up",
+    },
+    stream: {
+      run: stream,
+      summary: "live Binance and Bybit order books and funding over WebSocket, record and replay",
+    },
+    serve: {
+      run: serve,
+      summary: "HTTP API, Prometheus metrics and WebSocket notifications (docs/service.md)",
     },
     signals: {
       run: signals,

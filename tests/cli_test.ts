@@ -69,6 +69,27 @@ const BAD_FLAGS: [string, string[], string][] = [
   ["schedule", ["--job", "nope"], "--job"],
   ["schedule", ["--once", "--for", "1m"], "--for"],
   ["schedule", ["--file"], "--file"],
+  ["stream", ["--exchanges", "kraken"], "--exchanges"],
+  ["stream", ["--markets", "futures"], "--markets"],
+  ["stream", ["--symbols", "BTC-USDT"], "--symbols"],
+  ["stream", ["--depth", "0"], "--depth"],
+  ["stream", ["--depth", "500"], "--depth"],
+  ["stream", ["--for", "0"], "--for"],
+  ["stream", ["--for", "soon"], "--for"],
+  ["stream", ["--stale-after", "15"], "--stale-after"],
+  ["stream", ["--snapshot-limit", "0"], "--snapshot-limit"],
+  ["stream", ["--snapshot-limit", "2"], "--snapshot-limit"],
+  ["stream", ["--markets", "spot", "--snapshot-limit", "5001"], "--snapshot-limit"],
+  ["stream", ["--snapshot-every", "0.5s"], "--snapshot-every"],
+  ["stream", ["--max-connection-age", "1ms"], "--max-connection-age"],
+  ["stream", ["--record-part-mb", "0"], "--record-part-mb"],
+  ["stream", ["--replay", "x.jsonl", "--symbols", "BTCUSDT"], "--symbols"],
+  ["stream", ["--backfill-funding", "--days", "0"], "--days"],
+  ["stream", ["--days", "3"], "--days"],
+  ["stream", ["--backfill-funding", "--exchanges", "okx"], "--exchanges"],
+  ["serve", ["--port", "70000"], "--port"],
+  ["serve", ["--port", "http"], "--port"],
+  ["serve", ["--schedule-file"], "--schedule-file"],
   ["volatility", ["--window", "1"], "--window"],
   ["volatility", ["--periods-per-year", "0"], "--periods-per-year"],
   ["volatility", ["--interval", "7x"], "--interval"],
@@ -122,6 +143,20 @@ const BAD_FLAGS: [string, string[], string][] = [
   [
     "optimize",
     ["--symbols", "a", "--strategy", "sma_cross", "--random", "2", "--space", "[1]"],
+    "--space",
+  ],
+  [
+    "optimize",
+    [
+      "--symbols",
+      "a",
+      "--strategy",
+      "sma_cross",
+      "--random",
+      "2",
+      "--space",
+      '{"fast":{"min":9,"max":2}}',
+    ],
     "--space",
   ],
   ["optimize", [
@@ -306,6 +341,8 @@ Deno.test("every task's table covers each of its value flags at least once", asy
     "backtest --source",
     "backtest --macro-source",
     "backtest --strategy",
+    // a bind address: a bad one fails when the server listens (tests/serve)
+    "serve --host",
     // output paths: checked against the real permissions below
     "export --dir",
     "volatility --out",
@@ -318,6 +355,8 @@ Deno.test("every task's table covers each of its value flags at least once", asy
     "optimize --macro-source",
     "optimize --out",
     "optimize --data",
+    "stream --replay",
+    "stream --record",
   ]);
   for (const [task] of Object.entries(TASKS)) {
     const help = await runInProcess([task, "--help"]);
@@ -427,6 +466,41 @@ Deno.test("a .env in the project fills the configuration and a typo in it is one
       "mts status: .env:2: unknown variable COLLECT_ASSET (did you mean COLLECT_ASSETS?)\n",
     );
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [".env"], "nothing created");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("no control character from a file name, a cell or an id reaches the terminal raw", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mts-controls-" });
+  const file = `${dir}/x\u001b[31mred\u0007.csv`;
+  await Deno.writeTextFile(
+    file,
+    "date,open,high,low,close,volume\n2024-01-01,1,2,1,1.5,10\n" +
+      "2024-01-02,1,2,1,\u001b]0;title\u0007,10\n2024-01-03,1,2,1,1.5,10\n",
+  );
+  // deno-lint-ignore no-control-regex
+  const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+  try {
+    await withEnv({ DATABASE_PATH: `${dir}/mts.db`, LOG_FILE: "" }, async () => {
+      for (
+        const args of [
+          ["import", "--file", file, "--asset", "esc", "--skip-bad-rows"],
+          ["import", "--file", file, "--asset", "esc"],
+          ["backtest", "--data", file, "--asset", "esc"],
+          ["status"],
+          ["export", "--asset", "esc\u001b[2J"],
+        ]
+      ) {
+        const r = await runInProcess(args);
+        const text = [...r.out, ...r.err].join("\n");
+        assert.ok(text.length > 0, `${args[0]}: printed something`);
+        assert.ok(
+          !raw.test(text),
+          `${args.join(" ")}: raw control character in ${JSON.stringify(text)}`,
+        );
+      }
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

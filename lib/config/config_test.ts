@@ -88,3 +88,25 @@ Deno.test("a name in .env that mts does not know fails with file:line and a sugg
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("list variables trim whitespace and ignore empty entries; a list with no entry at all is an error naming it", () => {
+  const c = resolveConfig({
+    COLLECT_ASSETS: "bitcoin, ,eth ,, solana",
+    MACRO_INDICATORS: " VIX  DXY ",
+  });
+  assert.deepEqual(c.collect.assets, ["bitcoin", "eth", "solana"]);
+  assert.deepEqual(c.collect.macroIndicators, ["VIX", "DXY"]);
+  for (
+    const name of ["COLLECT_ASSETS", "MACRO_INDICATORS", "ENABLED_STRATEGIES", "REALTIME_SYMBOLS"]
+  ) {
+    for (const value of [",", " , ,", ""]) {
+      assert.throws(
+        () => resolveConfig({ [name]: value }),
+        (e) =>
+          e instanceof ConfigError && e.variable === name &&
+          e.message.includes(`${name}: expected a list of names separated by commas or spaces`),
+        `${name}=${JSON.stringify(value)}`,
+      );
+    }
+  }
+});

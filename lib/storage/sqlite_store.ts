@@ -1,7 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
- * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`, `funding.ts`,
- * `trials.ts`), which
+ * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`,
+ * `funding.ts`, `books.ts`, `trials.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -20,6 +20,7 @@ import type { Signal } from "../core/signal.ts";
 import { getLogger } from "../log/logger.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
+import { SqliteBooks } from "./sqlite/books.ts";
 import { SqliteDb } from "./sqlite/db.ts";
 import { SqliteFunding } from "./sqlite/funding.ts";
 import { SqliteTrials } from "./sqlite/trials.ts";
@@ -37,11 +38,15 @@ import { candleTarget, SqlitePrices } from "./sqlite/prices.ts";
 import { resolveLedger, SqliteQuality } from "./sqlite/quality.ts";
 import { SqliteRuns } from "./sqlite/runs.ts";
 import { SqliteSignals } from "./sqlite/signals.ts";
+import { SqliteAlerts } from "./sqlite/alerts.ts";
 import { CandleStaging } from "./sqlite/staging.ts";
 import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
 import type {
   BacktestRunRecord,
+  BookFilter,
+  BookResyncRecord,
+  BookSnapshotRecord,
   FundingKey,
   FundingObservation,
   FundingQuery,
@@ -54,6 +59,7 @@ import type {
   MacroQuery,
   MacroSeriesSummary,
   MacroUpsertResult,
+  PriceAlert,
   QualityFilter,
   QualityIssue,
   RunOutcome,
@@ -96,8 +102,10 @@ export class SqliteStore implements Store {
   readonly #quality: SqliteQuality;
   readonly #runs: SqliteRuns;
   readonly #signals: SqliteSignals;
+  readonly #alerts: SqliteAlerts;
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
+  readonly #books: SqliteBooks;
   readonly #funding: SqliteFunding;
   readonly #trials: SqliteTrials;
   readonly #raw: DatabaseSync;
@@ -114,8 +122,10 @@ export class SqliteStore implements Store {
     this.#quality = new SqliteQuality(db);
     this.#runs = new SqliteRuns(db, this.#leases);
     this.#signals = new SqliteSignals(db);
+    this.#alerts = new SqliteAlerts(db);
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
+    this.#books = new SqliteBooks(db);
     this.#funding = new SqliteFunding(db);
     this.#trials = new SqliteTrials(db);
   }
@@ -125,6 +135,20 @@ export class SqliteStore implements Store {
    * applies pending migrations. A path that cannot be an SQLite database (a URL, a directory,
    * another kind of file) is a {@link ConfigError} naming `options.origin` and the path, and
    * nothing is created or modified.
+   *
+   * @example Writes are idempotent upserts
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SqliteStore } from "./sqlite_store.ts";
+   *
+   * const store = SqliteStore.open(":memory:");
+   * const key = { source: "csv", asset: "bitcoin", interval: "1d" } as const;
+   * const bar = { ts: 0, open: 100, high: 102, low: 99, close: 101, volume: 5 };
+   * assert.equal((await store.upsertCandles(key, [bar])).inserted, 1);
+   * assert.equal((await store.upsertCandles(key, [bar])).unchanged, 1);
+   * assert.equal((await store.getCandles(key))[0].close, 101);
+   * store.close();
+   * ```
    */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     checkDatabasePath(path, options.origin);
@@ -228,12 +252,32 @@ export class SqliteStore implements Store {
     return this.#signals.listSignals(filter);
   }
 
+  saveAlert(alert: PriceAlert): Promise<number> {
+    return this.#alerts.saveAlert(alert);
+  }
+
+  listAlerts(options?: { active?: boolean }): Promise<PriceAlert[]> {
+    return this.#alerts.listAlerts(options);
+  }
+
+  deleteAlert(id: number): Promise<boolean> {
+    return this.#alerts.deleteAlert(id);
+  }
+
+  markAlertTriggered(id: number, atMs: number, price: number): Promise<boolean> {
+    return this.#alerts.markAlertTriggered(id, atMs, price);
+  }
+
   saveBacktestRun(run: BacktestRunRecord): Promise<number> {
     return this.#backtests.saveBacktestRun(run);
   }
 
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]> {
     return this.#backtests.listBacktestRuns(limit);
+  }
+
+  getBacktestRun(id: number): Promise<BacktestRunRecord | undefined> {
+    return this.#backtests.getBacktestRun(id);
   }
 
   saveTrials(trials: readonly StoredTrial[]): Promise<number> {
@@ -280,6 +324,22 @@ export class SqliteStore implements Store {
 
   jobStates(): Promise<JobState[]> {
     return this.#jobs.jobStates();
+  }
+
+  recordResyncs(records: readonly BookResyncRecord[]): Promise<number> {
+    return this.#books.recordResyncs(records);
+  }
+
+  recordBookSnapshots(records: readonly BookSnapshotRecord[]): Promise<number> {
+    return this.#books.recordBookSnapshots(records);
+  }
+
+  listResyncs(filter?: BookFilter): Promise<BookResyncRecord[]> {
+    return this.#books.listResyncs(filter);
+  }
+
+  listBookSnapshots(filter?: BookFilter): Promise<BookSnapshotRecord[]> {
+    return this.#books.listBookSnapshots(filter);
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

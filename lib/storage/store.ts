@@ -8,7 +8,9 @@
  * Adding a concern (a table): see "Adding a table" in docs/architecture.md.
  * @module
  */
+import type { AlertStore } from "./alert_store.ts";
 import type { BacktestRunStore } from "./backtest_store.ts";
+import type { BookStore } from "./book_store.ts";
 import type { FundingStore } from "./funding_store.ts";
 import type { JobStore } from "./job_store.ts";
 import type { MacroStore } from "./macro_store.ts";
@@ -18,7 +20,9 @@ import type { RunStore } from "./run_store.ts";
 import type { SignalStore } from "./signal_store.ts";
 import type { TrialStore } from "./trial_store.ts";
 
+export type * from "./alert_store.ts";
 export type * from "./backtest_store.ts";
+export type * from "./book_store.ts";
 export type * from "./funding_store.ts";
 export type * from "./job_store.ts";
 export type * from "./macro_store.ts";
@@ -50,8 +54,10 @@ export interface Store
     SignalStore,
     BacktestRunStore,
     JobStore,
+    BookStore,
     FundingStore,
     TrialStore,
+    AlertStore,
     Transactional {
   /** Closes the store (and releases the leases of unfinished runs). */
   close(): void;

@@ -147,7 +147,7 @@ export const LAYERS: Readonly<Record<string, LayerRule>> = {
   ),
   "lib/server": io(
     ALL_LIB,
-    ["hono", "prom-client", "zod"],
+    ["hono", "@hono/zod-openapi", "prom-client", "zod"],
     SERVICES_NODE,
     "lib/server serves the library; it never imports tasks or strategies",
   ),

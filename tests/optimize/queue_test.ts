@@ -39,7 +39,7 @@ class Proc {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const read = async (s: ReadableStream<Uint8Array>, put: (t: string) => void) => {
+    const read = async (s: ReadableStream<Uint8Array<ArrayBuffer>>, put: (t: string) => void) => {
       for await (const t of s.pipeThrough(new TextDecoderStream())) put(t);
     };
     const r1 = read(this.child.stdout, (t) => this.out += t);
