@@ -132,7 +132,7 @@ Deno.test("two workers and optimize --queue give the local table; a rerun by ano
   }
 });
 
-Deno.test("a worker killed with SIGKILL mid-sweep loses nothing: its trial is run elsewhere", async () => {
+Deno.test("a worker killed with SIGKILL mid-sweep loses nothing; one stopped with SIGTERM finishes its trial", async () => {
   const redis = await testRedis();
   if (!redis) return;
   const r = new Redis(redis.url);
@@ -161,6 +161,27 @@ Deno.test("a worker killed with SIGKILL mid-sweep loses nothing: its trial is ru
       assert.ok(killed.length > 0, "the worker was killed while it ran a trial");
       await victim.done;
       const killedAt = Date.now();
+      // SIGTERM while a trial runs: the worker finishes it (its result reaches the queue), exits 0
+      const polite = await startWorker(e, fast);
+      const redone = async () => {
+        const scores = await Promise.all(killed.map((id) => r.zscore(`bull:${q}:completed`, id)));
+        return scores.every((x) => x !== null);
+      };
+      // first the killed worker's trial is put back and finished, so that `active` is polite's
+      while (!(await redone()) && Date.now() < until) await new Promise((ok) => setTimeout(ok, 10));
+      let running: string[] = [];
+      while (running.length === 0 && Date.now() < until) {
+        running = await r.lrange(`bull:${q}:active`, 0, -1);
+        if (running.length === 0) await new Promise((ok) => setTimeout(ok, 10));
+      }
+      assert.ok(running.length > 0, "the second worker ran a trial");
+      await stop(polite);
+      for (const id of running) {
+        assert.ok(
+          (await r.zscore(`bull:${q}:completed`, id)) !== null,
+          `job ${id}, running at SIGTERM, was finished before the worker exited`,
+        );
+      }
       const rescuer = await startWorker(e, fast);
       try {
         const s = await sweep.done;
