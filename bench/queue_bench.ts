@@ -1,12 +1,12 @@
 /**
  * Distributed-sweep throughput, side by side: the same sma_cross trials (distinct fast/slow
- * pairs, 0.1% commission, 1,826 daily bars) on the local Web Worker pool with 1 and 2 workers,
+ * pairs, 0.1% commission, 1,826 daily bars by default) on the local Web Worker pool with 1 and 2 workers,
  * and through the BullMQ queue (`queueExecutor`, what `optimize --queue` runs) with 1 and 2
  * `deno task worker` processes (concurrency 1 each). Every queue run uses fresh job ids (its own
  * capital), so nothing is read back from an earlier run. Needs redis-server on PATH or
  * REDIS_TEST_URL.
  *
- *   deno run --allow-all bench/queue_bench.ts [N]     # trials/s for N trials (default 500)
+ *   deno run --allow-all bench/queue_bench.ts [N] [BARS]   # trials/s, N trials (500) × BARS bars (1826)
  * @module
  */
 import { seriesSource } from "../lib/core/provenance.ts";
@@ -55,7 +55,8 @@ function walk(n: number, seed: number): AssetSeries {
   return s;
 }
 
-const series = [walk(1826, 7)];
+const BARS = Number(Deno.args[1] ?? 1826);
+const series = [walk(BARS, 7)];
 const dataset = trialDataset({
   interval: "1d",
   series,

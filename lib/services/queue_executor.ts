@@ -8,7 +8,9 @@
  *    anyone's — completed is read back from its kept job instead of being run, and one another
  *    sweep is running now is shared. A kept failed job is retried.
  * 3. Completions arrive through BullMQ's queue events (subscribed before anything is added, so
- *    none is missed); each result is read back from its completed job and decoded exactly.
+ *    none is missed); each result is read back from its completed job and decoded exactly. As a
+ *    safety net (a dropped connection, a trimmed event stream) the unfinished jobs are also
+ *    looked at every `pollMs`.
  * 4. The outcomes carry the sweep's trial ids; `runTrials` puts them in trial order, so the
  *    result is the same as with the local executors.
  *
@@ -39,6 +41,8 @@ import {
 
 /** Options of {@link queueExecutor}. */
 export interface QueueExecutorOptions extends QueueSettings {
+  /** How often unfinished jobs are looked at besides the events (default 2000 ms). */
+  readonly pollMs?: number;
   /** Told things worth a line on the terminal (no worker connected yet). */
   readonly onNote?: (message: string) => void;
 }
@@ -47,6 +51,9 @@ export interface QueueExecutorOptions extends QueueSettings {
 export interface QueueExecutor extends TrialExecutor {
   readonly reusedJobs: number;
 }
+
+/** Unfinished jobs looked at per poll. */
+const POLL_BATCH = 500;
 
 interface Connected {
   readonly queue: Queue;
@@ -118,6 +125,7 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
           settled = true;
           events.off("completed", onCompleted);
           events.off("failed", onFailed);
+          clearInterval(poller);
           hooks.signal?.removeEventListener("abort", onAbort);
           if (e === undefined) resolve(results);
           else reject(e);
@@ -146,6 +154,14 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
           if (t) finish(new Error(`trial ${t.id} failed on a worker: ${failedReason}`));
         };
         const onAbort = () => finish(hooks.signal!.reason);
+        // a safety net for events that never arrive (a dropped connection, a trimmed stream)
+        let polling = false, enqueued = false;
+        const poller = setInterval(() => {
+          if (polling || settled || !enqueued) return;
+          polling = true;
+          const left = [...byJob.keys()].filter((id) => !done.has(id)).slice(0, POLL_BATCH);
+          pollOnce(queue, left, complete, onFailed).catch(finish).finally(() => polling = false);
+        }, options.pollMs ?? 2000);
         events.on("completed", onCompleted);
         events.on("failed", onFailed);
         if (hooks.signal?.aborted) return onAbort();
@@ -154,22 +170,40 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
           reused: (n) => reusedJobs += n,
           complete,
           onNote: options.onNote,
-        }).catch(finish);
+        }).then(() => enqueued = true, finish);
       });
     },
     async close() {
-      if (!conn) return;
-      const { queue, events, clients } = await conn.catch(() => ({
-        queue: undefined,
-        events: undefined,
-        clients: [] as Redis[],
-      }));
-      await events?.close().catch(() => {});
-      await queue?.close().catch(() => {});
-      for (const c of clients) await c.quit().catch(() => c.disconnect());
+      const c = conn;
       conn = undefined;
+      if (c) await disconnect(c);
     },
   };
+}
+
+/** Looks at unfinished jobs: completes the finished ones, fails on a failed one. */
+async function pollOnce(
+  queue: Queue,
+  ids: readonly string[],
+  complete: (jobId: string, returnvalue: unknown) => void,
+  failed: (e: { jobId: string; failedReason: string }) => void,
+): Promise<void> {
+  const jobs = await jobsOf(queue, ids);
+  jobs.forEach((job, k) => {
+    if (job?.finishedOn && job.returnvalue != null) complete(ids[k], job.returnvalue);
+    else if (job?.failedReason && job.finishedOn) {
+      failed({ jobId: ids[k], failedReason: job.failedReason });
+    }
+  });
+}
+
+/** Closes the queue, its events and connections (a failed connect has nothing to close). */
+async function disconnect(conn: Promise<Connected>): Promise<void> {
+  const c = await conn.catch(() => undefined);
+  if (!c) return;
+  await c.events.close().catch(() => {});
+  await c.queue.close().catch(() => {});
+  for (const r of c.clients) await r.quit().catch(() => r.disconnect());
 }
 
 /** Adds the jobs, then completes those already done and retries those that failed before. */
