@@ -52,6 +52,8 @@ export interface QueueExecutor extends TrialExecutor {
   readonly reusedJobs: number;
 }
 
+/** Entries kept in the queue's event stream. */
+export const EVENTS_MAX_LEN = 1000;
 /** Unfinished jobs looked at per poll. */
 const POLL_BATCH = 500;
 
@@ -63,7 +65,12 @@ interface Connected {
 
 async function connect(options: QueueExecutorOptions): Promise<Connected> {
   const clients = [await connectRedis(options.url), await connectRedis(options.url)];
-  const queue = new Queue(options.name, { connection: clients[0] });
+  // completed events carry the result (an equity curve): keep the event stream short, the
+  // poll picks up anything trimmed before it was read
+  const queue = new Queue(options.name, {
+    connection: clients[0],
+    streams: { events: { maxLen: EVENTS_MAX_LEN } },
+  });
   const events = new QueueEvents(options.name, { connection: clients[1] });
   queue.on("error", () => {});
   events.on("error", () => {});
