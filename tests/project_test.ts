@@ -89,6 +89,7 @@ const ENV_DENY: Record<string, readonly string[]> = {
   schedule: ["DEBUG_*"],
   stream: ["DEBUG_*"],
   serve: ["DEBUG_*"],
+  arbitrage: ["DEBUG_*"],
   optimize: ["DEBUG_*"],
   worker: ["DEBUG_*"],
   mts: ["DEBUG_*"],
