@@ -18,6 +18,7 @@ import { main as signals } from "./tasks/signals.ts";
 import { main as status } from "./tasks/status.ts";
 import { main as stream } from "./tasks/stream.ts";
 import { main as volatility } from "./tasks/volatility.ts";
+import { main as worker } from "./tasks/worker.ts";
 
 /** Every task the binary can run, with a one-line summary. */
 export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> =
@@ -56,6 +57,10 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
     optimize: {
       run: optimize,
       summary: "parameter search in parallel workers, with DSR, PBO and walk-forward",
+    },
+    worker: {
+      run: worker,
+      summary: "run optimisation trials from the Redis queue (optimize --queue)",
     },
   };
 

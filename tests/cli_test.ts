@@ -31,6 +31,9 @@ Deno.test("mts with an unknown task exits 2 and names the choices", async () => 
 /** [task, arguments, the flag the one line must start with]. */
 const BAD_FLAGS: [string, string[], string][] = [
   ["demo", ["--days", "0"], "--days"],
+  ["worker", ["--concurrency", "0"], "--concurrency"],
+  ["worker", ["--lock-duration", "soon"], "--lock-duration"],
+  ["worker", ["--stalled-interval", "5x"], "--stalled-interval"],
   ["demo", ["--days", "abc"], "--days"],
   ["demo", ["--dyas", "3"], "--dyas"],
   ["demo", ["--json=yes"], "--json"],

@@ -125,6 +125,13 @@ const schema = z.object({
     return s;
   }),
   REDIS_CACHE_TTL: num("REDIS_CACHE_TTL", 1, 31_536_000, true),
+  QUEUE_NAME: z.string().trim().regex(
+    /^[A-Za-z0-9_.-]{1,100}$/,
+    "QUEUE_NAME: expected letters, digits, '_', '.' or '-' (no ':')",
+  ),
+  QUEUE_RETENTION_DAYS: num("QUEUE_RETENTION_DAYS", 1, 3650, true),
+  QUEUE_DATASET_TTL: num("QUEUE_DATASET_TTL", 60, 31_536_000, true),
+  WORKER_CONCURRENCY: num("WORKER_CONCURRENCY", 1, 256, true),
   COINGECKO_API_KEY: optional,
   COINGECKO_PLAN: z.string().trim().toLowerCase().transform((s, ctx) => {
     if (s === "") return undefined;
@@ -235,6 +242,13 @@ export interface ResolvedConfig {
   readonly dataDir: string;
   /** `REDIS_URL` (unset: in-process cache) and `REDIS_TTL_SECONDS`. */
   readonly redis: { readonly url?: string; readonly ttlSeconds: number };
+  /** Distributed sweeps (`QUEUE_*`, `WORKER_CONCURRENCY`): the BullMQ queue and `deno task worker`. */
+  readonly queue: {
+    readonly name: string;
+    readonly retentionDays: number;
+    readonly datasetTtlSeconds: number;
+    readonly workerConcurrency: number;
+  };
   /** CoinGecko (`COINGECKO_*`): key, plan and base URLs. */
   readonly coingecko: {
     readonly apiKey?: string;
@@ -376,6 +390,12 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
     databasePath: r.DATABASE_PATH,
     dataDir: r.DATA_DIR,
     redis: { url: r.REDIS_URL, ttlSeconds: r.REDIS_CACHE_TTL },
+    queue: {
+      name: r.QUEUE_NAME,
+      retentionDays: r.QUEUE_RETENTION_DAYS,
+      datasetTtlSeconds: r.QUEUE_DATASET_TTL,
+      workerConcurrency: r.WORKER_CONCURRENCY,
+    },
     coingecko: {
       apiKey: r.COINGECKO_API_KEY,
       plan,

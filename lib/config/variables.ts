@@ -47,6 +47,26 @@ export const VARIABLES: readonly VariableSpec[] = [
   },
   { name: "REDIS_CACHE_TTL", default: "300", description: "Cache entry lifetime in seconds" },
   {
+    name: "QUEUE_NAME",
+    default: "mts-trials",
+    description: "BullMQ queue of distributed sweeps (optimize --queue, deno task worker)",
+  },
+  {
+    name: "QUEUE_RETENTION_DAYS",
+    default: "30",
+    description: "Days a completed trial job is kept for reuse (at most 1,000,000 jobs)",
+  },
+  {
+    name: "QUEUE_DATASET_TTL",
+    default: "604800",
+    description: "Seconds a sweep's dataset stays in Redis (renewed by every sweep using it)",
+  },
+  {
+    name: "WORKER_CONCURRENCY",
+    default: "1",
+    description: "Trials a deno task worker runs at once (one thread each)",
+  },
+  {
     name: "COINGECKO_API_KEY",
     default: "",
     description: "CoinGecko key (CG-…); unset uses the public API",
