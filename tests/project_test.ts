@@ -22,8 +22,13 @@ const manual = [
 ].join("\n");
 const TOOLING = new Set(["test", "check", "bench", "compile"]);
 const runnable = Object.keys(tasks).filter((t) => !TOOLING.has(t));
-/** What the config layer reads: every variable, and INIT_CWD (where `deno task` was started). */
-const READ_BY_CONFIG = [...VARIABLE_NAMES, "INIT_CWD"];
+/**
+ * What the config layer reads: every variable, and INIT_CWD (where `deno task` was started) —
+ * plus PGAPPNAME, which the PostgreSQL driver (postgres.js) reads whatever options it is given
+ * (its application_name default); mts passes every other driver option explicitly, so no other
+ * PG* variable is read (lib/storage/postgres/connect.ts).
+ */
+const READ_BY_CONFIG = [...VARIABLE_NAMES, "INIT_CWD", "PGAPPNAME"];
 /** Tasks that read files the user names anywhere (`import --file`, `backtest --data`). */
 const READ_USER_FILES = new Set(["import", "backtest"]);
 /** Tasks with an output flag (`--out`, `--dir`) that may write reports/. */

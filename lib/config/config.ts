@@ -95,6 +95,18 @@ const schema = z.object({
   DATABASE_PATH: z.string().trim().min(1, "DATABASE_PATH: expected a file path").transform((s) =>
     s.replace(/^sqlite:\/\/\//, "")
   ),
+  DATABASE_URL: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    // the value is never echoed: it may carry a password
+    if (!/^postgres(ql)?:\/\/[^/?#]+/i.test(s)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "DATABASE_URL: expected postgres://user:password@host:5432/database",
+      });
+      return z.NEVER;
+    }
+    return s;
+  }),
   DATA_DIR: z.string().trim().min(1, "DATA_DIR: expected a directory path"),
   REDIS_URL: z.string().trim().transform((s, ctx) => {
     if (s === "") return undefined;
@@ -157,6 +169,8 @@ export interface ResolvedConfig {
   readonly logLevel: Raw["LOG_LEVEL"];
   readonly logFile?: string;
   readonly databasePath: string;
+  /** PostgreSQL URL; when set, the store is PostgreSQL and `databasePath` is not used. */
+  readonly databaseUrl?: string;
   readonly dataDir: string;
   readonly redis: { readonly url?: string; readonly ttlSeconds: number };
   readonly coingecko: {
@@ -244,6 +258,7 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
     logLevel: r.DEBUG ? "debug" : r.LOG_LEVEL,
     logFile: r.LOG_FILE,
     databasePath: r.DATABASE_PATH,
+    databaseUrl: r.DATABASE_URL,
     dataDir: r.DATA_DIR,
     redis: { url: r.REDIS_URL, ttlSeconds: r.REDIS_CACHE_TTL },
     coingecko: {

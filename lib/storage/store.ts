@@ -47,6 +47,9 @@ export interface Store
     BacktestRunStore,
     JobStore,
     Transactional {
-  /** Closes the store (and releases the leases of unfinished runs). */
-  close(): void;
+  /**
+   * Closes the store (and releases the leases of unfinished runs). SQLite closes at once;
+   * PostgreSQL resolves once its connections are closed.
+   */
+  close(): Promise<void>;
 }
