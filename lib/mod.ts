@@ -64,6 +64,8 @@ export type { ResolvedConfig } from "./config/config.ts";
 export { VARIABLES } from "./config/variables.ts";
 export type { Store } from "./storage/store.ts";
 export { SqliteStore } from "./storage/sqlite_store.ts";
+export { PostgresStore } from "./storage/postgres_store.ts";
+export { openStore, type StoreConfig } from "./storage/open_store.ts";
 export {
   type SchedulerHandle,
   type SchedulerOptions,

@@ -5,6 +5,7 @@
  * @module
  */
 import { PostgresStore, type PostgresStoreOptions } from "./postgres_store.ts";
+import { redactUrl } from "./sqlite/open.ts";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 import type { Store } from "./store.ts";
 
@@ -19,6 +20,14 @@ export interface StoreConfig {
 /** The backend {@link openStore} picks for `config`. */
 export function storeBackend(config: StoreConfig): "postgres" | "sqlite" {
   return config.databaseUrl ? "postgres" : "sqlite";
+}
+
+/**
+ * How messages name the configured database: the SQLite path, or the PostgreSQL URL with its
+ * password hidden.
+ */
+export function describeStore(config: StoreConfig): string {
+  return config.databaseUrl ? redactUrl(config.databaseUrl) : config.databasePath;
 }
 
 /**
