@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../core/errors.ts";
+import { redactSecrets } from "../core/redact.ts";
 import { readDotenv } from "./dotenv.ts";
 import { closestName } from "./suggest.ts";
 import { VARIABLE_NAMES, VARIABLES } from "./variables.ts";
@@ -242,7 +243,8 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? "");
       const spec = VARIABLES.find((v) => v.name === name);
-      const shown = spec?.secret ? "(hidden)" : JSON.stringify(input[name]);
+      // a URL's password is hidden even where the variable itself is not a secret
+      const shown = spec?.secret ? "(hidden)" : JSON.stringify(redactSecrets(input[name]));
       const msg = i.message.startsWith(`${name}:`) ? i.message : `${name}: ${i.message}`;
       return `${msg} (got ${shown})`;
     });

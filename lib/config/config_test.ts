@@ -88,3 +88,17 @@ Deno.test("a name in .env that mts does not know fails with file:line and a sugg
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("DATABASE_URL takes a postgres:// URL; anything else fails without echoing the value", () => {
+  const c = resolveConfig({ DATABASE_URL: "postgresql://mts:pw%40x@db:5432/mts" });
+  assert.equal(c.databaseUrl, "postgresql://mts:pw%40x@db:5432/mts");
+  assert.equal(resolveConfig({ DATABASE_URL: "" }).databaseUrl, undefined);
+  assert.throws(
+    () => resolveConfig({ DATABASE_URL: "mysql://mts:hunter2@db/mts" }),
+    (e: unknown) =>
+      e instanceof ConfigError && e.variable === "DATABASE_URL" &&
+      /DATABASE_URL: expected postgres:\/\/user:password@host:5432\/database \(got "mysql:\/\/mts:\*\*\*@db\/mts"\)/
+        .test(e.message) &&
+      !e.message.includes("hunter2"),
+  );
+});

@@ -227,8 +227,9 @@ function connectionError(e: unknown, target: PgTarget, origin: string): Error {
   const hostPort = `${target.host}:${target.port}`;
   if (err?.name === "NotCapable" || /Requires net access/.test(String(err?.message))) {
     return new ConfigError(
-      `${label}: this task may not connect to ${hostPort}; grant it with ` +
-        `--allow-net=${hostPort} (see docs/scaling.md, "Permissions")`,
+      `${label}: this task may not connect to ${hostPort}; run it with ` +
+        `--allow-net=${hostPort} added to its deno run line, after the hosts its set already ` +
+        `grants (docs/scaling.md, "Permissions")`,
       origin,
     );
   }

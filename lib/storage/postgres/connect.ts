@@ -40,7 +40,8 @@ export function parsePostgresUrl(text: string, origin = "DATABASE_URL"): PgTarge
   const shown = redactUrl(text.trim());
   const fail = (why: string) =>
     new ConfigError(
-      `${origin}: ${why} (${shown}); expected postgres://user:password@host:5432/database`,
+      `${origin}: ${why} (${shown}); expected a postgres:// URL naming user, password, host, ` +
+        "port and database",
       origin,
     );
   if (!isPostgresUrl(text)) throw fail("not a postgres:// URL");
