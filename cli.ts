@@ -11,6 +11,7 @@ import { main as exportTask } from "./tasks/export.ts";
 import { main as importTask } from "./tasks/import.ts";
 import { main as macro } from "./tasks/macro.ts";
 import { main as migrate } from "./tasks/migrate.ts";
+import { main as optimize } from "./tasks/optimize.ts";
 import { main as schedule } from "./tasks/schedule.ts";
 import { main as signals } from "./tasks/signals.ts";
 import { main as status } from "./tasks/status.ts";
@@ -41,6 +42,10 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
     migrate: {
       run: migrate,
       summary: "copy an SQLite database into PostgreSQL, verified by counts and checksums",
+    },
+    optimize: {
+      run: optimize,
+      summary: "parameter search in parallel workers, with DSR, PBO and walk-forward",
     },
   };
 

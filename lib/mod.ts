@@ -79,3 +79,51 @@ export { type Cadence, cronCadence, everyCadence } from "./scheduler/plan/cadenc
 export { jsonLine, type SchedulerEvent } from "./scheduler/plan/events.ts";
 export { DEFAULT_SETTINGS, type JobSpec, type ScheduleSettings } from "./scheduler/plan/resolve.ts";
 export type { JobRunRecord, JobState, JobStore } from "./storage/job_store.ts";
+export type {
+  FundingObservation,
+  FundingQuery,
+  FundingSource,
+  FundingStore,
+} from "./storage/funding_store.ts";
+export {
+  backfillFunding,
+  type FundingBackfillOptions,
+  type FundingBackfillReport,
+} from "./services/funding_backfill.ts";
+export { type FundingGap, settlementIntervals } from "./core/funding.ts";
+export {
+  deflatedSharpeRatio,
+  type DsrInput,
+  expandGrid,
+  expectedMaxSharpe,
+  type GridSpace,
+  minTrackRecordLength,
+  normalCdf,
+  normalQuantile,
+  type Objective,
+  parseConstraint,
+  type PboResult,
+  probabilisticSharpeRatio,
+  probabilityOfBacktestOverfitting,
+  type RandomSpace,
+  rankTrials,
+  sampleMoments,
+  sampleSpace,
+  trialStatistics,
+  walkForwardWindows,
+} from "./research/mod.ts";
+export { type OptimizeJob, type OptimizeResult, runOptimization } from "./services/optimizer.ts";
+export {
+  type ExecuteHooks,
+  inlineExecutor,
+  runTrial,
+  runTrials,
+  type TrialBatch,
+  type TrialDataset,
+  type TrialExecutor,
+  type TrialOutcome,
+  type TrialSpec,
+} from "./services/trials.ts";
+export { workerPoolExecutor } from "./services/worker_pool.ts";
+export { storedExecutor, trialKey } from "./services/stored_trials.ts";
+export type { StoredTrial, TrialStore } from "./storage/trial_store.ts";

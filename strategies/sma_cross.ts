@@ -27,6 +27,9 @@ const schema = z.strictObject({
   allow_short: z.boolean(),
 }).refine((p) => p.fast < p.slow, { message: "fast must be smaller than slow", path: ["fast"] });
 
+/** The answer on bars without a cross: one shared empty list, not a new one per bar. */
+const NONE: readonly Signal[] = Object.freeze([]);
+
 /** One asset's means and the sign of fast − slow at the newest bar fed (NaN before both fill). */
 interface Track {
   readonly fast: RollingMean;
@@ -89,7 +92,7 @@ export const smaCross = defineStrategy({
           const cross = advance(tracks[a], ctx.bars(assets[a]));
           if (cross !== 0) (out ??= []).push(signal(ctx, a, cross));
         }
-        return out ?? [];
+        return out ?? NONE;
       },
     };
   },

@@ -5,17 +5,16 @@
  */
 import { formatTable } from "../lib/cli/table.ts";
 import {
-  checkOrder,
-  choiceFlag,
-  dateFlag,
-  intervalFlag,
-  intFlag,
-  jsonFlag,
-  listFlag,
-  numberFlag,
-} from "../lib/cli/flags.ts";
+  DATA_FLAGS,
+  DATA_HELP,
+  EXECUTION_FLAGS,
+  EXECUTION_HELP,
+  readDataFlags,
+  readExecutionFlags,
+} from "../lib/cli/backtest_flags.ts";
+import { intFlag, jsonFlag, listFlag } from "../lib/cli/flags.ts";
 import { printJson } from "../lib/cli/output.ts";
-import { outputPath, resolveUserPath } from "../lib/cli/paths.ts";
+import { outputPath } from "../lib/cli/paths.ts";
 import { defineTask } from "../lib/cli/task.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { isoTime } from "../lib/core/time.ts";
@@ -31,17 +30,7 @@ const HELP = `Usage: deno task backtest [options]
 Backtest a strategy over stored bars (--symbols) or one OHLCV CSV file (--data).
 
 Data
-  --symbols <id...>       assets from the database, e.g. --symbols bitcoin ethereum (or a,b)
-  --data <file.csv>       backtest one CSV file instead (any format the importer reads)
-  --asset <id>            with --data: the asset's id (default: guessed from the file)
-  --start <date>          first bar, YYYY-MM-DD or ISO time (UTC; default: first stored)
-  --end <date>            last bar; a date alone includes that whole day (default: last stored)
-  --interval <i>          bar interval in the database (default 1d)
-  --source <name>         price source in the database (default: preferred one per asset)
-  --macro-source <name>   macro source, e.g. cboe or sample (default: preferred per series)
-  --allow-mixed-sources   run on generated (sample) and real series together, with a warning
-                          (default: refused, naming the series and their sources)
-  --strict                fail when the data-quality ledger lists gaps inside the range
+${DATA_HELP}
 
 Strategy
   --strategy <name>       ${STRATEGIES.names().join(", ")} (class-style
@@ -57,18 +46,7 @@ Strategy
                           signal that differs from the full run (exit code 1 when any does)
   --lookahead-points <n>  truncation points for --check-lookahead (default 10)
 
-Execution
-  --capital <n>           starting cash (default 100000)
-  --commission <rate>     commission per side as a fraction of notional (default 0)
-  --commission-fixed <n>  fixed commission per fill (default 0)
-  --slippage-bps <n>      slippage against the trader on market and stop fills (default 0)
-  --fill open|close       market orders fill at the next bar's open (default) or this close
-  --units fractional|whole  position units (default fractional)
-  --close-at-end last_close|none  close open positions at the end (default last_close)
-
-Metrics
-  --periods-per-year <n>  for annualised metrics (default: a year of bars, 365 for 1d)
-  --risk-free <rate>      annual risk-free rate for Sharpe/Sortino (default 0)
+${EXECUTION_HELP}
 
 Output
   --out <dir>             write result.json, trades.csv, equity.csv, report.html
@@ -79,30 +57,13 @@ Output
 `;
 
 const FLAGS = {
-  symbols: { type: "string", multiple: true },
-  data: { type: "string" },
-  asset: { type: "string" },
-  start: { type: "string" },
-  end: { type: "string" },
-  interval: { type: "string" },
-  source: { type: "string" },
-  "macro-source": { type: "string" },
-  "allow-mixed-sources": { type: "boolean" },
-  strict: { type: "boolean" },
+  ...DATA_FLAGS,
   strategy: { type: "string" },
   params: { type: "string" },
   risk: { type: "boolean" },
   "check-lookahead": { type: "boolean" },
   "lookahead-points": { type: "string" },
-  capital: { type: "string" },
-  commission: { type: "string" },
-  "commission-fixed": { type: "string" },
-  "slippage-bps": { type: "string" },
-  fill: { type: "string" },
-  units: { type: "string" },
-  "close-at-end": { type: "string" },
-  "periods-per-year": { type: "string" },
-  "risk-free": { type: "string" },
+  ...EXECUTION_FLAGS,
   out: { type: "string" },
   "no-save": { type: "boolean" },
 } as const;
@@ -136,18 +97,7 @@ const task = defineTask({
   flags: FLAGS,
   lists: ["symbols"],
   run: async ({ flags, json, ...ctx }) => {
-    const symbols = listFlag(flags.symbols) ?? [];
-    if (flags.data !== undefined && symbols.length > 0) {
-      throw new UsageError("give either --symbols or --data, not both");
-    }
-    if (flags.asset !== undefined && flags.data === undefined) {
-      throw new UsageError(
-        "--asset names the asset of a --data file; use --symbols for the database",
-      );
-    }
-    if (flags.data === undefined && symbols.length === 0) {
-      throw new UsageError("give --symbols <asset...> (database) or --data <file.csv>");
-    }
+    const data = readDataFlags(flags);
     const params = jsonFlag(flags.params, "params") ?? {};
     const names = listFlag(flags.strategy) ?? ["buy_hold"];
     const perStrategy = names.length > 1
@@ -162,13 +112,6 @@ const task = defineTask({
       max: 1000,
       fallback: 10,
     });
-    const start = dateFlag(flags.start, "start");
-    const end = dateFlag(flags.end, "end", { endOfDay: true });
-    checkOrder({ flag: "start", value: start, text: flags.start }, {
-      flag: "end",
-      value: end,
-      text: flags.end,
-    });
     const out = await runBacktestJob({
       registry: STRATEGIES,
       strategies: perStrategy,
@@ -176,45 +119,8 @@ const task = defineTask({
       // recorded in the manifest: the config hash must change with the risk limits
       pipelineParams: makePipeline ? { aggregateAndRisk: { limits: ctx.config.risk } } : undefined,
       lookahead: flags["check-lookahead"] ? { points: lookaheadPoints, makePipeline } : undefined,
-      symbols: flags.data === undefined ? symbols : undefined,
-      dataFile: flags.data !== undefined ? resolveUserPath(flags.data) : undefined,
-      asset: flags.asset,
-      start,
-      end,
-      interval: intervalFlag(flags.interval),
-      source: flags.source,
-      macroSource: flags["macro-source"],
-      allowMixedSources: flags["allow-mixed-sources"] === true,
-      capital: numberFlag(flags.capital, "capital", { min: 0, minExclusive: true }) ?? 100_000,
-      commission: numberFlag(flags.commission, "commission", {
-        min: 0,
-        max: 1,
-        maxExclusive: true,
-      }),
-      commissionFixed: numberFlag(flags["commission-fixed"], "commission-fixed", { min: 0 }),
-      slippageBps: numberFlag(flags["slippage-bps"], "slippage-bps", {
-        min: 0,
-        max: 10_000,
-        maxExclusive: true,
-      }),
-      fill: choiceFlag(flags.fill, "fill", ["open", "close"] as const),
-      units: choiceFlag(flags.units, "units", ["fractional", "whole"] as const),
-      closeAtEnd: choiceFlag(
-        flags["close-at-end"],
-        "close-at-end",
-        ["last_close", "none"] as const,
-      ),
-      periodsPerYear: numberFlag(flags["periods-per-year"], "periods-per-year", {
-        min: 0,
-        minExclusive: true,
-      }),
-      riskFree: numberFlag(flags["risk-free"], "risk-free", {
-        min: -1,
-        max: 10,
-        minExclusive: true,
-        maxExclusive: true,
-      }),
-      strict: flags.strict === true,
+      ...data,
+      ...readExecutionFlags(flags),
       outDir: flags.out === undefined
         ? undefined
         : outputPath("out", flags.out, { task: "backtest", dataDir: ctx.config.dataDir }),

@@ -29,20 +29,25 @@ const runnable = Object.keys(tasks).filter((t) => !TOOLING.has(t));
  * PG* variable is read (lib/storage/postgres/connect.ts).
  */
 const READ_BY_CONFIG = [...VARIABLE_NAMES, "INIT_CWD", "PGAPPNAME"];
-/** Tasks that read files the user names anywhere (`import --file`, `backtest --data`). */
-const READ_USER_FILES = new Set(["import", "backtest"]);
+/**
+ * Tasks that read files the user names anywhere (`import --file`, `backtest --data`,
+ * `optimize --data`; optimize's workers also read their script, workers/optimize_worker.ts).
+ */
+const READ_USER_FILES = new Set(["import", "backtest", "optimize"]);
 /** Tasks with an output flag (`--out`, `--dir`) that may write reports/. */
-const WRITE_REPORTS = new Set(["backtest", "volatility", "export"]);
+const WRITE_REPORTS = new Set(["backtest", "volatility", "export", "optimize"]);
 const NET: Record<string, readonly string[]> = {
   collect: ["api.coingecko.com", "pro-api.coingecko.com", "api.binance.com"],
   macro: ["api.stlouisfed.org", "cdn.cboe.com"],
-  // the scheduler runs collect and macro in-process
+  // the scheduler runs collect, macro and the funding backfill in-process
   schedule: [
     "api.coingecko.com",
     "pro-api.coingecko.com",
     "api.binance.com",
     "api.stlouisfed.org",
     "cdn.cboe.com",
+    "fapi.binance.com",
+    "api.bybit.com",
   ],
 };
 /**
@@ -64,7 +69,7 @@ const ENV_DENY: Record<string, readonly string[]> = { schedule: ["DEBUG_*"], mts
  * Tasks whose README line the lead adds when merging (the README is the lead's): until then the
  * manual under docs/ must name them. An entry whose task the README already names fails.
  */
-const README_PENDING = new Set<string>(["migrate"]);
+const README_PENDING = new Set<string>(["optimize", "migrate"]);
 
 /** Deno's env pattern: a trailing `*` matches any rest of the name. */
 function envMatches(pattern: string, name: string): boolean {

@@ -28,6 +28,7 @@ import type {
 } from "../core/order.ts";
 import type { Signal } from "../core/signal.ts";
 import { commission, protectiveExit, sizeEntry, slipped, triggerPrice } from "./execution.ts";
+import { FillLog, TradeLog } from "./logs.ts";
 import type { Portfolio } from "./portfolio.ts";
 
 /**
@@ -60,10 +61,10 @@ export interface BarPrices {
 
 /** Holds and fills orders for every asset of a run. */
 export class Broker {
-  /** Every fill, in time order. */
-  readonly fills: Fill[] = [];
-  /** Every closed round trip, in time order. */
-  readonly trades: Trade[] = [];
+  /** Every fill, recorded as columns (see logs.ts). */
+  readonly fillLog: FillLog = new FillLog();
+  /** Every closed round trip, recorded as columns (see logs.ts). */
+  readonly tradeLog: TradeLog = new TradeLog();
   /** Every rejected or reduced order. */
   readonly rejections: OrderRejection[] = [];
   /** Orders waiting to fill, in creation order (attached SL/TP are kept apart). */
@@ -80,6 +81,8 @@ export class Broker {
   readonly #pf: Portfolio;
   readonly #c: BrokerCosts;
   readonly #emit?: (e: EngineEvent) => void;
+  /** A reused snapshot of `pending` to iterate while orders leave it. */
+  readonly #snapshot: Order[] = [];
   /** Assets whose position opened at the open of the bar being filled (phase 3). */
   readonly #openedAtOpen: number[] = [];
 
@@ -98,6 +101,16 @@ export class Broker {
     this.tpPrice = new Float64Array(assets.length).fill(NaN);
     this.#slOrder = assets.map(() => undefined);
     this.#tpOrder = assets.map(() => undefined);
+  }
+
+  /** Every fill, in time order. */
+  get fills(): readonly Fill[] {
+    return this.fillLog.list;
+  }
+
+  /** Every closed round trip, in time order. */
+  get trades(): readonly Trade[] {
+    return this.tradeLog.list;
   }
 
   /** True when nothing can fill: no pending order and no SL/TP. The engine's fast path. */
@@ -175,7 +188,7 @@ export class Broker {
     if (this.pending.length === 0) return;
     // 2. market entries at the open
     this.#openedAtOpen.length = 0;
-    for (const o of this.pending.slice()) {
+    for (const o of this.#snapshotOfPending()) {
       if (o.role !== "entry" || o.type !== "market") continue;
       const i = this.#index.get(o.asset)!;
       if (!this.#has(at, count, i)) continue;
@@ -185,7 +198,7 @@ export class Broker {
     // 3. SL/TP of positions opened at this open
     for (const i of this.#openedAtOpen) this.#checkProtective(i, bar(i), openTs, closeTs);
     // 4. limit and stop entries
-    for (const o of this.pending.slice()) {
+    for (const o of this.#snapshotOfPending()) {
       if (o.role !== "entry" || o.type === "market") continue;
       const i = this.#index.get(o.asset)!;
       if (!this.#has(at, count, i)) continue;
@@ -248,6 +261,14 @@ export class Broker {
     this.pending = [];
   }
 
+  /** The pending orders as they are now (the same reused array: iterate it before the next call). */
+  #snapshotOfPending(): readonly Order[] {
+    const snap = this.#snapshot;
+    snap.length = 0;
+    for (let k = 0; k < this.pending.length; k++) snap.push(this.pending[k]);
+    return snap;
+  }
+
   #has(at: ArrayLike<number>, count: number, i: number): boolean {
     for (let k = 0; k < count; k++) if (at[k] === i) return true;
     return false;
@@ -287,20 +308,24 @@ export class Broker {
     reason: string,
     protect?: { stopLoss?: number; takeProfit?: number },
   ): Order {
-    const order: Order = {
-      id: this.#nextId++,
-      asset: this.#assets[i],
-      side,
-      type,
-      role,
-      price,
-      fraction,
-      ...(protect?.stopLoss !== undefined ? { stopLoss: protect.stopLoss } : {}),
-      ...(protect?.takeProfit !== undefined ? { takeProfit: protect.takeProfit } : {}),
-      createdTs: ts,
-      source,
-      reason,
-    };
+    const id = this.#nextId++, asset = this.#assets[i];
+    // Without SL/TP (the usual case) one literal of the same keys, without the spreads' objects.
+    const order: Order = protect?.stopLoss === undefined && protect?.takeProfit === undefined
+      ? { id, asset, side, type, role, price, fraction, createdTs: ts, source, reason }
+      : {
+        id,
+        asset,
+        side,
+        type,
+        role,
+        price,
+        fraction,
+        ...(protect.stopLoss !== undefined ? { stopLoss: protect.stopLoss } : {}),
+        ...(protect.takeProfit !== undefined ? { takeProfit: protect.takeProfit } : {}),
+        createdTs: ts,
+        source,
+        reason,
+      };
     this.#emit?.({ type: "order", order });
     return order;
   }
@@ -346,9 +371,8 @@ export class Broker {
     const units = Math.abs(pf.qty[i]);
     const price = slip ? slipped(ref, side, this.#c.slippageBps) : ref;
     const fee = commission(units, price, this.#c.commission, this.#c.commissionFixed);
-    const trade = pf.close(i, price, fee, ts, reason);
+    pf.settle(i, price, fee, ts, reason, this.tradeLog);
     pf.slippage += Math.abs(price - ref) * units;
-    this.trades.push(trade);
     this.#record(order, ts, price, ref, units, fee);
     this.#clearProtective(i, order, ts);
   }
@@ -433,21 +457,8 @@ export class Broker {
   }
 
   #record(o: Order, ts: number, price: number, ref: number, qty: number, fee: number): void {
-    const fill: Fill = {
-      orderId: o.id,
-      asset: o.asset,
-      side: o.side,
-      role: o.role,
-      orderType: o.type,
-      ts,
-      price,
-      qty,
-      fee,
-      slippage: Math.abs(price - ref) * qty,
-      referencePrice: ref,
-    };
-    this.fills.push(fill);
-    this.#emit?.({ type: "fill", fill });
+    this.fillLog.add(o, o.type, ts, price, qty, fee, ref);
+    if (this.#emit) this.#emit({ type: "fill", fill: this.fills[this.fillLog.length - 1] });
   }
 
   #reject(

@@ -98,7 +98,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     equity: eq,
     startTs,
     endTs,
-    trades: broker.trades,
+    trades: [],
+    tradeColumns: broker.tradeLog.columns(),
     fees: pf.fees,
     exposedBars: loop.exposedBars,
     buyHoldReturn: buyHold.mean,
@@ -112,13 +113,30 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     startTs,
     endTs,
     metrics,
-    trades: broker.trades,
+    // Built on first read (logs.ts): a caller that needs only the metrics never builds them.
+    get trades() {
+      return broker.trades;
+    },
     openPositions: pf.openPositions(),
-    fills: broker.fills,
+    get fills() {
+      return broker.fills;
+    },
     rejections: broker.rejections,
-    equity: { ts: timeline, equity: eq, drawdown: drawdownSeries(eq, cfg.capital) },
+    equity: equityCurve(timeline, eq, cfg.capital),
     buyHold: buyHold.perAsset,
     manifest: manifestOf(options, cfg),
+  };
+}
+
+/** The equity curve; its drawdown series is computed on first read (an optimiser never reads it). */
+function equityCurve(ts: Float64Array, equity: Float64Array, capital: number): EquityCurve {
+  let drawdown: Float64Array | undefined;
+  return {
+    ts,
+    equity,
+    get drawdown() {
+      return (drawdown ??= drawdownSeries(equity, capital));
+    },
   };
 }
 

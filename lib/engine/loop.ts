@@ -133,14 +133,19 @@ export class EventLoop {
   }
 
   #pipelineContext(): PipelineContext & { now: number; equity: number } {
+    const broker = this.broker;
     return {
       now: NaN,
       assets: this.assets,
       equity: this.#in.cfg.capital,
       position: (asset: string): PositionView => this.portfolio.view(this.#assetIndex(asset)),
       price: (asset: string): number => this.#lastClose[this.#assetIndex(asset)],
-      fills: this.broker.fills,
-      trades: this.broker.trades,
+      get fills() {
+        return broker.fills;
+      },
+      get trades() {
+        return broker.trades;
+      },
     };
   }
 

@@ -20,6 +20,7 @@
  * @module
  */
 import type { Trade } from "../core/order.ts";
+import type { TradeColumns } from "./logs.ts";
 
 /** Options shared by the ratio functions. */
 export interface RatioOptions {
@@ -195,6 +196,8 @@ export interface MetricsInput {
   endTs: number;
   /** Closed trades counted in the statistics. */
   trades: readonly Trade[];
+  /** The same trades as columns (the engine's trade log); used instead of `trades` when given. */
+  tradeColumns?: TradeColumns;
   fees: number;
   /** Bars (equity points) at whose close some position was open. */
   exposedBars: number;
@@ -215,16 +218,125 @@ export function computeMetrics(input: MetricsInput): Metrics {
   const { capital, ts, equity, trades } = input;
   const n = equity.length;
   const { p, rf } = resolve({ periodsPerYear: input.periodsPerYear, riskFree: input.riskFree });
-  const raw = new Float64Array(n);
-  let prev = capital;
-  for (let i = 0; i < n; i++) {
-    raw[i] = equity[i] / prev - 1;
-    prev = equity[i];
-  }
-  const returns = clean(raw);
-  const excess = rf === 0 ? returns : clean(returns, rf);
+  const dd = drawdownStats(ts, equity, capital);
   const finalEquity = n > 0 ? equity[n - 1] : capital;
+  // One pass each over the returns (and the excess returns when a risk-free rate is given); the
+  // per-metric arithmetic is exactly that of the ratio functions above, in the same order. The
+  // returns are computed on the fly from the equity; only a curve with NaN returns (dropped, as
+  // the ratio functions do) is materialised first.
+  let r = equityReturnStats(equity, capital, 0);
+  let x = rf === 0 ? r : equityReturnStats(equity, capital, rf);
+  if (!r || !x) {
+    const raw = new Float64Array(n);
+    let prev = capital;
+    for (let i = 0; i < n; i++) {
+      raw[i] = equity[i] / prev - 1;
+      prev = equity[i];
+    }
+    const returns = clean(raw);
+    r = returnStats(returns);
+    x = rf === 0 ? r : returnStats(clean(returns, rf));
+  }
+  const annual = r.n === 0 ? NaN : Math.pow(r.growth, p / r.n) - 1;
+  const mdd = r.n === 0 ? NaN : r.maxDrawdown;
+  const cols = input.tradeColumns ?? columnsOf(trades);
+  const nt = cols.pnl.length;
+  const years = (input.endTs - input.startTs) / (365.25 * DAY_MS);
+  return {
+    totalReturn: finalEquity / capital - 1,
+    cagr: years > 0 ? Math.pow(finalEquity / capital, 1 / years) - 1 : NaN,
+    annualReturn: annual,
+    annualVolatility: r.std * Math.sqrt(p),
+    avgPeriodReturn: r.mean,
+    sharpe: x.mean / x.std * Math.sqrt(p),
+    sortino: x.mean * p / ((x.n ? Math.sqrt(x.downside / x.n) : NaN) * Math.sqrt(p)),
+    calmar: annual / mdd,
+    maxDrawdown: mdd,
+    maxDrawdownDurationDays: n > 0 ? dd.maxDurationMs / DAY_MS : NaN,
+    avgDrawdown: dd.count > 0 ? dd.depthSum / dd.count : 0,
+    numTrades: nt,
+    ...tradeStats(cols),
+    exposure: n > 0 ? input.exposedBars / n : NaN,
+    fees: input.fees,
+    finalEquity,
+    peakEquity: dd.peakEquity,
+    buyHoldReturn: input.buyHoldReturn,
+  };
+}
 
+/** Return statistics (see {@link returnStats}). */
+interface ReturnStats {
+  n: number;
+  mean: number;
+  std: number;
+  downside: number;
+  growth: number;
+  maxDrawdown: number;
+}
+
+/**
+ * {@link returnStats} of the returns equity_t / equity_{t−1} − 1 (− rf), equity_{−1} = capital,
+ * without materialising them; `undefined` when some return is NaN.
+ */
+function equityReturnStats(
+  equity: ArrayLike<number>,
+  capital: number,
+  rf: number,
+): ReturnStats | undefined {
+  const n = equity.length;
+  let sum = 0, downside = 0, w = 1, peak = 1, mdd = 0, prev = capital;
+  for (let i = 0; i < n; i++) {
+    const raw = equity[i] / prev - 1;
+    prev = equity[i];
+    if (Number.isNaN(raw)) return undefined;
+    const v = rf === 0 ? raw : raw - rf;
+    sum += v;
+    if (v < 0) downside += v * v;
+    w *= 1 + v;
+    if (w > peak) peak = w;
+    const d = 1 - w / peak;
+    if (d > mdd) mdd = d;
+  }
+  const mean = n === 0 ? NaN : sum / n;
+  let ss = 0;
+  prev = capital;
+  for (let i = 0; i < n; i++) {
+    const raw = equity[i] / prev - 1;
+    prev = equity[i];
+    const v = rf === 0 ? raw : raw - rf;
+    ss += (v - mean) * (v - mean);
+  }
+  const std = n < 2 ? NaN : Math.sqrt(ss / (n - 1));
+  return { n, mean, std, downside, growth: w, maxDrawdown: mdd };
+}
+
+/**
+ * Mean, sample standard deviation, downside sum of squares, compounded growth and maximum
+ * drawdown of `xs` in one pass (plus one for the deviations), each accumulated in the same order
+ * as `mean`, `sampleStd`, `sortinoOf`, `annualReturnOf` and `maxDrawdownOf`.
+ */
+function returnStats(xs: Float64Array): ReturnStats {
+  const n = xs.length;
+  let sum = 0, downside = 0, w = 1, peak = 1, mdd = 0;
+  for (let i = 0; i < n; i++) {
+    const v = xs[i];
+    sum += v;
+    if (v < 0) downside += v * v;
+    w *= 1 + v;
+    if (w > peak) peak = w;
+    const d = 1 - w / peak;
+    if (d > mdd) mdd = d;
+  }
+  const mean = n === 0 ? NaN : sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (xs[i] - mean) * (xs[i] - mean);
+  const std = n < 2 ? NaN : Math.sqrt(ss / (n - 1));
+  return { n, mean, std, downside, growth: w, maxDrawdown: mdd };
+}
+
+/** Drawdown episodes of the equity curve: longest duration, mean depth, peak equity. */
+function drawdownStats(ts: ArrayLike<number>, equity: ArrayLike<number>, capital: number) {
+  const n = equity.length;
   let peak = capital, peakTs = n > 0 ? ts[0] : NaN, maxDur = 0;
   let inDd = false, depth = 0, ddSum = 0, ddCount = 0, peakEquity = capital;
   for (let i = 0; i < n; i++) {
@@ -250,45 +362,49 @@ export function computeMetrics(input: MetricsInput): Metrics {
     ddSum += depth;
     ddCount++;
   }
+  return { maxDurationMs: maxDur, depthSum: ddSum, count: ddCount, peakEquity };
+}
 
-  const pnls = trades.map((t) => t.pnl);
-  const rets = trades.map((t) => t.returnPct);
-  const durs = trades.map((t) => (t.exitTs - t.entryTs) / DAY_MS);
-  let grossWin = 0, grossLoss = 0, wins = 0;
-  for (const p of pnls) {
-    if (p > 0) {
-      grossWin += p;
-      wins++;
-    } else grossLoss -= p;
-  }
-  const nt = trades.length;
-  const years = (input.endTs - input.startTs) / (365.25 * DAY_MS);
+/** The columns of `trades` that the statistics read. */
+function columnsOf(trades: readonly Trade[]): TradeColumns {
   return {
-    totalReturn: finalEquity / capital - 1,
-    cagr: years > 0 ? Math.pow(finalEquity / capital, 1 / years) - 1 : NaN,
-    annualReturn: annualReturnOf(returns, p),
-    annualVolatility: sampleStd(returns) * Math.sqrt(p),
-    avgPeriodReturn: mean(returns),
-    sharpe: sharpeOf(excess, p),
-    sortino: sortinoOf(excess, p),
-    calmar: annualReturnOf(returns, p) / maxDrawdownOf(returns),
-    maxDrawdown: maxDrawdownOf(returns),
-    maxDrawdownDurationDays: n > 0 ? maxDur / DAY_MS : NaN,
-    avgDrawdown: ddCount > 0 ? ddSum / ddCount : 0,
-    numTrades: nt,
+    pnl: trades.map((t) => t.pnl),
+    returnPct: trades.map((t) => t.returnPct),
+    entryTs: trades.map((t) => t.entryTs),
+    exitTs: trades.map((t) => t.exitTs),
+  };
+}
+
+/** The trade statistics of {@link Metrics} (numTrades aside). */
+function tradeStats(trades: TradeColumns) {
+  const nt = trades.pnl.length;
+  const pnls = new Float64Array(nt), rets = new Float64Array(nt), durs = new Float64Array(nt);
+  let grossWin = 0, grossLoss = 0, wins = 0;
+  for (let k = 0; k < nt; k++) {
+    const pnl = trades.pnl[k];
+    pnls[k] = pnl;
+    rets[k] = trades.returnPct[k];
+    durs[k] = (trades.exitTs[k] - trades.entryTs[k]) / DAY_MS;
+    if (pnl > 0) {
+      grossWin += pnl;
+      wins++;
+    } else grossLoss -= pnl;
+  }
+  let best = -Infinity, worst = Infinity, longest = -Infinity;
+  for (let k = 0; k < nt; k++) {
+    best = Math.max(best, rets[k]);
+    worst = Math.min(worst, rets[k]);
+    longest = Math.max(longest, durs[k]);
+  }
+  return {
     winRate: nt > 0 ? wins / nt : NaN,
-    bestTrade: nt > 0 ? rets.reduce((a, b) => Math.max(a, b)) : NaN,
-    worstTrade: nt > 0 ? rets.reduce((a, b) => Math.min(a, b)) : NaN,
+    bestTrade: nt > 0 ? best : NaN,
+    worstTrade: nt > 0 ? worst : NaN,
     avgTrade: mean(rets),
     avgTradeDurationDays: mean(durs),
-    maxTradeDurationDays: nt > 0 ? durs.reduce((a, b) => Math.max(a, b)) : NaN,
+    maxTradeDurationDays: nt > 0 ? longest : NaN,
     profitFactor: nt > 0 ? grossWin / grossLoss : NaN,
     expectancy: mean(pnls),
     sqn: Math.sqrt(nt) * mean(pnls) / sampleStd(pnls),
-    exposure: n > 0 ? input.exposedBars / n : NaN,
-    fees: input.fees,
-    finalEquity,
-    peakEquity,
-    buyHoldReturn: input.buyHoldReturn,
   };
 }

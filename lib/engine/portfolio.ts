@@ -14,6 +14,7 @@
  */
 import type { OpenPosition, PositionSide, Trade } from "../core/order.ts";
 import type { PositionView } from "../core/strategy.ts";
+import { TradeLog } from "./logs.ts";
 
 /** Cash, positions and their marks. */
 export class Portfolio {
@@ -101,6 +102,13 @@ export class Portfolio {
 
   /** Closes the whole position in asset `i` and returns the round trip. */
   close(i: number, price: number, fee: number, ts: number, reason: string): Trade {
+    const log = new TradeLog();
+    this.settle(i, price, fee, ts, reason, log);
+    return log.list[0];
+  }
+
+  /** Closes the whole position in asset `i` and records the round trip in `log`. */
+  settle(i: number, price: number, fee: number, ts: number, reason: string, log: TradeLog): void {
     const q = this.qty[i];
     if (q === 0) throw new Error(`Cannot close ${this.#assets[i]}: no position is open`);
     const units = Math.abs(q);
@@ -109,26 +117,24 @@ export class Portfolio {
     this.fees += fee;
     const pnl = q * (price - entry) - this.entryFees[i] - fee;
     this.realized += pnl;
-    const trade: Trade = {
-      asset: this.#assets[i],
-      side: q > 0 ? "long" : "short",
-      entryTs: this.entryTs[i],
-      entryPrice: entry,
-      exitTs: ts,
-      exitPrice: price,
-      size: units,
+    log.add(
+      this.#assets[i],
+      q > 0 ? "long" : "short",
+      this.entryTs[i],
+      entry,
+      ts,
+      price,
+      units,
       pnl,
-      returnPct: pnl / (entry * units),
-      fees: this.entryFees[i] + fee,
-      exitReason: reason,
-    };
+      this.entryFees[i] + fee,
+      reason,
+    );
     this.qty[i] = 0;
     this.avgPrice[i] = NaN;
     this.entryTs[i] = NaN;
     this.entryFees[i] = 0;
     this.mark[i] = price;
     this.openCount--;
-    return trade;
   }
 
   /** Positions still open, valued at their marks. */

@@ -39,3 +39,26 @@ export {
   type SampleOptions,
   sampleSpace,
 } from "./space.ts";
+export {
+  DEFAULT_OBJECTIVE,
+  ineligibility,
+  isMetricName,
+  METRIC_NAMES,
+  type MetricName,
+  type Objective,
+  objectiveValue,
+  rankTrials,
+} from "./objective.ts";
+export {
+  equityReturns,
+  type PboSummary,
+  type TrialStatistics,
+  trialStatistics,
+  type TrialStatisticsInput,
+} from "./trial_statistics.ts";
+export {
+  type ParamStability,
+  summariseWalkForward,
+  type WalkForwardSummary,
+  type WindowOutcome,
+} from "./walk_forward_summary.ts";

@@ -18,6 +18,7 @@ import {
 } from "../engine/engine.ts";
 import { dataChecksum } from "../engine/manifest.ts";
 import type { Market } from "../engine/market.ts";
+import type { AssetSeries, MacroInput } from "../engine/feed.ts";
 import { equityCsv, tradesCsv } from "../report/csv.ts";
 import { renderHtml } from "../report/html.ts";
 import { type ResultJson, resultToJson, stringifyResult } from "../report/json.ts";
@@ -119,7 +120,7 @@ interface Resolved {
 }
 
 /** The run's data, from the store or a CSV file. */
-interface Input {
+export interface Input {
   readonly market: Market;
   readonly interval: Interval;
   readonly sources: readonly SeriesSource[];
@@ -314,7 +315,7 @@ function rangeWarnings(job: BacktestJob, input: Input): string[] {
 }
 
 /** The engine's cost, fill and metric settings of the job. */
-function engineSettings(job: BacktestJob) {
+function engineSettings(job: RunSettings) {
   return {
     capital: job.capital,
     commission: job.commission,
@@ -337,16 +338,67 @@ function sourceMaps(sources: readonly SeriesSource[]) {
   return { prices: of("price"), macro: of("macro") };
 }
 
-/** Runs the engine over the input; the manifest records the sources and the range. */
-function backtest(job: BacktestJob, strategies: readonly Strategy[], input: Input) {
+/**
+ * The serialisable data of one run — what the engine reads and where each series came from —
+ * with its checksum computed once (`node:crypto` SHA-256). An optimiser ships it to its workers
+ * once and runs every trial over it with {@link backtestOnInput}.
+ */
+export interface RunInput {
+  readonly interval: Interval;
+  readonly series: readonly AssetSeries[];
+  readonly macro: readonly MacroInput[];
+  readonly sources: readonly SeriesSource[];
+  /** `dataChecksum(series, macro)` (manifest.ts). */
+  readonly dataChecksum: string;
+}
+
+/** The engine and manifest settings of a job: everything but its data and strategies. */
+export type RunSettings = Pick<
+  BacktestJob,
+  | "capital"
+  | "commission"
+  | "commissionFixed"
+  | "slippageBps"
+  | "fill"
+  | "units"
+  | "closeAtEnd"
+  | "periodsPerYear"
+  | "riskFree"
+  | "start"
+  | "end"
+  | "pipeline"
+  | "pipelineParams"
+>;
+
+/** The {@link RunInput} of a loaded input. */
+export function runInputOf(input: Input): RunInput {
+  const { series, macro } = input.market;
+  return {
+    interval: input.interval,
+    series,
+    macro,
+    sources: input.sources,
+    dataChecksum: dataChecksum(series, macro),
+  };
+}
+
+/**
+ * Runs the engine over a loaded input exactly as `deno task backtest` does (the CLI's
+ * {@link runBacktestJob} calls this); the manifest records the sources and the range.
+ */
+export function backtestOnInput(
+  job: RunSettings,
+  strategies: readonly Strategy[],
+  input: RunInput,
+): BacktestResult {
   const maps = sourceMaps(input.sources);
   return runBacktest({
     ...engineSettings(job),
-    series: input.market.series,
+    series: input.series,
     // The service checksums its dataset once (node:crypto SHA-256); the engine then skips it.
-    dataChecksum: dataChecksum(input.market.series, input.market.macro),
+    dataChecksum: input.dataChecksum,
     interval: input.interval,
-    macro: input.market.macro,
+    macro: input.macro,
     strategies,
     pipeline: job.pipeline,
     pipelineParams: job.pipelineParams,
@@ -435,6 +487,25 @@ async function writeReports(
   return written;
 }
 
+/**
+ * Loads a job's data from the store or its CSV file, as `deno task backtest` does: range and gap
+ * checks (`strict`), provenance, close-only completion; returns it with the warnings to show.
+ */
+export async function loadBacktestInput(
+  job: BacktestJob,
+  deps: BacktestDeps,
+  strategies: readonly Strategy[],
+): Promise<{ input: Input; warnings: string[] }> {
+  checkJob(job);
+  let input: Input;
+  if (job.dataFile !== undefined) input = await loadFromCsv(job, deps, strategies);
+  else {
+    if (!deps.store) throw new RangeError("Cannot backtest over the database: no store given");
+    input = await loadFromStore(job, deps.store(), strategies);
+  }
+  return { input, warnings: [...rangeWarnings(job, input), ...input.warnings] };
+}
+
 /** Runs the job; throws DataError / DataGapError / RangeError with a clear reason on bad input. */
 export async function runBacktestJob(
   job: BacktestJob,
@@ -444,14 +515,8 @@ export async function runBacktestJob(
   // Validate the strategies before touching any data.
   const resolved = resolveStrategies(job);
   const strategies = resolved.map((r) => r.definition.create(r.params));
-  let input: Input;
-  if (job.dataFile !== undefined) input = await loadFromCsv(job, deps, strategies);
-  else {
-    if (!deps.store) throw new RangeError("Cannot backtest over the database: no store given");
-    input = await loadFromStore(job, deps.store(), strategies);
-  }
-  const warnings = [...rangeWarnings(job, input), ...input.warnings];
-  const result = backtest(job, strategies, input);
+  const { input, warnings } = await loadBacktestInput(job, deps, strategies);
+  const result = backtestOnInput(job, strategies, runInputOf(input));
   const json = resultToJson(result, { warnings, sources: input.sources });
   const lookahead = job.lookahead
     ? lookaheadCheck(job, resolved, strategies, input.market)

@@ -2,9 +2,9 @@
  * What each job kind runs: the same library code as its task, in this process — `collect` runs
  * `collectPrices` and the CSV backup like `deno task collect`, `macro` runs `collectMacro` like
  * `deno task macro`, `signals` runs `runSignals` like `deno task signals`, `backup` runs
- * `exportStore` like `deno task export`, `funding` runs the funding backfill of
- * `deno task stream --backfill-funding` when this build has one. Scheduled collections record
- * their collection runs (task `collect` / `macro`), so `deno task status` shows them.
+ * `exportStore` like `deno task export`, `funding` runs `backfillFunding` (the funding-rate
+ * history of `deno task stream --backfill-funding`). Scheduled collections record their
+ * collection runs (task `collect` / `macro` / `funding`), so `deno task status` shows them.
  *
  * Each kind first checks its job at start-up (hosts the permission set may reach, strategy
  * names, parameters, the backup directory), so a mistake is one line before anything runs.
@@ -32,6 +32,12 @@ import { checkStrategyParams } from "./check_params.ts";
 import { backupCollected } from "./collect_backup.ts";
 import { collectPrices } from "./collector.ts";
 import { exportStore } from "./exporter.ts";
+import {
+  backfillFunding,
+  checkFundingOptions,
+  type FundingBackfillReport,
+  fundingUrls,
+} from "./funding_backfill.ts";
 import { collectMacro } from "./macro_collector.ts";
 import {
   backupOptions,
@@ -43,19 +49,15 @@ import {
 } from "./schedule_kinds.ts";
 import { runSignals } from "./signal_runner.ts";
 
-/** What a funding backfill reports (the shape `backfillFunding` of `deno task stream` returns). */
-export interface FundingBackfillReport {
-  /** The collection run it recorded. */
-  readonly runId?: number;
-  /** `success`, `partial` or `failed`. */
-  readonly status: "success" | "partial" | "failed";
-  /** Rows written. */
-  readonly rowsWritten?: number;
-  /** Why it did not succeed. */
-  readonly error?: string;
-}
+/** What a funding backfill reports (the fields the job reads of {@link FundingBackfillReport}). */
+export type FundingBackfillSummary =
+  & Pick<FundingBackfillReport, "status" | "error">
+  & Partial<Pick<FundingBackfillReport, "runId" | "rowsWritten" | "requests" | "gaps">>;
 
-/** The funding backfill, as `lib/services` of the stream package exports it. */
+/**
+ * The funding backfill as the job calls it: {@link backfillFunding} with the configuration's
+ * clients, unless {@link JobWiring.fundingBackfill} replaces it (tests).
+ */
 export type FundingBackfill = (
   store: Store,
   options: {
@@ -64,12 +66,10 @@ export type FundingBackfill = (
     readonly days: number;
     readonly nowMs: number;
     readonly signal: AbortSignal;
+    /** Recorded with the run (the scheduler's slot). */
+    readonly params?: Record<string, unknown>;
   },
-) => Promise<FundingBackfillReport>;
-
-/** Why the funding job cannot run in this build. */
-export const FUNDING_UNAVAILABLE = "not available in this build: the funding backfill of " +
-  "`deno task stream --backfill-funding` (issue 8) is not on main yet";
+) => Promise<FundingBackfillSummary>;
 
 /** What the jobs are wired to. */
 export interface JobWiring {
@@ -81,7 +81,7 @@ export interface JobWiring {
   readonly registry: StrategyRegistry;
   /** Removes configured secrets from every error text. */
   readonly redact: (text: string) => string;
-  /** The funding backfill, when this build has one. */
+  /** Replaces the funding backfill (default: {@link backfillFunding} with `config`'s clients). */
   readonly fundingBackfill?: FundingBackfill;
 }
 
@@ -276,23 +276,54 @@ function backupJob(spec: JobSpec, w: JobWiring) {
 
 function fundingJob(spec: JobSpec, w: JobWiring) {
   const o = fundingOptions.parse(spec.options);
-  const backfill = w.fundingBackfill;
-  if (!backfill) return { preflight: () => Promise.resolve(), unavailable: FUNDING_UNAVAILABLE };
+  const exchanges = o.exchanges ?? w.config.realtime.exchanges;
+  const symbols = o.symbols ?? w.config.realtime.symbols;
+  const backfill: FundingBackfill = w.fundingBackfill ??
+    ((store, options) =>
+      backfillFunding(store, {
+        ...options,
+        config: w.config,
+        redact: w.redact,
+      }));
+  const preflight = async () => {
+    try {
+      checkFundingOptions({
+        exchanges,
+        symbols,
+        days: o.days ?? 3,
+        nowMs: 0,
+        signal: new AbortController().signal,
+        config: w.config,
+      });
+    } catch (e) {
+      const key = /exchange/.test((e as Error).message)
+        ? (o.exchanges ? at(spec, "exchanges") : "REALTIME_EXCHANGES")
+        : (o.symbols ? at(spec, "symbols") : "REALTIME_SYMBOLS");
+      throw new ConfigError(`${key}: ${(e as Error).message.replace(/^funding backfill: /, "")}`);
+    }
+    await checkNetAccess(fundingUrls(w.config, exchanges));
+  };
   const run: JobRunner = async (ctx) => {
+    const days = coverDays(o.days ?? 3, ctx);
     const r = await backfill(w.store, {
-      exchanges: o.exchanges ?? w.config.realtime.exchanges,
-      symbols: o.symbols ?? w.config.realtime.symbols,
-      days: coverDays(o.days ?? 3, ctx),
+      exchanges,
+      symbols,
+      days,
       nowMs: ctx.nowMs,
       signal: ctx.signal,
+      params: { scheduled: { job: ctx.job, slot: isoTime(ctx.slot), attempt: ctx.attempt } },
     });
     return {
       outcome: r.status,
       error: r.error,
-      detail: { collectRun: r.runId, rowsWritten: r.rowsWritten },
+      detail: {
+        collectRun: r.runId,
+        rowsWritten: r.rowsWritten,
+        ...(r.requests === undefined ? {} : { requests: r.requests, gaps: r.gaps, days }),
+      },
     };
   };
-  return { preflight: () => Promise.resolve(), run };
+  return { preflight, run };
 }
 
 const FACTORIES: Record<
@@ -313,8 +344,7 @@ const FACTORIES: Record<
 /**
  * The runnable jobs for `specs`: each kind's code wired to `w`, each job checked first (see the
  * module doc). Throws a {@link ConfigError} naming the job's option for a job that cannot run as
- * written; a kind this build lacks (the funding backfill before it lands) is returned without a
- * runner and with the reason.
+ * written; a kind this build lacks would be returned without a runner and with the reason.
  */
 export async function scheduledJobs(
   specs: readonly JobSpec[],

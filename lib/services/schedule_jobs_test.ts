@@ -1,7 +1,7 @@
 /**
  * The scheduler's job kinds: the shipped schedule.json is the built-in tiers, each job is checked
  * at start-up with a message naming its option, a catch-up widens a job's window to the missed
- * time, and the funding job is listed as not available until its backfill is wired in.
+ * time, and the funding job runs the funding backfill with the configured exchanges and symbols.
  */
 import assert from "node:assert/strict";
 import { resolveConfig } from "../config/config.ts";
@@ -11,13 +11,7 @@ import { resolveSchedule } from "../scheduler/plan/resolve.ts";
 import { SqliteStore } from "../storage/sqlite_store.ts";
 import { STRATEGIES } from "../../strategies/mod.ts";
 import { BUILT_IN_SCHEDULE, KIND_OPTIONS, kindDefaults } from "./schedule_kinds.ts";
-import {
-  coverDays,
-  FUNDING_UNAVAILABLE,
-  type FundingBackfill,
-  type JobWiring,
-  scheduledJobs,
-} from "./schedule_jobs.ts";
+import { coverDays, type FundingBackfill, type JobWiring, scheduledJobs } from "./schedule_jobs.ts";
 import type { JobRunContext } from "../scheduler/job.ts";
 
 const D = 86_400_000;
@@ -108,13 +102,20 @@ Deno.test("each job is checked at start-up: a mistake names the job's option", a
   }
 });
 
-Deno.test("the funding job: not available without a backfill; with one, it runs it with the configured symbols", async () => {
+Deno.test("the funding job runs the funding backfill with the configured exchanges and symbols", async () => {
   const store = SqliteStore.open(":memory:");
   const w: JobWiring = { config, store, registry: STRATEGIES, redact: (t) => t };
   try {
-    const [missing] = await scheduledJobs(specs({ funding: { kind: "funding", every: "8h" } }), w);
-    assert.equal(missing.run, undefined);
-    assert.equal(missing.unavailable, FUNDING_UNAVAILABLE);
+    const [real] = await scheduledJobs(specs({ funding: { kind: "funding", every: "8h" } }), w);
+    assert.equal(typeof real.run, "function", "backfillFunding is wired in by default");
+    assert.equal(real.unavailable, undefined);
+    await assert.rejects(
+      scheduledJobs(
+        specs({ funding: { kind: "funding", every: "8h", options: { exchanges: ["okx"] } } }),
+        w,
+      ),
+      /^ConfigError: jobs\.funding\.options\.exchanges: unknown exchange "okx" \(known: binance, bybit\)$/,
+    );
 
     const calls: Parameters<FundingBackfill>[1][] = [];
     const backfill: FundingBackfill = (_store, o) => {

@@ -110,7 +110,7 @@ export interface StatusOptions {
   nowMs: number;
   /** Runs considered for the success rates (default 20). */
   runLimit?: number;
-  /** Tasks whose runs count (default collect, macro and import). */
+  /** Tasks whose runs count (default collect, macro, import and funding). */
   tasks?: readonly string[];
   /** Newest quality issues listed (default 10). */
   recentIssues?: number;
@@ -120,7 +120,7 @@ export interface StatusOptions {
 
 /** Builds the status report from the store. */
 export async function collectionStatus(store: Store, o: StatusOptions): Promise<StatusReport> {
-  const tasks = o.tasks ?? ["collect", "macro", "import"];
+  const tasks = o.tasks ?? ["collect", "macro", "import", "funding"];
   const runs = (await store.listRuns({ limit: 500 })).filter((r) => tasks.includes(r.task));
   return {
     generatedAt: o.nowMs,

@@ -204,4 +204,51 @@ CREATE TABLE job_runs (
 );
 `,
   },
+  {
+    version: 6,
+    name: "funding rates",
+    sql: `
+-- Funding-rate observations of perpetuals (sqlite/funding.ts): settled rates from the REST history
+-- (source 'rest', observed_at = funding_time) and the announced next rate from the streams
+-- (source 'ws', observed_at = the frame's event time). rate and mark_price are the wire's decimal
+-- strings, exactly; rate_real is the same rate as a REAL for SQL aggregates only (never read back).
+CREATE TABLE funding_rates (
+  exchange       TEXT    NOT NULL,
+  market         TEXT    NOT NULL,  -- perp
+  symbol         TEXT    NOT NULL,
+  source         TEXT    NOT NULL,  -- ws | rest
+  funding_time   INTEGER NOT NULL,  -- UTC ms: settled (rest) or next funding time (ws)
+  observed_at    INTEGER NOT NULL,  -- UTC ms, exchange time
+  rate           TEXT    NOT NULL,
+  rate_real      REAL    NOT NULL,
+  mark_price     TEXT,
+  interval_hours INTEGER,
+  received_at    INTEGER NOT NULL,
+  PRIMARY KEY (exchange, market, symbol, source, funding_time, observed_at)
+) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 7,
+    name: "optimisation trials",
+    sql: `
+-- Every trial of an optimisation sweep (sqlite/trials.ts), keyed by the trial key: SHA-256 of the
+-- engine version, strategy, complete parameters, execution settings and dataset hash. A rerun of
+-- an identical or interrupted sweep reuses these rows. metrics is JSON (non-finite numbers as the
+-- strings "NaN", "Infinity", "-Infinity"); equity is the curve's little-endian float64 bytes.
+CREATE TABLE optimize_trials (
+  trial_key     TEXT    PRIMARY KEY,
+  config_hash   TEXT    NOT NULL,
+  dataset_hash  TEXT    NOT NULL,
+  data_checksum TEXT    NOT NULL,
+  strategy      TEXT    NOT NULL,
+  params        TEXT    NOT NULL,
+  metrics       TEXT    NOT NULL,
+  trades        INTEGER NOT NULL,
+  equity        BLOB    NOT NULL,
+  created_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX optimize_trials_dataset ON optimize_trials (dataset_hash);
+`,
+  },
 ];

@@ -1,7 +1,7 @@
 /**
  * PostgreSQL implementation of {@link Store} on npm `postgres` (postgres.js): a facade over one
  * module per concern (`postgres/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`,
- * `backtests.ts`, `jobs.ts`), which share one {@link PgDb} (pool, clock, units of work).
+ * `backtests.ts`, `jobs.ts`, `funding.ts`, `trials.ts`), which share one {@link PgDb} (pool, clock, units of work).
  *
  * Several processes on several hosts share one database: every write is a transaction (readers
  * see all of it or none, a failure leaves nothing), writers of one series or slot take turns on
@@ -16,6 +16,7 @@ import type { Signal } from "../core/signal.ts";
 import { PgBacktests } from "./postgres/backtests.ts";
 import { connectPostgres, parsePostgresUrl, type PgTarget } from "./postgres/connect.ts";
 import { PgDb } from "./postgres/db.ts";
+import { PgFunding } from "./postgres/funding.ts";
 import { PgJobs } from "./postgres/jobs.ts";
 import { PgLeases } from "./postgres/leases.ts";
 import { PgMacro } from "./postgres/macro.ts";
@@ -25,8 +26,14 @@ import { PgQuality } from "./postgres/quality.ts";
 import { PgRuns } from "./postgres/runs.ts";
 import { migratePostgres } from "./postgres/schema.ts";
 import { PgSignals } from "./postgres/signals.ts";
+import { PgTrials } from "./postgres/trials.ts";
 import type {
   BacktestRunRecord,
+  FundingKey,
+  FundingObservation,
+  FundingQuery,
+  FundingSource,
+  FundingWriteResult,
   JobRunClaim,
   JobRunEnd,
   JobRunRecord,
@@ -42,6 +49,7 @@ import type {
   SignalFilter,
   Store,
   StoredQualityIssue,
+  StoredTrial,
   TimeRange,
   UpsertResult,
   WriteOptions,
@@ -70,6 +78,8 @@ export class PostgresStore implements Store {
   readonly #signals: PgSignals;
   readonly #backtests: PgBacktests;
   readonly #jobs: PgJobs;
+  readonly #funding: PgFunding;
+  readonly #trials: PgTrials;
 
   private constructor(db: PgDb, leaseMs: number) {
     this.#db = db;
@@ -81,6 +91,8 @@ export class PostgresStore implements Store {
     this.#signals = new PgSignals(db);
     this.#backtests = new PgBacktests(db);
     this.#jobs = new PgJobs(db, this.#leases);
+    this.#funding = new PgFunding(db);
+    this.#trials = new PgTrials(db);
   }
 
   /**
@@ -207,6 +219,32 @@ export class PostgresStore implements Store {
 
   jobStates(): Promise<JobState[]> {
     return this.#jobs.jobStates();
+  }
+
+  recordFunding(observations: readonly FundingObservation[]): Promise<FundingWriteResult> {
+    return this.#funding.recordFunding(observations);
+  }
+
+  listFunding(query: FundingQuery): Promise<FundingObservation[]> {
+    return this.#funding.listFunding(query);
+  }
+
+  latestFunding(
+    filter?: { readonly exchange?: string; readonly source?: FundingSource },
+  ): Promise<FundingObservation[]> {
+    return this.#funding.latestFunding(filter);
+  }
+
+  lastFunding(key: FundingKey, source?: FundingSource): Promise<FundingObservation | undefined> {
+    return this.#funding.lastFunding(key, source);
+  }
+
+  saveTrials(trials: readonly StoredTrial[]): Promise<number> {
+    return this.#trials.saveTrials(trials);
+  }
+
+  findTrials(keys: readonly string[]): Promise<Map<string, StoredTrial>> {
+    return this.#trials.findTrials(keys);
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

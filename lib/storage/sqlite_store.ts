@@ -1,6 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
- * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`), which
+ * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`, `funding.ts`,
+ * `trials.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -20,6 +21,8 @@ import { getLogger } from "../log/logger.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
 import { SqliteDb } from "./sqlite/db.ts";
+import { SqliteFunding } from "./sqlite/funding.ts";
+import { SqliteTrials } from "./sqlite/trials.ts";
 import { SqliteJobs } from "./sqlite/jobs.ts";
 import { Leases } from "./sqlite/leases.ts";
 import { SqliteMacro } from "./sqlite/macro.ts";
@@ -39,6 +42,11 @@ import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
 import type {
   BacktestRunRecord,
+  FundingKey,
+  FundingObservation,
+  FundingQuery,
+  FundingSource,
+  FundingWriteResult,
   JobRunClaim,
   JobRunEnd,
   JobRunRecord,
@@ -54,6 +62,7 @@ import type {
   SignalFilter,
   Store,
   StoredQualityIssue,
+  StoredTrial,
   TimeRange,
   UpsertResult,
   WriteOptions,
@@ -89,6 +98,8 @@ export class SqliteStore implements Store {
   readonly #signals: SqliteSignals;
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
+  readonly #funding: SqliteFunding;
+  readonly #trials: SqliteTrials;
   readonly #raw: DatabaseSync;
 
   private constructor(raw: DatabaseSync, db: SqliteDb, leaseMs: number) {
@@ -105,6 +116,8 @@ export class SqliteStore implements Store {
     this.#signals = new SqliteSignals(db);
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
+    this.#funding = new SqliteFunding(db);
+    this.#trials = new SqliteTrials(db);
   }
 
   /**
@@ -221,6 +234,32 @@ export class SqliteStore implements Store {
 
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]> {
     return this.#backtests.listBacktestRuns(limit);
+  }
+
+  saveTrials(trials: readonly StoredTrial[]): Promise<number> {
+    return this.#trials.saveTrials(trials);
+  }
+
+  findTrials(keys: readonly string[]): Promise<Map<string, StoredTrial>> {
+    return this.#trials.findTrials(keys);
+  }
+
+  recordFunding(observations: readonly FundingObservation[]): Promise<FundingWriteResult> {
+    return this.#funding.recordFunding(observations);
+  }
+
+  listFunding(query: FundingQuery): Promise<FundingObservation[]> {
+    return this.#funding.listFunding(query);
+  }
+
+  latestFunding(
+    filter?: { readonly exchange?: string; readonly source?: FundingSource },
+  ): Promise<FundingObservation[]> {
+    return this.#funding.latestFunding(filter);
+  }
+
+  lastFunding(key: FundingKey, source?: FundingSource): Promise<FundingObservation | undefined> {
+    return this.#funding.lastFunding(key, source);
   }
 
   claimJobRun(claim: JobRunClaim): Promise<number | undefined> {

@@ -9,20 +9,24 @@
  * @module
  */
 import type { BacktestRunStore } from "./backtest_store.ts";
+import type { FundingStore } from "./funding_store.ts";
 import type { JobStore } from "./job_store.ts";
 import type { MacroStore } from "./macro_store.ts";
 import type { PriceStore } from "./price_store.ts";
 import type { QualityStore } from "./quality_store.ts";
 import type { RunStore } from "./run_store.ts";
 import type { SignalStore } from "./signal_store.ts";
+import type { TrialStore } from "./trial_store.ts";
 
 export type * from "./backtest_store.ts";
+export type * from "./funding_store.ts";
 export type * from "./job_store.ts";
 export type * from "./macro_store.ts";
 export type * from "./price_store.ts";
 export type * from "./quality_store.ts";
 export type * from "./run_store.ts";
 export type * from "./signal_store.ts";
+export type * from "./trial_store.ts";
 export { pickSource, SOURCE_PRIORITY } from "./sources.ts";
 
 /** Atomic units of work across concerns. */
@@ -46,6 +50,8 @@ export interface Store
     SignalStore,
     BacktestRunStore,
     JobStore,
+    FundingStore,
+    TrialStore,
     Transactional {
   /**
    * Closes the store (and releases the leases of unfinished runs). SQLite closes at once;

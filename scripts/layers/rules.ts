@@ -170,6 +170,13 @@ export const LAYERS: Readonly<Record<string, LayerRule>> = {
     "DESIGN import rule 4: tasks call services and lib; nothing imports tasks",
   ),
   "cli.ts": io(["tasks", ...ALL_LIB], "any", "any", "cli.ts is the only importer of tasks/"),
+  // Web Worker entry scripts: edges like tasks, they hand strategies/mod.ts to the services.
+  workers: io(
+    [...ALL_LIB, "strategies"],
+    [],
+    [],
+    "worker entries wire strategies into services, like tasks; nothing imports them",
+  ),
   scripts: io([...ALL_LIB, "strategies", "scripts"], "any", "any", "scripts never import tasks"),
   bench: io(
     [...ALL_LIB, "strategies", "tests", "bench"],

@@ -420,3 +420,80 @@ contractTest(
     assert.deepEqual([summary.count, summary.revisions], [1, 3]);
   },
 );
+
+contractTest(
+  "funding rates keep the wire's decimal text and count inserted, updated, unchanged",
+  async (db) => {
+    const store = db.open();
+    const T = 1_700_000_000_000, H = 3_600_000;
+    const obs = (symbol: string, t: number, rate: string, source: "ws" | "rest" = "rest") => ({
+      exchange: "binance",
+      market: "perp" as const,
+      symbol,
+      fundingTimeMs: t,
+      observedAtMs: t,
+      rate,
+      markPrice: "43210.10000000",
+      intervalHours: 8,
+      source,
+      receivedAtMs: t + 5,
+    });
+    assert.deepEqual(
+      await store.recordFunding([
+        obs("BTCUSDT", T, "0.00010000"),
+        obs("BTCUSDT", T + 8 * H, "-0.0000250"),
+      ]),
+      { inserted: 2, updated: 0, unchanged: 0 },
+    );
+    assert.deepEqual(
+      await store.recordFunding([
+        obs("BTCUSDT", T, "0.00010000"),
+        obs("BTCUSDT", T + 8 * H, "-0.0000300"),
+      ]),
+      { inserted: 0, updated: 1, unchanged: 1 },
+    );
+    await store.recordFunding([obs("ETHUSDT", T, "0.0001"), obs("ETHUSDT", T + H, "0.0002", "ws")]);
+    const btc = await store.listFunding({ exchange: "binance", symbol: "BTCUSDT" });
+    assert.deepEqual(btc.map((o) => [o.fundingTimeMs, o.rate, o.markPrice]), [
+      [T, "0.00010000", "43210.10000000"],
+      [T + 8 * H, "-0.0000300", "43210.10000000"],
+    ]);
+    assert.deepEqual(
+      (await store.latestFunding()).map((o) => [o.symbol, o.rate, o.source]),
+      [["BTCUSDT", "-0.0000300", "rest"], ["ETHUSDT", "0.0002", "ws"]],
+    );
+    assert.equal(
+      (await store.lastFunding({ exchange: "binance", symbol: "ETHUSDT" }))?.rate,
+      "0.0001",
+    );
+    await assert.rejects(store.recordFunding([obs("BTCUSDT", T, "1e-4")]), RangeError);
+  },
+);
+
+contractTest(
+  "optimisation trials round-trip their equity bytes and non-finite metrics",
+  async (db) => {
+    const store = db.open();
+    const trial = (key: string, sharpe: number) => ({
+      trialKey: key,
+      configHash: "cfg",
+      datasetHash: "ds",
+      dataChecksum: "sum",
+      strategy: "sma_cross",
+      params: { fast: 5, slow: 20 },
+      metrics: { sharpe, ret: 0.1 + 0.2 },
+      trades: 3,
+      equity: new Float64Array([100_000, 100_000.5, 5e-324, -0.25]),
+      createdAt: 7,
+    });
+    assert.equal(await store.saveTrials([trial("a", NaN), trial("b", -Infinity)]), 2);
+    await store.saveTrials([trial("b", 1.5)]); // replaced
+    const found = await store.findTrials(["a", "b", "missing"]);
+    assert.deepEqual([...found.keys()].sort(), ["a", "b"]);
+    assert.ok(Number.isNaN(found.get("a")!.metrics.sharpe));
+    assert.equal(found.get("b")!.metrics.sharpe, 1.5);
+    assert.equal(found.get("a")!.metrics.ret, 0.1 + 0.2);
+    assert.deepEqual([...found.get("a")!.equity], [100_000, 100_000.5, 5e-324, -0.25]);
+    assert.deepEqual(found.get("a")!.params, { fast: 5, slow: 20 });
+  },
+);

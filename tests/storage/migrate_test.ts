@@ -53,6 +53,11 @@ async function snapshot(store: Store) {
     runs: (await store.listRuns()).map((r) => ({ ...r, live: undefined })),
     signals: await store.listSignals(),
     backtests: await store.listBacktestRuns(1_000),
+    funding: await store.latestFunding(),
+    trials: [...(await store.findTrials(["k1"])).values()].map((t) => ({
+      ...t,
+      equity: [...t.equity],
+    })),
   };
 }
 
@@ -83,6 +88,30 @@ async function sqliteWithReference(dir: string): Promise<string> {
       engineVersion: "1",
       metrics: { sharpe: NaN, ret: 1 / 3 },
     });
+    await store.saveTrials([{
+      trialKey: "k1",
+      configHash: "c",
+      datasetHash: "d",
+      dataChecksum: "s",
+      strategy: "sma_cross",
+      params: { fast: 5 },
+      metrics: { sharpe: Infinity, ret: 0.5 },
+      trades: 2,
+      equity: new Float64Array([1, 2.5, -0.125]),
+      createdAt: 5,
+    }]);
+    await store.recordFunding([{
+      exchange: "bybit",
+      market: "perp",
+      symbol: "BTCUSDT",
+      fundingTimeMs: 1_700_000_000_000,
+      observedAtMs: 1_700_000_000_000,
+      rate: "0.000100",
+      markPrice: null,
+      intervalHours: 8,
+      source: "rest",
+      receivedAtMs: 1_700_000_000_001,
+    }]);
     await store.claimJobRun({
       job: "collect",
       slot: 0,

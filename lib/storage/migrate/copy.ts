@@ -8,6 +8,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type postgres from "postgres";
+import { hex } from "../postgres/trials.ts";
 import { quote, type TablePlan } from "./tables.ts";
 
 /** Rows per chunk (one PostgreSQL transaction each). */
@@ -79,7 +80,7 @@ export async function copyTable(
         `INSERT INTO ${quote(plan.name)} (${cols})
          SELECT ${cols} FROM json_populate_recordset(NULL::${quote(plan.name)}, $1::text::json)
          ON CONFLICT DO NOTHING`,
-        [JSON.stringify(rows)],
+        [JSON.stringify(rows, blobsAsHex)],
       );
       total += rows.length;
       await sql`INSERT INTO mts_migrate_progress (tbl, last_key, rows)
@@ -94,6 +95,11 @@ export async function copyTable(
            ON CONFLICT (tbl) DO UPDATE SET done = true`;
   await resetIdentity(pg, plan.name);
   return { table: plan.name, copied: total - resumed, resumed };
+}
+
+/** JSON replacer: a BLOB (Uint8Array) becomes `bytea`'s hex input form, `\x0a1b…`. */
+export function blobsAsHex(_key: string, v: unknown): unknown {
+  return v instanceof Uint8Array ? `\\x${hex(v)}` : v;
 }
 
 /** Moves an identity column's sequence past the copied ids, so new rows get fresh ones. */

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import type postgres from "postgres";
+import { hex } from "../postgres/trials.ts";
 import { quote, type TablePlan } from "./tables.ts";
 
 /** One table's verification. */
@@ -72,6 +73,7 @@ export async function verifyTable(
 function line(columns: readonly string[], row: Record<string, unknown>): string {
   return JSON.stringify(columns.map((c) => {
     const v = row[c];
+    if (v instanceof Uint8Array) return `\\x${hex(v)}`;
     return typeof v === "bigint" ? Number(v) : v ?? null;
   })) + "\n";
 }

@@ -154,4 +154,41 @@ CREATE TABLE job_runs (
 );
 `,
   },
+  {
+    version: 2,
+    name: "funding rates and optimisation trials",
+    sql: `
+-- Funding-rate observations of perpetuals (postgres/funding.ts); rate and mark_price are the
+-- wire's decimal strings, exactly; rate_real is the same rate as a double for SQL aggregates.
+CREATE TABLE funding_rates (
+  exchange       text             NOT NULL,
+  market         text             NOT NULL,
+  symbol         text             NOT NULL,
+  source         text             NOT NULL,
+  funding_time   bigint           NOT NULL,
+  observed_at    bigint           NOT NULL,
+  rate           text             NOT NULL,
+  rate_real      double precision NOT NULL,
+  mark_price     text,
+  interval_hours integer,
+  received_at    bigint           NOT NULL,
+  PRIMARY KEY (exchange, market, symbol, source, funding_time, observed_at)
+);
+
+-- Every trial of an optimisation sweep (postgres/trials.ts), keyed by the trial key.
+CREATE TABLE optimize_trials (
+  trial_key     text    PRIMARY KEY,
+  config_hash   text    NOT NULL,
+  dataset_hash  text    NOT NULL,
+  data_checksum text    NOT NULL,
+  strategy      text    NOT NULL,
+  params        text    NOT NULL,
+  metrics       text    NOT NULL,
+  trades        integer NOT NULL,
+  equity        bytea   NOT NULL,
+  created_at    bigint  NOT NULL
+);
+CREATE INDEX optimize_trials_dataset ON optimize_trials (dataset_hash);
+`,
+  },
 ];
