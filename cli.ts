@@ -15,6 +15,7 @@ import { main as optimize } from "./tasks/optimize.ts";
 import { main as schedule } from "./tasks/schedule.ts";
 import { main as signals } from "./tasks/signals.ts";
 import { main as status } from "./tasks/status.ts";
+import { main as stream } from "./tasks/stream.ts";
 import { main as volatility } from "./tasks/volatility.ts";
 
 /** Every task the binary can run, with a one-line summary. */
@@ -32,6 +33,10 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
     schedule: {
       run: schedule,
       summary: "run collect, macro, signals, funding and backups on their tiers, with catch-up",
+    },
+    stream: {
+      run: stream,
+      summary: "live Binance and Bybit order books and funding over WebSocket, record and replay",
     },
     signals: {
       run: signals,

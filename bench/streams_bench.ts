@@ -9,7 +9,12 @@
  *   `orderbook.50` deltas of 10 levels through `parse…Frame` and a live sync machine. Target:
  *   ≥ 300,000 messages/s.
  * - validation: the hand-written frame check against an equivalent zod schema.
- * - memory: heap before and after 10⁶ messages (run with `--v8-flags=--expose-gc`).
+ * - whole pipeline: the same frames as recorded events (`{t:"frame",…}`) through
+ *   `StreamPipeline.ingest` — routing to the book by connection and symbol, parse, sync, the
+ *   engine's change tracking, the changed books collected every 100 messages — the path every
+ *   live and replayed frame takes (no recorder, no cache).
+ * - memory: heap before and after 10⁶ messages (run with `--v8-flags=--expose-gc`), through one
+ *   live book, and through the whole pipeline.
  *
  *   deno bench --allow-all bench/streams_bench.ts                         # Deno.bench tables
  *   deno run --v8-flags=--expose-gc bench/streams_bench.ts   # rates from CPU time, heap before/after
@@ -25,6 +30,8 @@ import { parseBybitFrame } from "../lib/streams/bybit/parse.ts";
 import { BybitBookSync } from "../lib/streams/bybit/sync.ts";
 import { createRng } from "../lib/core/prng.ts";
 import type { SyncEffect } from "../lib/streams/sync.ts";
+import { StreamPipeline } from "../lib/services/stream_pipeline.ts";
+import { buildPlan } from "../lib/streams/plan.ts";
 
 const MID = 3_000_000; // ticks of 0.01: 30,000.00
 const SIDE_LEVELS = 5000;
@@ -230,6 +237,75 @@ Deno.bench({
   fn: () => void SPOT[10].forEach((t) => JSON.parse(t)),
 });
 
+// ---------- whole pipeline: recorded event -> engine -> book ----------
+
+const PIPE_PLAN = buildPlan({
+  exchanges: ["binance"],
+  markets: ["spot"],
+  symbols: ["BTCUSDT"],
+  depth: 20,
+  snapshotLimit: 5000,
+  staleAfterMs: 15_000,
+});
+const SNAP_BODY = JSON.stringify({ lastUpdateId: FIRST_U - 1, bids: SNAP_BIDS, asks: SNAP_ASKS });
+
+/** A pipeline whose spot book is live (opened, first frame buffered, snapshot installed). */
+function livePipeline(first: string): StreamPipeline {
+  const p = new StreamPipeline(PIPE_PLAN);
+  p.ingest({ t: "open", at: 0, c: "binance:spot:0" });
+  p.ingest({ t: "frame", at: 0, c: "binance:spot:0", d: first });
+  const epoch = p.engine.sync("binance:spot:BTCUSDT")!.status().epoch;
+  p.ingest({ t: "snapshot", at: 0, book: "binance:spot:BTCUSDT", epoch, body: SNAP_BODY });
+  return p;
+}
+
+function pipelineRun(frames: string[]): number {
+  const p = livePipeline(frames[0]);
+  for (let i = 1; i < frames.length; i++) {
+    p.ingest({ t: "frame", at: i, c: "binance:spot:0", d: frames[i] });
+    if (i % 100 === 0) p.engine.takeChanges();
+  }
+  return check(p.engine.sync("binance:spot:BTCUSDT")!.status(), frames.length);
+}
+
+for (const n of [3, 10] as const) {
+  Deno.bench({
+    name: `whole pipeline (event → engine → book), ${n}-level frames ×50,000`,
+    group: "whole pipeline",
+    n: 5,
+    warmup: 1,
+    fn: () => void pipelineRun(SPOT[n]),
+  });
+}
+
+/** The 10-level frames as text around their `U`/`u`, to renumber them without re-serialising. */
+const TEMPLATES = SPOT[10].map((t) => {
+  const m = /"U":\d+,"u":\d+/.exec(t)!;
+  return [t.slice(0, m.index), t.slice(m.index + m[0].length)] as const;
+});
+
+/**
+ * 10⁶ 10-level frames through the whole pipeline: 20 passes, ids renumbered in the text; the heap
+ * (after a full collection) after the first 10⁵ messages and at the end, with the pipeline alive.
+ */
+function millionThroughPipeline(): { at100k: number; at1m: number } {
+  const p = livePipeline(SPOT[10][0]);
+  let n = 1, at100k = 0;
+  for (let pass = 0; pass < 20; pass++) {
+    if (pass === 2) at100k = heapMb();
+    const shift = pass * 2 * FRAMES;
+    for (let i = pass === 0 ? 1 : 0; i < FRAMES; i++) {
+      const U = FIRST_U + 2 * i + shift;
+      const [head, tail] = TEMPLATES[i];
+      const d = `${head}"U":${U},"u":${U + 1}${tail}`;
+      p.ingest({ t: "frame", at: n++, c: "binance:spot:0", d });
+      if (n % 100 === 0) p.engine.takeChanges();
+    }
+  }
+  check(p.engine.sync("binance:spot:BTCUSDT")!.status(), 20 * FRAMES);
+  return { at100k, at1m: heapMb() };
+}
+
 // ---------- validation: hand-written vs zod ----------
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/);
@@ -335,6 +411,14 @@ if (import.meta.main) {
       (FRAMES / zod).toFixed(0)
     }k msg/s`,
   );
+  for (const n of [3, 10] as const) {
+    const ms = median(() => pipelineRun(SPOT[n]), 5);
+    console.log(
+      `whole pipeline (event → engine → book), ${n}-level frames: ${
+        (FRAMES / ms).toFixed(0)
+      }k msg/s`,
+    );
+  }
   const gc = typeof (globalThis as { gc?: unknown }).gc === "function";
   const before = heapMb();
   const t = process.cpuUsage();
@@ -346,5 +430,15 @@ if (import.meta.main) {
       before.toFixed(1)
     } MB before, ${after.toFixed(1)} MB after` +
       (gc ? "" : " (run with --v8-flags=--expose-gc for figures after a full collection)"),
+  );
+  const t2 = process.cpuUsage();
+  const heap = millionThroughPipeline();
+  const d2 = process.cpuUsage(t2), ms2 = (d2.user + d2.system) / 1000;
+  console.log(
+    `memory, 10⁶ 10-level messages through the whole pipeline (${
+      (1e6 / ms2).toFixed(0)
+    }k msg/s): heap ${heap.at100k.toFixed(1)} MB after 10⁵ messages, ${
+      heap.at1m.toFixed(1)
+    } MB after 10⁶ (pipeline alive)`,
   );
 }

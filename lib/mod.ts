@@ -127,3 +127,20 @@ export {
 export { workerPoolExecutor } from "./services/worker_pool.ts";
 export { storedExecutor, trialKey } from "./services/stored_trials.ts";
 export type { StoredTrial, TrialStore } from "./storage/trial_store.ts";
+export {
+  type CommonRunOptions,
+  type LiveRunOptions,
+  runLive,
+  runReplay,
+  type StreamResult,
+} from "./services/stream_runner.ts";
+export type { BookResyncRecord, BookSnapshotRecord, BookStore } from "./storage/book_store.ts";
+export {
+  buildPlan,
+  type PlanOptions,
+  StreamEngine,
+  type StreamEvent,
+  type StreamPlan,
+  type StreamSummary,
+} from "./streams/mod.ts";
+export { readRecording, Recorder } from "./streams/recording.ts";

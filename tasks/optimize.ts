@@ -263,7 +263,14 @@ function printResult(r: OptimizeResult, top: number): void {
     console.log(formatTable(wf.windows, [
       { header: "#", value: (w) => String(w.index), align: "right" },
       { header: "Test", value: (w) => `${w.test.start.slice(0, 10)} … ${w.test.end.slice(0, 10)}` },
-      { header: "Params", value: (w) => (w.params ? JSON.stringify(w.params) : w.skipped ?? "") },
+      {
+        header: "Params",
+        // the searched parameters only; the fixed ones are the same in every window
+        value: (w) =>
+          w.params
+            ? names.map((n) => `${n}=${JSON.stringify(w.params![n])}`).join(" ")
+            : w.skipped ?? "",
+      },
       { header: "Train obj", value: (w) => fmt(w.trainObjective, 3), align: "right" },
       { header: "Test obj", value: (w) => fmt(w.testObjective, 3), align: "right" },
     ]));

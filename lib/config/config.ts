@@ -133,6 +133,7 @@ const schema = z.object({
   BINANCE_SYMBOL_MAP: pairs("BINANCE_SYMBOL_MAP", "asset=SYMBOL"),
   BINANCE_FUTURES_BASE_URL: url("BINANCE_FUTURES_BASE_URL", http),
   BINANCE_WS_URL: url("BINANCE_WS_URL", ws),
+  BINANCE_FUTURES_WS_URL: url("BINANCE_FUTURES_WS_URL", ws),
   BYBIT_BASE_URL: url("BYBIT_BASE_URL", http),
   BYBIT_WS_URL: url("BYBIT_WS_URL", ws),
   FRED_API_KEY: optional,
@@ -186,6 +187,7 @@ export interface ResolvedConfig {
     readonly baseUrl: string;
     readonly futuresBaseUrl: string;
     readonly wsUrl: string;
+    readonly futuresWsUrl: string;
     readonly weightPerMinute: number;
     /** User asset → symbol pairs, merged over the built-in map by the collector. */
     readonly symbolMap: Readonly<Record<string, string>>;
@@ -274,6 +276,7 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
       baseUrl: r.BINANCE_BASE_URL,
       futuresBaseUrl: r.BINANCE_FUTURES_BASE_URL,
       wsUrl: r.BINANCE_WS_URL,
+      futuresWsUrl: r.BINANCE_FUTURES_WS_URL,
       weightPerMinute: r.BINANCE_WEIGHT_LIMIT_PER_MIN,
       symbolMap: r.BINANCE_SYMBOL_MAP,
     },

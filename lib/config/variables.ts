@@ -100,7 +100,12 @@ export const VARIABLES: readonly VariableSpec[] = [
   {
     name: "BINANCE_WS_URL",
     default: "wss://stream.binance.com:9443",
-    description: "Binance spot WebSocket base URL",
+    description: "Binance spot WebSocket base URL (the stream appends /stream?streams=…)",
+  },
+  {
+    name: "BINANCE_FUTURES_WS_URL",
+    default: "wss://fstream.binance.com",
+    description: "Binance USDⓈ-M futures WebSocket base URL (the stream appends /stream?streams=…)",
   },
   {
     name: "BYBIT_BASE_URL",
@@ -110,7 +115,8 @@ export const VARIABLES: readonly VariableSpec[] = [
   {
     name: "BYBIT_WS_URL",
     default: "wss://stream.bybit.com",
-    description: "Bybit v5 WebSocket base URL",
+    description:
+      "Bybit v5 WebSocket base URL (the stream appends /v5/public/spot or /v5/public/linear)",
   },
   {
     name: "FRED_API_KEY",

@@ -61,7 +61,11 @@ export function planParams(job: OptimizeJob): Record<string, unknown>[] {
   } catch (e) {
     if (e instanceof SyntaxError) throw new UsageError(`--constraint: ${e.message}`);
     if (e instanceof RangeError) {
-      throw new UsageError(`--${job.search.kind === "random" ? "random" : flag}: ${e.message}`);
+      // a count the space cannot give is --random's fault; a bad range or list is --space's
+      const which = job.search.kind === "random" && /^Cannot sample/.test(e.message)
+        ? "random"
+        : flag;
+      throw new UsageError(`--${which}: ${e.message}`);
     }
     throw e;
   }

@@ -251,4 +251,33 @@ CREATE TABLE optimize_trials (
 CREATE INDEX optimize_trials_dataset ON optimize_trials (dataset_hash);
 `,
   },
+  {
+    version: 8,
+    name: "order-book resyncs and snapshots",
+    sql: `
+-- deno task stream: every resync of a live book (why, ids a gap skipped, how long the rebuild
+-- took; NULL when the run ended first), and optional periodic top-N snapshots (--snapshot-every).
+CREATE TABLE book_resyncs (
+  id          INTEGER PRIMARY KEY,
+  exchange    TEXT    NOT NULL,
+  market      TEXT    NOT NULL,
+  symbol      TEXT    NOT NULL,
+  reason      TEXT    NOT NULL,  -- gap | backwards | crossed | reconnect | snapshot | restart
+  missed      INTEGER,
+  started_at  INTEGER NOT NULL,  -- UTC ms
+  duration_ms INTEGER
+);
+CREATE INDEX book_resyncs_book ON book_resyncs (exchange, market, symbol, started_at);
+CREATE TABLE book_snapshots (
+  exchange  TEXT    NOT NULL,
+  market    TEXT    NOT NULL,
+  symbol    TEXT    NOT NULL,
+  ts        INTEGER NOT NULL,  -- UTC ms
+  update_id INTEGER NOT NULL,
+  bids      TEXT    NOT NULL,  -- JSON [[price, qty], ...] best first, exchange decimal strings
+  asks      TEXT    NOT NULL,
+  PRIMARY KEY (exchange, market, symbol, ts)
+) WITHOUT ROWID;
+`,
+  },
 ];

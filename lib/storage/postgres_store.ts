@@ -1,7 +1,7 @@
 /**
  * PostgreSQL implementation of {@link Store} on npm `postgres` (postgres.js): a facade over one
  * module per concern (`postgres/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`,
- * `backtests.ts`, `jobs.ts`, `funding.ts`, `trials.ts`), which share one {@link PgDb} (pool, clock, units of work).
+ * `backtests.ts`, `jobs.ts`, `funding.ts`, `trials.ts`, `books.ts`), which share one {@link PgDb} (pool, clock, units of work).
  *
  * Several processes on several hosts share one database: every write is a transaction (readers
  * see all of it or none, a failure leaves nothing), writers of one series or slot take turns on
@@ -14,6 +14,7 @@ import type { Candle, MacroObservation, SeriesKey } from "../core/candle.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Signal } from "../core/signal.ts";
 import { PgBacktests } from "./postgres/backtests.ts";
+import { PgBooks } from "./postgres/books.ts";
 import { connectPostgres, parsePostgresUrl, type PgTarget } from "./postgres/connect.ts";
 import { PgDb } from "./postgres/db.ts";
 import { PgFunding } from "./postgres/funding.ts";
@@ -29,6 +30,8 @@ import { PgSignals } from "./postgres/signals.ts";
 import { PgTrials } from "./postgres/trials.ts";
 import type {
   BacktestRunRecord,
+  BookResyncRecord,
+  BookSnapshotRecord,
   FundingKey,
   FundingObservation,
   FundingQuery,
@@ -55,6 +58,9 @@ import type {
   WriteOptions,
 } from "./store.ts";
 
+/** Filter of the book listings. */
+type BookFilter = { exchange?: string; market?: string; symbol?: string; limit?: number };
+
 /** Options for {@link PostgresStore.open}. */
 export interface PostgresStoreOptions {
   /** Clock for `updated_at`, run times, vintages and leases; defaults to `Date.now`. */
@@ -80,6 +86,7 @@ export class PostgresStore implements Store {
   readonly #jobs: PgJobs;
   readonly #funding: PgFunding;
   readonly #trials: PgTrials;
+  readonly #books: PgBooks;
 
   private constructor(db: PgDb, leaseMs: number) {
     this.#db = db;
@@ -93,6 +100,7 @@ export class PostgresStore implements Store {
     this.#jobs = new PgJobs(db, this.#leases);
     this.#funding = new PgFunding(db);
     this.#trials = new PgTrials(db);
+    this.#books = new PgBooks(db);
   }
 
   /**
@@ -245,6 +253,22 @@ export class PostgresStore implements Store {
 
   findTrials(keys: readonly string[]): Promise<Map<string, StoredTrial>> {
     return this.#trials.findTrials(keys);
+  }
+
+  recordResyncs(records: readonly BookResyncRecord[]): Promise<number> {
+    return this.#books.recordResyncs(records);
+  }
+
+  recordBookSnapshots(records: readonly BookSnapshotRecord[]): Promise<number> {
+    return this.#books.recordBookSnapshots(records);
+  }
+
+  listResyncs(filter?: BookFilter): Promise<BookResyncRecord[]> {
+    return this.#books.listResyncs(filter);
+  }
+
+  listBookSnapshots(filter?: BookFilter): Promise<BookSnapshotRecord[]> {
+    return this.#books.listBookSnapshots(filter);
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

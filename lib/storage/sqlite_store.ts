@@ -1,7 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
- * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`, `funding.ts`,
- * `trials.ts`), which
+ * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`,
+ * `funding.ts`, `books.ts`, `trials.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -20,6 +20,7 @@ import type { Signal } from "../core/signal.ts";
 import { getLogger } from "../log/logger.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
+import { SqliteBooks } from "./sqlite/books.ts";
 import { SqliteDb } from "./sqlite/db.ts";
 import { SqliteFunding } from "./sqlite/funding.ts";
 import { SqliteTrials } from "./sqlite/trials.ts";
@@ -42,6 +43,8 @@ import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
 import type {
   BacktestRunRecord,
+  BookResyncRecord,
+  BookSnapshotRecord,
   FundingKey,
   FundingObservation,
   FundingQuery,
@@ -67,6 +70,8 @@ import type {
   UpsertResult,
   WriteOptions,
 } from "./store.ts";
+
+type BookFilter = { exchange?: string; market?: string; symbol?: string; limit?: number };
 
 /** Options for {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -98,6 +103,7 @@ export class SqliteStore implements Store {
   readonly #signals: SqliteSignals;
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
+  readonly #books: SqliteBooks;
   readonly #funding: SqliteFunding;
   readonly #trials: SqliteTrials;
   readonly #raw: DatabaseSync;
@@ -116,6 +122,7 @@ export class SqliteStore implements Store {
     this.#signals = new SqliteSignals(db);
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
+    this.#books = new SqliteBooks(db);
     this.#funding = new SqliteFunding(db);
     this.#trials = new SqliteTrials(db);
   }
@@ -280,6 +287,22 @@ export class SqliteStore implements Store {
 
   jobStates(): Promise<JobState[]> {
     return this.#jobs.jobStates();
+  }
+
+  recordResyncs(records: readonly BookResyncRecord[]): Promise<number> {
+    return this.#books.recordResyncs(records);
+  }
+
+  recordBookSnapshots(records: readonly BookSnapshotRecord[]): Promise<number> {
+    return this.#books.recordBookSnapshots(records);
+  }
+
+  listResyncs(filter?: BookFilter): Promise<BookResyncRecord[]> {
+    return this.#books.listResyncs(filter);
+  }
+
+  listBookSnapshots(filter?: BookFilter): Promise<BookSnapshotRecord[]> {
+    return this.#books.listBookSnapshots(filter);
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@
  * @module
  */
 import type { BacktestRunStore } from "./backtest_store.ts";
+import type { BookStore } from "./book_store.ts";
 import type { FundingStore } from "./funding_store.ts";
 import type { JobStore } from "./job_store.ts";
 import type { MacroStore } from "./macro_store.ts";
@@ -19,6 +20,7 @@ import type { SignalStore } from "./signal_store.ts";
 import type { TrialStore } from "./trial_store.ts";
 
 export type * from "./backtest_store.ts";
+export type * from "./book_store.ts";
 export type * from "./funding_store.ts";
 export type * from "./job_store.ts";
 export type * from "./macro_store.ts";
@@ -50,6 +52,7 @@ export interface Store
     SignalStore,
     BacktestRunStore,
     JobStore,
+    BookStore,
     FundingStore,
     TrialStore,
     Transactional {

@@ -17,3 +17,6 @@ export * from "./binance/sync.ts";
 export * from "./binance/weights.ts";
 export * from "./bybit/parse.ts";
 export * from "./bybit/sync.ts";
+export * from "./plan.ts";
+export * from "./events.ts";
+export * from "./engine.ts";

@@ -497,3 +497,35 @@ contractTest(
     assert.deepEqual(found.get("a")!.params, { fast: 5, slow: 20 });
   },
 );
+
+contractTest(
+  "book resyncs and snapshots are listed newest first; a snapshot at the same ts is replaced",
+  async (db) => {
+    const store = db.open();
+    const book = { exchange: "binance", market: "spot", symbol: "BTCUSDT" };
+    assert.equal(
+      await store.recordResyncs([
+        { ...book, reason: "gap", missed: 3, startedAt: 10, durationMs: 40 },
+        { ...book, reason: "reconnect", startedAt: 20 },
+      ]),
+      2,
+    );
+    const snap = (ts: number, updateId: number) => ({
+      ...book,
+      ts,
+      updateId,
+      bids: [["43000.10", "0.500"]] as [string, string][],
+      asks: [["43000.20", "1.250"]] as [string, string][],
+    });
+    await store.recordBookSnapshots([snap(100, 1), snap(200, 2)]);
+    await store.recordBookSnapshots([snap(200, 3)]);
+    assert.deepEqual((await store.listResyncs()).map((r) => [r.reason, r.missed, r.durationMs]), [
+      ["reconnect", undefined, undefined],
+      ["gap", 3, 40],
+    ]);
+    const snaps = await store.listBookSnapshots({ symbol: "BTCUSDT" });
+    assert.deepEqual(snaps.map((s) => [s.ts, s.updateId]), [[200, 3], [100, 1]]);
+    assert.deepEqual(snaps[0].bids, [["43000.10", "0.500"]]);
+    assert.deepEqual(await store.listBookSnapshots({ exchange: "bybit" }), []);
+  },
+);

@@ -1,0 +1,70 @@
+/**
+ * Everything that enters a stream run, as one tagged event type: connection events, raw frames
+ * with their receive time, REST answers (with the epoch they were requested under), timer ticks.
+ * The live runner records each event (one JSON line) before the engine sees it, and a replay feeds
+ * the recorded lines to the same engine: the engine is deterministic, so the replay gives the same
+ * books, counters and summary. Times are UTC ms of the local clock at receipt.
+ * @module
+ */
+import type { PlanOptions } from "./plan.ts";
+
+/** Version of the recording format (the `start` line carries it). */
+export const RECORDING_VERSION = 1;
+
+/** One event of a stream run (one line of a recording). */
+export type StreamEvent =
+  /** First line: the plan the run was started with. */
+  | { readonly t: "start"; readonly at: number; readonly v: number; readonly plan: PlanOptions }
+  /** Connection `c` opened (`handover`: a proactive replacement of a still-open connection). */
+  | { readonly t: "open"; readonly at: number; readonly c: string; readonly handover?: boolean }
+  /** Connection `c` closed (`handover`: the replaced connection, closed without a gap). */
+  | {
+    readonly t: "close";
+    readonly at: number;
+    readonly c: string;
+    readonly code: number;
+    readonly clean: boolean;
+    readonly reason?: string;
+    readonly handover?: boolean;
+  }
+  /** A text frame `d` received on connection `c`. */
+  | { readonly t: "frame"; readonly at: number; readonly c: string; readonly d: string }
+  /**
+   * The answer to a depth snapshot request of `book` (`binance:spot:BTCUSDT`) made under
+   * `epoch`: the body of a 2xx, or the error (with the server's Retry-After, ms).
+   */
+  | {
+    readonly t: "snapshot";
+    readonly at: number;
+    readonly book: string;
+    readonly epoch: number;
+    readonly body?: string;
+    readonly error?: string;
+    readonly retryAfterMs?: number;
+  }
+  /** The answer of Binance `/fapi/v1/fundingInfo` (funding intervals). */
+  | {
+    readonly t: "fundingInfo";
+    readonly at: number;
+    readonly body?: string;
+    readonly error?: string;
+  }
+  /** The timer (about once a second): stale detection, overdue snapshots. */
+  | { readonly t: "tick"; readonly at: number }
+  /** A text frame sent on connection `c` (recorded for the reader; the engine ignores it). */
+  | { readonly t: "sent"; readonly at: number; readonly c: string; readonly d: string }
+  /** The run stopped (Ctrl-C, SIGTERM, `--for`); the engine ignores it. */
+  | { readonly t: "stop"; readonly at: number; readonly reason: string };
+
+/** The event kinds, for validating a recording. */
+export const EVENT_KINDS: ReadonlySet<string> = new Set([
+  "start",
+  "open",
+  "close",
+  "frame",
+  "snapshot",
+  "fundingInfo",
+  "tick",
+  "sent",
+  "stop",
+]);
