@@ -4,6 +4,7 @@
  * This is the one module allowed to import tasks (it is an edge, like them).
  * @module
  */
+import { main as arbitrage } from "./tasks/arbitrage.ts";
 import { main as backtest } from "./tasks/backtest.ts";
 import { main as collect } from "./tasks/collect.ts";
 import { main as demo } from "./tasks/demo.ts";
@@ -13,6 +14,7 @@ import { main as macro } from "./tasks/macro.ts";
 import { main as migrate } from "./tasks/migrate.ts";
 import { main as optimize } from "./tasks/optimize.ts";
 import { main as schedule } from "./tasks/schedule.ts";
+import { main as serve } from "./tasks/serve.ts";
 import { main as signals } from "./tasks/signals.ts";
 import { main as status } from "./tasks/status.ts";
 import { main as stream } from "./tasks/stream.ts";
@@ -34,9 +36,17 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
       run: schedule,
       summary: "run collect, macro, signals, funding and backups on their tiers, with catch-up",
     },
+    arbitrage: {
+      run: arbitrage,
+      summary: "cross-exchange arbitrage alerts net of fees and depth, live or over a recording",
+    },
     stream: {
       run: stream,
       summary: "live Binance and Bybit order books and funding over WebSocket, record and replay",
+    },
+    serve: {
+      run: serve,
+      summary: "HTTP API, Prometheus metrics and WebSocket notifications (docs/service.md)",
     },
     signals: {
       run: signals,

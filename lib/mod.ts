@@ -26,10 +26,12 @@ export {
   type BacktestOptions,
   type BacktestResult,
   ENGINE_VERSION,
+  type EquityCurve,
   type PipelineContext,
   runBacktest,
   type SignalPipeline,
 } from "./engine/engine.ts";
+export type { DataSummary, Manifest } from "./engine/manifest.ts";
 export {
   type AssetSeries,
   completeCloseOnly,
@@ -49,22 +51,32 @@ export {
   firedSignals,
   notFired,
 } from "./signals/evaluation.ts";
-export { type RiskManagement, riskManagementSchema, stopsOf } from "./signals/params.ts";
+export { type RiskManagement, stopsOf } from "./signals/params.ts";
 export { createRegistry, type StrategyRegistry } from "./signals/registry.ts";
 export { defineStrategy, type StrategyDefinition, type StrategySpec } from "./signals/define.ts";
 export {
   deepMerge,
+  type ParamIssue,
+  type ParamParseResult,
   type ParamProblem,
   type Params,
+  type ParamSchema,
+  type ParamsOf,
   resolveParams,
   StrategyParamsError,
 } from "./signals/params.ts";
 export { loadConfig, redactConfig, resolveConfig } from "./config/config.ts";
-export type { ResolvedConfig } from "./config/config.ts";
-export { VARIABLES } from "./config/variables.ts";
-export type { Store } from "./storage/store.ts";
-export { SqliteStore } from "./storage/sqlite_store.ts";
-export { PostgresStore } from "./storage/postgres_store.ts";
+export type {
+  ConfigLogLevel,
+  Environment,
+  LoadConfigOptions,
+  ResolvedConfig,
+} from "./config/config.ts";
+export { VARIABLES, type VariableSpec } from "./config/variables.ts";
+export type * from "./storage/store.ts";
+export type { LeaderLock } from "./storage/leader_lock.ts";
+export { SqliteStore, type SqliteStoreOptions } from "./storage/sqlite_store.ts";
+export { PostgresStore, type PostgresStoreOptions } from "./storage/postgres_store.ts";
 export { openStore, type StoreConfig } from "./storage/open_store.ts";
 export {
   type SchedulerHandle,
@@ -75,10 +87,23 @@ export {
 } from "./scheduler/runner.ts";
 export type { JobResult, JobRunContext, JobRunner, ScheduledJob } from "./scheduler/job.ts";
 export type { JobView } from "./scheduler/status.ts";
-export { type Cadence, cronCadence, everyCadence } from "./scheduler/plan/cadence.ts";
-export { jsonLine, type SchedulerEvent } from "./scheduler/plan/events.ts";
+export {
+  type Cadence,
+  cronCadence,
+  type CronTimes,
+  everyCadence,
+} from "./scheduler/plan/cadence.ts";
+export {
+  type FinishedEvent,
+  type JobOutcome,
+  jsonLine,
+  type LeaderEvent,
+  type SchedulerEvent,
+  type SkippedEvent,
+  type SkipReason,
+  type StartedEvent,
+} from "./scheduler/plan/events.ts";
 export { DEFAULT_SETTINGS, type JobSpec, type ScheduleSettings } from "./scheduler/plan/resolve.ts";
-export type { JobRunRecord, JobState, JobStore } from "./storage/job_store.ts";
 export type {
   FundingObservation,
   FundingQuery,
@@ -87,10 +112,15 @@ export type {
 } from "./storage/funding_store.ts";
 export {
   backfillFunding,
+  FUNDING_EXCHANGES,
   type FundingBackfillOptions,
   type FundingBackfillReport,
+  type FundingClients,
+  type FundingExchange,
+  type FundingItemReport,
 } from "./services/funding_backfill.ts";
 export { type FundingGap, settlementIntervals } from "./core/funding.ts";
+export type { FundingHistoryClient, FundingRateRow } from "./clients/funding.ts";
 export {
   deflatedSharpeRatio,
   type DsrInput,
@@ -127,20 +157,51 @@ export {
 export { workerPoolExecutor } from "./services/worker_pool.ts";
 export { storedExecutor, trialKey } from "./services/stored_trials.ts";
 export type { StoredTrial, TrialStore } from "./storage/trial_store.ts";
-export {
-  type CommonRunOptions,
-  type LiveRunOptions,
-  runLive,
-  runReplay,
-  type StreamResult,
-} from "./services/stream_runner.ts";
-export type { BookResyncRecord, BookSnapshotRecord, BookStore } from "./storage/book_store.ts";
-export {
-  buildPlan,
-  type PlanOptions,
-  StreamEngine,
-  type StreamEvent,
-  type StreamPlan,
-  type StreamSummary,
-} from "./streams/mod.ts";
-export { readRecording, Recorder } from "./streams/recording.ts";
+export type {
+  BookFilter,
+  BookResyncRecord,
+  BookSnapshotRecord,
+  BookStore,
+} from "./storage/book_store.ts";
+export type {
+  Constraint,
+  Constraints,
+  Duration,
+  ExpectedMaxSharpeInput,
+  MetricName,
+  MinTrlInput,
+  Params as TrialParams,
+  ParamValue,
+  PboOptions,
+  PsrInput,
+  RangeSpec,
+  SampleMoments,
+  SampleOptions as SpaceSampleOptions,
+  WalkForwardOptions,
+  WalkForwardWindow,
+  WindowRange,
+} from "./research/mod.ts";
+export { METRIC_NAMES } from "./research/mod.ts";
+export type { ParamStability, WalkForwardSummary } from "./research/walk_forward_summary.ts";
+export type {
+  PboSummary,
+  TrialStatistics,
+  TrialStatisticsInput,
+} from "./research/trial_statistics.ts";
+export type {
+  BacktestDeps,
+  BacktestJob,
+  RunInput,
+  RunSettings,
+} from "./services/backtest_runner.ts";
+export type { Progress, Search } from "./services/optimizer_plan.ts";
+export type { TrialRow } from "./services/optimizer.ts";
+export type {
+  WalkForwardResult,
+  WalkForwardWindowResult,
+} from "./services/optimizer_walk_forward.ts";
+export type { StoredExecutor, StoredExecutorOptions } from "./services/stored_trials.ts";
+export type { TrialExec } from "./services/trials.ts";
+export type { WorkerPoolOptions } from "./services/worker_pool.ts";
+export type { RiskLimits } from "./signals/risk.ts";
+export type { AlertCondition, AlertStore, PriceAlert } from "./storage/alert_store.ts";

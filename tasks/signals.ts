@@ -20,6 +20,7 @@ import { printJson } from "../lib/cli/output.ts";
 import { defineTask } from "../lib/cli/task.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
 import { runSignals, type SignalReport } from "../lib/services/signal_runner.ts";
+import { signalsJson } from "../lib/services/signal_json.ts";
 import { checkStrategyParams } from "../lib/services/check_params.ts";
 import { describeSources } from "../lib/core/provenance.ts";
 import type { PublicationRule } from "../lib/engine/feed.ts";
@@ -142,40 +143,6 @@ export function formatSignals(r: SignalReport): string {
   for (const a of r.riskActions) out.push(`Risk ${a.rule} ${a.action} ${a.asset}: ${a.detail}`);
   out.push("", `Stored ${r.stored} signal(s).`);
   return out.join("\n");
-}
-
-/** JSON shape of the report. */
-export function signalsJson(r: SignalReport) {
-  const withPrice = (s: Signal) => ({ ...s, time: isoTime(s.ts), price: r.prices[s.asset] });
-  return {
-    now: isoTime(r.now),
-    at: isoDate(r.now - intervalMs(r.interval)),
-    interval: r.interval,
-    assets: r.assets,
-    skipped: r.skipped,
-    strategies: r.strategies,
-    sources: r.sources,
-    ...(r.note ? { note: r.note } : {}),
-    warnings: r.warnings,
-    data: r.data,
-    prices: r.prices,
-    signals: r.signals.map(withPrice),
-    evaluations: r.evaluations.map((e) => ({
-      time: isoTime(e.ts),
-      strategy: e.strategy,
-      asset: e.asset,
-      fired: e.fired,
-      direction: e.signal?.direction ?? null,
-      reason: e.reason,
-      inputs: e.inputs,
-    })),
-    aggregate: {
-      signals: r.final.map(withPrice),
-      conflicts: r.conflicts,
-      risk: r.riskActions,
-    },
-    stored: r.stored,
-  };
 }
 
 const task = defineTask({

@@ -87,6 +87,35 @@ const BAD_FLAGS: [string, string[], string][] = [
   ["stream", ["--backfill-funding", "--days", "0"], "--days"],
   ["stream", ["--days", "3"], "--days"],
   ["stream", ["--backfill-funding", "--exchanges", "okx"], "--exchanges"],
+  ["serve", ["--port", "70000"], "--port"],
+  ["serve", ["--port", "http"], "--port"],
+  ["serve", ["--schedule-file"], "--schedule-file"],
+  ["arbitrage", ["--replay", "x.jsonl", "--symbols", "BTC-USDT"], "--symbols"],
+  ["arbitrage", ["--replay", "x.jsonl", "--symbols", "BTCXYZ"], "--symbols"],
+  ["arbitrage", ["--replay", "x.jsonl", "--min-net-bps", "five"], "--min-net-bps"],
+  ["arbitrage", ["--replay", "x.jsonl", "--hysteresis-bps", "-1"], "--hysteresis-bps"],
+  ["arbitrage", ["--replay", "x.jsonl", "--max-notional", "0"], "--max-notional"],
+  ["arbitrage", ["--replay", "x.jsonl", "--min-notional", "-5"], "--min-notional"],
+  ["arbitrage", ["--replay", "x.jsonl", "--fees", "{bad"], "--fees"],
+  ["arbitrage", ["--replay", "x.jsonl", "--fees", '{"kraken:spot":0.001}'], "--fees"],
+  ["arbitrage", ["--replay", "x.jsonl", "--fees", '{"bybit:perp":0.5}'], "--fees"],
+  ["arbitrage", ["--replay", "x.jsonl", "--fixed-cost", "-1"], "--fixed-cost"],
+  ["arbitrage", ["--replay", "x.jsonl", "--rates", '{"USDC":1}'], "--rates"],
+  ["arbitrage", ["--replay", "x.jsonl", "--rates", '{"USDC/USDT":0}'], "--rates"],
+  ["arbitrage", ["--replay", "x.jsonl", "--lots", '{"binance:perp":0.002}'], "--lots"],
+  ["arbitrage", ["--replay", "x.jsonl", "--lots", "[3]"], "--lots"],
+  ["arbitrage", ["--replay", "x.jsonl", "--max-age", "0"], "--max-age"],
+  ["arbitrage", ["--replay", "x.jsonl", "--max-age", "5"], "--max-age"],
+  ["arbitrage", ["--replay", "x.jsonl", "--min-duration", "0"], "--min-duration"],
+  ["arbitrage", ["--replay", "x.jsonl", "--min-duration", "soon"], "--min-duration"],
+  ["arbitrage", ["--replay", "x.jsonl", "--update-bps", "-1"], "--update-bps"],
+  ["arbitrage", ["--replay", "x.jsonl", "--evaluate", "--latency", "soon"], "--latency"],
+  ["arbitrage", ["--replay", "x.jsonl", "--latency", "100ms"], "--latency"],
+  ["arbitrage", ["--from-cache", "--for", "soon"], "--for"],
+  ["arbitrage", ["--from-cache", "--for", "0"], "--for"],
+  ["arbitrage", ["--from-cache", "--replay", "x.jsonl"], "--from-cache"],
+  ["arbitrage", ["--from-cache", "--evaluate"], "--evaluate"],
+  ["arbitrage", ["--replay"], "--replay"],
   ["volatility", ["--window", "1"], "--window"],
   ["volatility", ["--periods-per-year", "0"], "--periods-per-year"],
   ["volatility", ["--interval", "7x"], "--interval"],
@@ -347,6 +376,8 @@ Deno.test("every task's table covers each of its value flags at least once", asy
     "backtest --source",
     "backtest --macro-source",
     "backtest --strategy",
+    // a bind address: a bad one fails when the server listens (tests/serve)
+    "serve --host",
     // output paths: checked against the real permissions below
     "export --dir",
     "volatility --out",
@@ -361,6 +392,7 @@ Deno.test("every task's table covers each of its value flags at least once", asy
     "optimize --data",
     "stream --replay",
     "stream --record",
+    "arbitrage --replay",
   ]);
   for (const [task] of Object.entries(TASKS)) {
     const help = await runInProcess([task, "--help"]);
@@ -470,6 +502,41 @@ Deno.test("a .env in the project fills the configuration and a typo in it is one
       "mts status: .env:2: unknown variable COLLECT_ASSET (did you mean COLLECT_ASSETS?)\n",
     );
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [".env"], "nothing created");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("no control character from a file name, a cell or an id reaches the terminal raw", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mts-controls-" });
+  const file = `${dir}/x\u001b[31mred\u0007.csv`;
+  await Deno.writeTextFile(
+    file,
+    "date,open,high,low,close,volume\n2024-01-01,1,2,1,1.5,10\n" +
+      "2024-01-02,1,2,1,\u001b]0;title\u0007,10\n2024-01-03,1,2,1,1.5,10\n",
+  );
+  // deno-lint-ignore no-control-regex
+  const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+  try {
+    await withEnv({ DATABASE_PATH: `${dir}/mts.db`, LOG_FILE: "" }, async () => {
+      for (
+        const args of [
+          ["import", "--file", file, "--asset", "esc", "--skip-bad-rows"],
+          ["import", "--file", file, "--asset", "esc"],
+          ["backtest", "--data", file, "--asset", "esc"],
+          ["status"],
+          ["export", "--asset", "esc\u001b[2J"],
+        ]
+      ) {
+        const r = await runInProcess(args);
+        const text = [...r.out, ...r.err].join("\n");
+        assert.ok(text.length > 0, `${args[0]}: printed something`);
+        assert.ok(
+          !raw.test(text),
+          `${args.join(" ")}: raw control character in ${JSON.stringify(text)}`,
+        );
+      }
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

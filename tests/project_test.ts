@@ -36,6 +36,14 @@ const READ_BY_CONFIG = [...VARIABLE_NAMES, "INIT_CWD", "PGAPPNAME"];
 const READ_USER_FILES = new Set(["import", "backtest", "optimize"]);
 /** Tasks with an output flag (`--out`, `--dir`) that may write reports/. */
 const WRITE_REPORTS = new Set(["backtest", "volatility", "export", "optimize"]);
+/**
+ * Addresses a task LISTENS on, not hosts it reaches: `serve` binds API_HOST:API_PORT — loopback
+ * by default (127.0.0.1:8000), every interface with a key (0.0.0.0:8000). Deno's net permission
+ * is one grant for listening and connecting, so these exact host:port entries (no bare host, no
+ * other port) are the one exception to "never loopback", allowed in the serve set and in the
+ * binary's set (their union) only.
+ */
+const LISTEN: Record<string, readonly string[]> = { serve: ["127.0.0.1:8000", "0.0.0.0:8000"] };
 const NET: Record<string, readonly string[]> = {
   collect: ["api.coingecko.com", "pro-api.coingecko.com", "api.binance.com"],
   macro: ["api.stlouisfed.org", "cdn.cboe.com"],
@@ -58,6 +66,17 @@ const NET: Record<string, readonly string[]> = {
     "stream.bybit.com",
     "api.bybit.com",
   ],
+  // serve --schedule runs the scheduler's jobs in-process
+  serve: [
+    ...LISTEN.serve,
+    "api.coingecko.com",
+    "pro-api.coingecko.com",
+    "api.binance.com",
+    "api.stlouisfed.org",
+    "cdn.cboe.com",
+    "fapi.binance.com",
+    "api.bybit.com",
+  ],
 };
 /**
  * Tasks whose network host is the user's own, named in a flag: `migrate --to postgres://host…`
@@ -67,7 +86,10 @@ const NET: Record<string, readonly string[]> = {
  */
 const NET_ANY = new Set(["migrate"]);
 /** Files a task reads besides `.env` and the data directory: the scheduler's job file. */
-const READ_EXTRA: Record<string, readonly string[]> = { schedule: ["schedule.json"] };
+const READ_EXTRA: Record<string, readonly string[]> = {
+  schedule: ["schedule.json"],
+  serve: ["schedule.json"],
+};
 /**
  * Sets that load ioredis (whose `debug` dependency enumerates `process.env` when it loads): a
  * deny entry makes Deno enumerate only the granted variables instead of refusing, and `DEBUG_*`
@@ -76,6 +98,8 @@ const READ_EXTRA: Record<string, readonly string[]> = { schedule: ["schedule.jso
 const ENV_DENY: Record<string, readonly string[]> = {
   schedule: ["DEBUG_*"],
   stream: ["DEBUG_*"],
+  serve: ["DEBUG_*"],
+  arbitrage: ["DEBUG_*"],
   mts: ["DEBUG_*"],
 };
 /**
@@ -160,7 +184,9 @@ Deno.test("only collect, macro, schedule and stream reach the network: their API
     assert.deepEqual([...list(sets[name], "net")].sort(), [...(NET[name] ?? [])].sort(), name);
   }
   for (const [name, set] of Object.entries(sets)) {
+    const listens = name === "mts" ? Object.values(LISTEN).flat() : LISTEN[name] ?? [];
     for (const host of list(set, "net")) {
+      if (listens.includes(host)) continue;
       assert.ok(
         !/^(127\.|localhost|\[?::1\]?|0\.0\.0\.0)/.test(host) && !host.includes("*"),
         `set ${name} grants ${host}`,
@@ -201,6 +227,20 @@ Deno.test("the README names every task and the manual documents every variable",
     );
   }
   for (const v of VARIABLE_NAMES) assert.ok(manual.includes(v), `README and docs/ lack ${v}`);
+});
+
+Deno.test("the public surface passes deno doc --lint, and the test task runs its examples", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--lint", "lib/mod.ts"],
+    cwd: new URL(".", root),
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, `deno doc --lint lib/mod.ts:\n${text.slice(0, 4000)}`);
+  assert.match(tasks.check.command, /deno doc --lint lib\/mod\.ts/);
+  assert.match(tasks.test.command, /deno test .*--doc lib /);
 });
 
 Deno.test("every file under tasks/ is a task in deno.json", () => {

@@ -9,7 +9,8 @@
  *    unless `--json`) and the redactor of configured secrets are set up;
  * 4. the body runs with a lazily opened store (a task that only reads a CSV creates no
  *    database) — PostgreSQL with `DATABASE_URL`, else the SQLite file (`openStore`) — which is
- *    closed afterwards;
+ *    closed afterwards, and — without `--json` — with `console` output escaped for the terminal
+ *    (`guardTerminalOutput` in `output.ts`);
  * 5. any error becomes one line, `mts <task>: <reason>`, and exit code 2 (usage) or 1.
  *
  * Tasks keep `export function main(args)` and `if (import.meta.main) Deno.exit(await main(…))`.
@@ -22,6 +23,7 @@ import { closeLogging, configureLogging, getLogger } from "../log/logger.ts";
 import { openStore } from "../storage/open_store.ts";
 import type { Store } from "../storage/store.ts";
 import { type FlagOptions, type FlagValues, parseFlags } from "./args.ts";
+import { guardTerminalOutput } from "./output.ts";
 import { reportError } from "./report_error.ts";
 
 /** What a task body gets besides its flags. */
@@ -145,6 +147,7 @@ export async function runTask(
   options: { machineOutput?: boolean } = {},
 ): Promise<number> {
   let store: Store | undefined;
+  const unguard = options.machineOutput ? () => {} : guardTerminalOutput();
   // Until the configuration is read, only pattern-based redaction (key=…, URL passwords) applies.
   let redact = createRedactor([]);
   try {
@@ -165,5 +168,6 @@ export async function runTask(
       await store?.close();
     } catch { /* closing must not change the exit code */ }
     closeLogging();
+    unguard();
   }
 }

@@ -31,7 +31,27 @@ const num = (name: string, min: number, max: number, int = false) =>
     return v;
   });
 
-const list = z.string().transform((s) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean));
+/**
+ * A list of names separated by commas and/or whitespace: entries are trimmed and empty ones
+ * (`bitcoin, ,eth`) ignored; a value without any entry (`,` or empty) is an error, since every
+ * list variable has a default and an empty list would only fail later, further from its cause.
+ */
+const list = (name: string) =>
+  z.string().transform((s, ctx) => {
+    const items = s.split(/[\s,]+/).filter(Boolean);
+    if (items.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${name}: expected a list of names separated by commas or spaces, ` +
+          "e.g. bitcoin,ethereum (unset it for the default)",
+      });
+      return z.NEVER;
+    }
+    return items;
+  });
+
+/** A list that may be empty (an empty value means none, e.g. no CORS origins). */
+const optionalList = z.string().transform((s) => s.split(/[\s,]+/).filter(Boolean));
 
 const url = (name: string, protocols: string[]) =>
   z.string().trim().transform((s, ctx) => {
@@ -145,17 +165,61 @@ const schema = z.object({
   HTTP_MAX_RETRIES: num("HTTP_MAX_RETRIES", 0, 20, true),
   HTTP_BACKOFF_BASE_MS: num("HTTP_BACKOFF_BASE_MS", 0, 600_000, true),
   HTTP_MAX_RETRY_WAIT_MS: num("HTTP_MAX_RETRY_WAIT_MS", 0, 86_400_000, true),
-  COLLECT_ASSETS: list,
-  MACRO_INDICATORS: list,
+  COLLECT_ASSETS: list("COLLECT_ASSETS"),
+  MACRO_INDICATORS: list("MACRO_INDICATORS"),
   CSV_BACKUP: bool("CSV_BACKUP"),
   REALTIME_ENABLED: bool("REALTIME_ENABLED"),
-  REALTIME_SYMBOLS: list,
-  REALTIME_EXCHANGES: list,
-  ENABLED_STRATEGIES: list,
+  REALTIME_SYMBOLS: list("REALTIME_SYMBOLS"),
+  REALTIME_EXCHANGES: list("REALTIME_EXCHANGES"),
+  ENABLED_STRATEGIES: list("ENABLED_STRATEGIES"),
   SIGNAL_GENERATION_INTERVAL_MINUTES: num("SIGNAL_GENERATION_INTERVAL_MINUTES", 1, 10_080, true),
   API_HOST: z.string().trim().min(1, "API_HOST: expected a host name or address"),
   API_PORT: num("API_PORT", 0, 65_535, true),
   API_SECRET_KEY: optional,
+  API_PUBLIC_READ: bool("API_PUBLIC_READ"),
+  API_CORS_ORIGINS: optionalList,
+  API_MAX_BODY_BYTES: num("API_MAX_BODY_BYTES", 1_024, 1_073_741_824, true),
+  API_RATE_LIMIT_PER_MIN: num("API_RATE_LIMIT_PER_MIN", 0, 1_000_000, true),
+  API_SYNC_TIMEOUT_MS: num("API_SYNC_TIMEOUT_MS", 0, 3_600_000, true),
+  API_READY_MAX_DATA_AGE: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(s);
+    if (!m || Number(m[1]) <= 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: "API_READY_MAX_DATA_AGE: expected a duration such as 90m, 36h or 2d",
+      });
+      return z.NEVER;
+    }
+    return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s"];
+  }),
+  API_WS_QUEUE: num("API_WS_QUEUE", 1, 1_000_000, true),
+  API_WS_REPLAY: num("API_WS_REPLAY", 0, 1_000_000, true),
+  ARBITRAGE_FEES: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    let v: unknown;
+    try {
+      v = JSON.parse(s);
+    } catch {
+      v = undefined;
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      ctx.addIssue({
+        code: "custom",
+        message: 'ARBITRAGE_FEES: expected a JSON object such as {"binance:spot":0.001}',
+      });
+      return z.NEVER;
+    }
+    return v as Record<string, unknown>;
+  }),
+  ALERT_WEBHOOK_URL: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    if (!URL.canParse(s) || !/^https?:$/.test(new URL(s).protocol)) {
+      ctx.addIssue({ code: "custom", message: "ALERT_WEBHOOK_URL: expected an http(s) URL" });
+      return z.NEVER;
+    }
+    return s;
+  }),
   MAX_POSITION_SIZE: num("MAX_POSITION_SIZE", 0, 1),
   MAX_DAILY_TRADES: num("MAX_DAILY_TRADES", 0, 1_000_000, true),
   MAX_PORTFOLIO_RISK: num("MAX_PORTFOLIO_RISK", 0, 10),
@@ -165,16 +229,28 @@ const schema = z.object({
 
 type Raw = z.infer<typeof schema>;
 
+/** The deployment environment (`ENVIRONMENT`). */
+export type Environment = "development" | "staging" | "production";
+/** The least severe log level written (`LOG_LEVEL`). */
+export type ConfigLogLevel = "debug" | "info" | "warn" | "error";
+
 /** The complete, typed configuration every task works from. */
 export interface ResolvedConfig {
-  readonly environment: Raw["ENVIRONMENT"];
-  readonly logLevel: Raw["LOG_LEVEL"];
+  /** `ENVIRONMENT`. */
+  readonly environment: Environment;
+  /** `LOG_LEVEL`. */
+  readonly logLevel: ConfigLogLevel;
+  /** `LOG_FILE`: JSON-lines log file; unset: no file. */
   readonly logFile?: string;
+  /** `DATABASE_PATH`: the SQLite file. */
   readonly databasePath: string;
   /** PostgreSQL URL; when set, the store is PostgreSQL and `databasePath` is not used. */
   readonly databaseUrl?: string;
+  /** `DATA_DIR`: where backups and reports go. */
   readonly dataDir: string;
+  /** `REDIS_URL` (unset: in-process cache) and `REDIS_TTL_SECONDS`. */
   readonly redis: { readonly url?: string; readonly ttlSeconds: number };
+  /** CoinGecko (`COINGECKO_*`): key, plan and base URLs. */
   readonly coingecko: {
     readonly apiKey?: string;
     readonly plan: "public" | "demo" | "pro";
@@ -183,6 +259,7 @@ export interface ResolvedConfig {
     /** Client-side limit for the plan's endpoint, calls/min; undefined: the plan's default. */
     readonly ratePerMinute?: number;
   };
+  /** Binance (`BINANCE_*`): REST, futures and WebSocket URLs, weight budget, symbols. */
   readonly binance: {
     readonly baseUrl: string;
     readonly futuresBaseUrl: string;
@@ -192,7 +269,9 @@ export interface ResolvedConfig {
     /** User asset → symbol pairs, merged over the built-in map by the collector. */
     readonly symbolMap: Readonly<Record<string, string>>;
   };
+  /** Bybit (`BYBIT_*`): REST and WebSocket URLs. */
   readonly bybit: { readonly baseUrl: string; readonly wsUrl: string };
+  /** FRED (`FRED_*`): key, base URL, rate and series names. */
   readonly fred: {
     readonly apiKey?: string;
     readonly baseUrl: string;
@@ -200,7 +279,9 @@ export interface ResolvedConfig {
     /** User name → FRED series id pairs, merged over the built-in map by the macro collector. */
     readonly seriesMap: Readonly<Record<string, string>>;
   };
+  /** `CBOE_VIX_URL`: the CBOE VIX history CSV (no key needed). */
   readonly cboeVixUrl: string;
+  /** `HTTP_TIMEOUT_MS`: per-request timeout. */
   readonly httpTimeoutMs: number;
   /** Retry policy shared by every external API client. */
   readonly http: {
@@ -208,21 +289,56 @@ export interface ResolvedConfig {
     readonly backoffBaseMs: number;
     readonly maxRetryWaitMs: number;
   };
+  /** `COLLECT_ASSETS`, `MACRO_INDICATORS`, `CSV_BACKUP`. */
   readonly collect: {
     readonly assets: readonly string[];
     readonly macroIndicators: readonly string[];
     readonly csvBackup: boolean;
   };
+  /** `REALTIME_*`: the live streams. */
   readonly realtime: {
     readonly enabled: boolean;
     readonly symbols: readonly string[];
     readonly exchanges: readonly string[];
   };
+  /** `ENABLED_STRATEGIES`, `SIGNAL_GENERATION_INTERVAL_MINUTES`. */
   readonly signals: {
     readonly enabledStrategies: readonly string[];
     readonly intervalMinutes: number;
   };
-  readonly api: { readonly host: string; readonly port: number; readonly secretKey?: string };
+  /** `API_*`: the `serve` task's HTTP API and WebSocket hub. */
+  readonly api: {
+    /** `API_HOST`: the address `serve` binds. */
+    readonly host: string;
+    /** `API_PORT`. */
+    readonly port: number;
+    /** `API_SECRET_KEY` (secret): the token, and the HS256 key of JWTs. */
+    readonly secretKey?: string;
+    /** Read routes answer without a token. */
+    readonly publicRead: boolean;
+    /** CORS origins (`*` for any); empty: no CORS headers. */
+    readonly corsOrigins: readonly string[];
+    /** Largest request body accepted, bytes (413 beyond). */
+    readonly maxBodyBytes: number;
+    /** Requests per minute per client; 0: no limit. */
+    readonly rateLimitPerMin: number;
+    /** How long a POST waits for its run before answering 202 with a Location, ms. */
+    readonly syncTimeoutMs: number;
+    /** `/ready` fails when a series is older than this, ms; undefined: never. */
+    readonly readyMaxDataAgeMs?: number;
+    /** Messages a WebSocket client may have queued before it is closed. */
+    readonly wsQueue: number;
+    /** Messages kept per WebSocket channel for replay. */
+    readonly wsReplay: number;
+  };
+  /** `ARBITRAGE_FEES`, `ALERT_WEBHOOK_URL`: the arbitrage detector's costs and alert webhook. */
+  readonly arbitrage: {
+    /** Taker fee overrides (checked by the detector: keys and ranges). */
+    readonly fees?: Readonly<Record<string, unknown>>;
+    /** Where alerts are POSTed (a secret: never logged). */
+    readonly webhookUrl?: string;
+  };
+  /** `MAX_*` and `DEFAULT_*` risk limits. */
   readonly risk: {
     readonly maxPositionSize: number;
     readonly maxDailyTrades: number;
@@ -236,6 +352,18 @@ export interface ResolvedConfig {
  * Builds the configuration from a map of variables (unset ones take their defaults). Throws a
  * {@link ConfigError} naming every bad variable and the expected form; secret values are never
  * echoed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConfigError } from "../core/errors.ts";
+ * import { resolveConfig } from "./config.ts";
+ *
+ * const config = resolveConfig({ DATABASE_PATH: "/tmp/mts-example.db", MAX_POSITION_SIZE: "0.1" });
+ * assert.equal(config.databasePath, "/tmp/mts-example.db");
+ * assert.equal(config.risk.maxPositionSize, 0.1);
+ * assert.throws(() => resolveConfig({ MAX_POSITION_SIZE: "lots" }), ConfigError);
+ * ```
  */
 export function resolveConfig(env: Readonly<Record<string, string | undefined>>): ResolvedConfig {
   const input: Record<string, string> = {};
@@ -308,7 +436,20 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
       enabledStrategies: r.ENABLED_STRATEGIES,
       intervalMinutes: r.SIGNAL_GENERATION_INTERVAL_MINUTES,
     },
-    api: { host: r.API_HOST, port: r.API_PORT, secretKey: r.API_SECRET_KEY },
+    api: {
+      host: r.API_HOST,
+      port: r.API_PORT,
+      secretKey: r.API_SECRET_KEY,
+      publicRead: r.API_PUBLIC_READ,
+      corsOrigins: r.API_CORS_ORIGINS,
+      maxBodyBytes: r.API_MAX_BODY_BYTES,
+      rateLimitPerMin: r.API_RATE_LIMIT_PER_MIN,
+      syncTimeoutMs: r.API_SYNC_TIMEOUT_MS,
+      readyMaxDataAgeMs: r.API_READY_MAX_DATA_AGE,
+      wsQueue: r.API_WS_QUEUE,
+      wsReplay: r.API_WS_REPLAY,
+    },
+    arbitrage: { fees: r.ARBITRAGE_FEES, webhookUrl: r.ALERT_WEBHOOK_URL },
     risk: {
       maxPositionSize: r.MAX_POSITION_SIZE,
       maxDailyTrades: r.MAX_DAILY_TRADES,

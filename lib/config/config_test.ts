@@ -102,3 +102,25 @@ Deno.test("DATABASE_URL takes a postgres:// URL; anything else fails without ech
       !e.message.includes("hunter2"),
   );
 });
+
+Deno.test("list variables trim whitespace and ignore empty entries; a list with no entry at all is an error naming it", () => {
+  const c = resolveConfig({
+    COLLECT_ASSETS: "bitcoin, ,eth ,, solana",
+    MACRO_INDICATORS: " VIX  DXY ",
+  });
+  assert.deepEqual(c.collect.assets, ["bitcoin", "eth", "solana"]);
+  assert.deepEqual(c.collect.macroIndicators, ["VIX", "DXY"]);
+  for (
+    const name of ["COLLECT_ASSETS", "MACRO_INDICATORS", "ENABLED_STRATEGIES", "REALTIME_SYMBOLS"]
+  ) {
+    for (const value of [",", " , ,", ""]) {
+      assert.throws(
+        () => resolveConfig({ [name]: value }),
+        (e) =>
+          e instanceof ConfigError && e.variable === name &&
+          e.message.includes(`${name}: expected a list of names separated by commas or spaces`),
+        `${name}=${JSON.stringify(value)}`,
+      );
+    }
+  }
+});

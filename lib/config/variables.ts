@@ -6,10 +6,13 @@
 
 /** Description of one environment variable. */
 export interface VariableSpec {
+  /** The variable's name, e.g. `DATABASE_PATH`. */
   readonly name: string;
   /** Default as the user would write it; empty string means "unset". */
   readonly default: string;
+  /** One line: what it means and its form. */
   readonly description: string;
+  /** A secret: redacted in every output, never echoed. */
   readonly secret?: boolean;
 }
 
@@ -198,7 +201,62 @@ export const VARIABLES: readonly VariableSpec[] = [
   {
     name: "API_SECRET_KEY",
     default: "",
-    description: "Bearer token the REST API requires; unset: read-only, loopback only",
+    description:
+      "Bearer token of the API (or the HS256 key of its JWTs); unset: loopback only, no control routes",
+    secret: true,
+  },
+  {
+    name: "API_PUBLIC_READ",
+    default: "false",
+    description: "true lets every read route answer without a token",
+  },
+  {
+    name: "API_CORS_ORIGINS",
+    default: "",
+    description: "Origins allowed by CORS, comma-separated (* for any); empty: no CORS headers",
+  },
+  {
+    name: "API_MAX_BODY_BYTES",
+    default: "1048576",
+    description: "Largest request body the API accepts, bytes (413 above)",
+  },
+  {
+    name: "API_RATE_LIMIT_PER_MIN",
+    default: "600",
+    description:
+      "Requests per minute per client address (429 with Retry-After; /health, /metrics exempt); 0 disables",
+  },
+  {
+    name: "API_SYNC_TIMEOUT_MS",
+    default: "10000",
+    description: "POST /backtest answers 202 with a job id when the run takes longer, ms",
+  },
+  {
+    name: "API_READY_MAX_DATA_AGE",
+    default: "",
+    description: "GET /ready fails when a stored series is older than this (e.g. 2d); empty: never",
+  },
+  {
+    name: "API_WS_QUEUE",
+    default: "256",
+    description: "Messages a WebSocket client may have waiting before it is closed (code 4008)",
+  },
+  {
+    name: "API_WS_REPLAY",
+    default: "1000",
+    description: "Messages kept per WebSocket channel for clients that reconnect with since",
+  },
+  {
+    name: "ARBITRAGE_FEES",
+    default: "",
+    description:
+      'Taker fees for deno task arbitrage as JSON fractions, e.g. {"bybit:perp":0.0002}; unset: the documented defaults',
+  },
+  {
+    name: "ALERT_WEBHOOK_URL",
+    default: "",
+    description:
+      "Arbitrage alerts are POSTed here as JSON (retried, never blocking); unset: no webhook",
     secret: true,
   },
   {

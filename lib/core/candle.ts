@@ -7,10 +7,15 @@ import type { Interval } from "./time.ts";
 
 /** One OHLCV bar. `ts` is the bar's open time in UTC ms (see `time.ts` for the convention). */
 export interface Candle {
+  /** Bar open time (UTC ms). */
   readonly ts: number;
+  /** First trade price of the bar. */
   readonly open: number;
+  /** Highest price of the bar. */
   readonly high: number;
+  /** Lowest price of the bar. */
   readonly low: number;
+  /** Last price of the bar. */
   readonly close: number;
   /** Base-asset or quote volume as the source gives it; `NaN` when unknown. */
   readonly volume: number;
@@ -24,6 +29,7 @@ export interface SeriesKey {
   readonly source: string;
   /** Asset id, e.g. `bitcoin`. */
   readonly asset: string;
+  /** Bar length, e.g. `1d`. */
   readonly interval: Interval;
 }
 
@@ -31,6 +37,7 @@ export interface SeriesKey {
 export interface MacroObservation {
   /** Observation date (UTC ms of its day start, or of the bar start for intraday series). */
   readonly ts: number;
+  /** The observed value. */
   readonly value: number;
 }
 

@@ -5,6 +5,7 @@
 
 /** A configuration variable or file has a bad value. Carries the variable's name. */
 export class ConfigError extends Error {
+  /** `message` names the problem; `variable` the variable (or file) at fault. */
   constructor(message: string, readonly variable?: string) {
     super(message);
     this.name = "ConfigError";
@@ -13,6 +14,7 @@ export class ConfigError extends Error {
 
 /** Input data (CSV row, API payload) could not be used. Says where: file and line, or endpoint. */
 export class DataError extends Error {
+  /** `where` (file:line, endpoint) is prefixed to `message`. */
   constructor(message: string, readonly where?: string) {
     super(where ? `${where}: ${message}` : message);
     this.name = "DataError";
@@ -21,6 +23,7 @@ export class DataError extends Error {
 
 /** A remote service said "slow down". `retryAfterMs` is its requested wait, when it gave one. */
 export class RateLimitError extends Error {
+  /** `retryAfterMs`: the wait the service asked for, if any. */
   constructor(message: string, readonly retryAfterMs?: number) {
     super(message);
     this.name = "RateLimitError";
@@ -29,6 +32,7 @@ export class RateLimitError extends Error {
 
 /** A series has holes where the caller needs continuous data. */
 export class DataGapError extends Error {
+  /** `gaps`: the missing ranges (UTC ms, from inclusive, to exclusive). */
   constructor(message: string, readonly gaps: readonly { from: number; to: number }[] = []) {
     super(message);
     this.name = "DataGapError";
@@ -37,6 +41,7 @@ export class DataGapError extends Error {
 
 /** A user-supplied command-line argument is invalid. */
 export class UsageError extends Error {
+  /** `message`: one line naming the flag and the accepted form. */
   constructor(message: string) {
     super(message);
     this.name = "UsageError";

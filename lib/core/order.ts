@@ -31,10 +31,15 @@ export type OrderRole = "entry" | "exit" | "stop_loss" | "take_profit";
 
 /** An order as the broker holds it. */
 export interface Order {
+  /** Unique within a run, in placement order. */
   readonly id: number;
+  /** Asset id. */
   readonly asset: string;
+  /** Buy or sell. */
   readonly side: OrderSide;
+  /** Market, limit or stop. */
   readonly type: OrderType;
+  /** Entry, exit, stop-loss or take-profit. */
   readonly role: OrderRole;
   /** Limit or stop price; `NaN` for market orders. */
   readonly price: number;
@@ -54,10 +59,15 @@ export interface Order {
 
 /** One execution. */
 export interface Fill {
+  /** The order that filled. */
   readonly orderId: number;
+  /** Asset id. */
   readonly asset: string;
+  /** Buy or sell. */
   readonly side: OrderSide;
+  /** The order's role. */
   readonly role: OrderRole;
+  /** The order's type. */
   readonly orderType: OrderType;
   /** Fill time (UTC ms): the bar's open time for fills at the open, its close time otherwise. */
   readonly ts: number;
@@ -75,24 +85,35 @@ export interface Fill {
 
 /** An order the broker refused or cut down, and why. */
 export interface OrderRejection {
+  /** When (UTC ms). */
   readonly ts: number;
+  /** Asset id. */
   readonly asset: string;
+  /** The order concerned. */
   readonly orderId: number;
   /** `rejected`: nothing filled; `reduced`: filled smaller than asked. */
   readonly outcome: "rejected" | "reduced";
+  /** Why, in words (e.g. `a position in this asset is already open`). */
   readonly reason: string;
   /** Equity the order asked for and what it got (quote currency). */
   readonly requested: number;
+  /** Equity it got (quote currency). */
   readonly granted: number;
 }
 
 /** A closed round trip: from flat to a position and back to flat. */
 export interface Trade {
+  /** Asset id. */
   readonly asset: string;
+  /** Long or short. */
   readonly side: PositionSide;
+  /** Entry fill time (UTC ms). */
   readonly entryTs: number;
+  /** Entry fill price, slippage included. */
   readonly entryPrice: number;
+  /** Exit fill time (UTC ms). */
   readonly exitTs: number;
+  /** Exit fill price, slippage included. */
   readonly exitPrice: number;
   /** Units, positive. */
   readonly size: number;
@@ -108,14 +129,20 @@ export interface Trade {
 
 /** A position still open at the end of a run (`closeAtEnd: "none"`). */
 export interface OpenPosition {
+  /** Asset id. */
   readonly asset: string;
+  /** Long or short. */
   readonly side: PositionSide;
+  /** Entry fill time (UTC ms). */
   readonly entryTs: number;
+  /** Entry fill price, slippage included. */
   readonly entryPrice: number;
+  /** Units, positive. */
   readonly size: number;
   /** Last close, at which it is valued in the equity curve. */
   readonly lastPrice: number;
   /** `(lastPrice − entryPrice) × signed size − entry fees`. */
   readonly unrealizedPnl: number;
+  /** Commission paid on entry. */
   readonly fees: number;
 }

@@ -13,7 +13,9 @@ export type Direction = "long" | "short" | "flat";
 export interface Signal {
   /** Decision time in UTC ms (the strategy context's `now`). */
   readonly ts: number;
+  /** Asset id the signal is about. */
   readonly asset: string;
+  /** Target direction: long, short or flat. */
   readonly direction: Direction;
   /** How sure the strategy is, 0..1. */
   readonly confidence: number;

@@ -39,6 +39,7 @@ export const ENGINE_VERSION = "1.0.0";
 export interface EquityCurve {
   /** Bar open times (UTC ms). */
   readonly ts: Float64Array;
+  /** Equity at each bar's close (quote currency). */
   readonly equity: Float64Array;
   /** 1 − equity / peak (the starting capital counts as a peak), a positive fraction. */
   readonly drawdown: Float64Array;
@@ -74,7 +75,40 @@ export interface BacktestResult {
   readonly manifest: Manifest;
 }
 
-/** Runs a backtest. Pure and synchronous: same inputs, same result. */
+/**
+ * Runs a backtest. Pure and synchronous: same inputs, same result.
+ *
+ * @example A long bought at the second bar's open (100) and closed at the last close (121)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runBacktest } from "./engine.ts";
+ * import { seriesFromCandles } from "./feed.ts";
+ *
+ * const day = 86_400_000;
+ * const bar = (i: number, open: number, close: number) =>
+ *   ({ ts: i * day, open, high: close, low: open, close, volume: 1 });
+ * const series = seriesFromCandles("bitcoin", [bar(0, 100, 100), bar(1, 100, 110), bar(2, 110, 121)]);
+ * const result = runBacktest({
+ *   series: [series],
+ *   interval: "1d",
+ *   capital: 100_000,
+ *   strategies: [{
+ *     name: "all_in",
+ *     params: {},
+ *     warmup: 1,
+ *     macroSeries: [],
+ *     onBar: (ctx) => [{
+ *       ts: ctx.now, asset: "bitcoin", direction: "long", confidence: 1, size: 1,
+ *       strategy: "all_in", reason: "example",
+ *     }],
+ *   }],
+ * });
+ * // 1,000 units bought at 100, worth 121 each at the end: +21%.
+ * assert.equal(result.trades.length, 1);
+ * assert.equal(result.trades[0].entryPrice, 100);
+ * assert.ok(Math.abs(result.metrics.totalReturn - 0.21) < 1e-12);
+ * ```
+ */
 export function runBacktest(options: BacktestOptions): BacktestResult {
   const cfg = resolveSettings(options);
   const { series, strategies, pipeline } = options;

@@ -20,6 +20,7 @@
  *   feeds the engine (`market.series`, `market.macro`).
  * @module
  */
+import { isPrice, PRICE_FIELDS, priceProblem } from "../core/bounds.ts";
 import type { Candle, MacroObservation } from "../core/candle.ts";
 import {
   type BarView,
@@ -50,9 +51,24 @@ export interface AssetSeries {
 
 /**
  * Builds an {@link AssetSeries} from candles, rejecting what no runner can use: times not
- * strictly increasing, or prices that are not finite and positive with low <= open, close <=
- * high. Errors name the asset and the bar. Complete close-only rows first
+ * strictly increasing, or prices outside the one rule of `lib/core/bounds.ts` (finite, positive,
+ * at most 1e12) or not low <= open, close <= high. Errors name the asset and the bar. Complete close-only rows first
  * ({@link completeCloseOnly}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seriesFromCandles } from "./feed.ts";
+ *
+ * const s = seriesFromCandles("bitcoin", [
+ *   { ts: 0, open: 100, high: 102, low: 99, close: 101, volume: 5 },
+ * ]);
+ * assert.deepEqual([...s.close], [101]);
+ * assert.throws(
+ *   () => seriesFromCandles("bitcoin", [{ ts: 0, open: 100, high: 90, low: 99, close: 101, volume: 5 }]),
+ *   RangeError,
+ * );
+ * ```
  */
 export function seriesFromCandles(asset: string, candles: readonly Candle[]): AssetSeries {
   const n = candles.length;
@@ -96,8 +112,9 @@ export function validateSeries(s: AssetSeries): void {
     if (i > 0 && !(s.ts[i] > s.ts[i - 1])) {
       throw new RangeError(`Cannot use ${at(i)}: times must be strictly increasing`);
     }
-    if (!(o > 0 && h > 0 && l > 0 && c > 0) || !Number.isFinite(o + h + l + c)) {
-      throw new RangeError(`Cannot use ${at(i)}: prices must be finite and positive`);
+    if (!(isPrice(o) && isPrice(h) && isPrice(l) && isPrice(c))) {
+      const bad = PRICE_FIELDS.find((f) => !isPrice(s[f][i]))!;
+      throw new RangeError(`Cannot use ${at(i)}: ${bad} ${priceProblem(s[bad][i])}`);
     }
     if (!(l <= o && l <= c && o <= h && c <= h)) {
       throw new RangeError(`Cannot use ${at(i)}: need low <= open, close <= high`);
@@ -249,7 +266,19 @@ export type PublicationRule = { readonly kind: "next_utc_midnight" } | {
 /** The default publication rule. */
 export const NEXT_UTC_MIDNIGHT: PublicationRule = { kind: "next_utc_midnight" };
 
-/** Publication time of an observation dated `ts` under `rule`. */
+/**
+ * Publication time of an observation dated `ts` under `rule`.
+ *
+ * @example A VIX close dated 2024-01-02 becomes visible at the next UTC midnight, or after a lag
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publicationTime } from "./feed.ts";
+ *
+ * const d = Date.UTC(2024, 0, 2);
+ * assert.equal(publicationTime(d), Date.UTC(2024, 0, 3));
+ * assert.equal(publicationTime(d, { kind: "lag", lagMs: 36 * 3_600_000 }), Date.UTC(2024, 0, 3, 12));
+ * ```
+ */
 export function publicationTime(ts: number, rule: PublicationRule = NEXT_UTC_MIDNIGHT): number {
   if (rule.kind === "lag") return ts + rule.lagMs;
   return Math.floor(ts / DAY_MS) * DAY_MS + DAY_MS;

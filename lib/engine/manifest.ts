@@ -9,14 +9,19 @@ import { canonicalJson, Sha256, sha256Hex } from "./hash.ts";
 
 /** Per-asset summary of the data a run used. */
 export interface DataSummary {
+  /** Asset id. */
   readonly asset: string;
+  /** Number of bars used. */
   readonly bars: number;
+  /** First bar's open time (UTC ms). */
   readonly firstTs: number;
+  /** Last bar's open time (UTC ms). */
   readonly lastTs: number;
 }
 
 /** What makes a run reproducible. */
 export interface Manifest {
+  /** `ENGINE_VERSION` of the engine that produced the run. */
   readonly engineVersion: string;
   /** Engine settings, strategies with their complete parameters, and caller extras. */
   readonly parameters: Readonly<Record<string, unknown>>;
@@ -27,6 +32,7 @@ export interface Manifest {
    * high, low, close, volume) and every macro series (name, ts, value, availableAt), in order.
    */
   readonly dataChecksum: string;
+  /** What each asset's series contained. */
   readonly data: readonly DataSummary[];
 }
 

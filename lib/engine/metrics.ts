@@ -96,7 +96,17 @@ function annualReturnOf(rs: Float64Array, p: number): number {
   return Math.pow(w, p / rs.length) - 1;
 }
 
-/** Annualised Sharpe ratio: mean(r − rf) / std(r − rf) · √P. */
+/**
+ * Annualised Sharpe ratio: mean(r − rf) / std(r − rf) · √P.
+ *
+ * @example Two periods of +1% and −1% have mean 0, so a Sharpe ratio of 0
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sharpeRatio } from "./metrics.ts";
+ *
+ * assert.equal(sharpeRatio([0.01, -0.01]), 0);
+ * ```
+ */
 export function sharpeRatio(returns: number[], options?: RatioOptions): number {
   const { p, rf } = resolve(options);
   return sharpeOf(clean(returns, rf), p);
@@ -108,7 +118,17 @@ export function sortinoRatio(returns: number[], options?: RatioOptions): number 
   return sortinoOf(clean(returns, rf), p);
 }
 
-/** Maximum drawdown of the compounded returns, as a positive fraction (0.2 = 20% below peak). */
+/**
+ * Maximum drawdown of the compounded returns, as a positive fraction (0.2 = 20% below peak).
+ *
+ * @example Up 25% to 1.25, then down 20% to 1.0: 20% below the peak
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { maxDrawdown } from "./metrics.ts";
+ *
+ * assert.ok(Math.abs(maxDrawdown([0.25, -0.2]) - 0.2) < 1e-12);
+ * ```
+ */
 export function maxDrawdown(returns: number[], _options?: RatioOptions): number {
   return maxDrawdownOf(clean(returns));
 }

@@ -2,6 +2,8 @@
  * The pipeline contract: the stage between the strategies' signals and the orders.
  *
  * ```ts
+ * import type { Signal } from "../core/signal.ts";
+ * import type { PipelineContext } from "./pipeline.ts";
  * type SignalPipeline = (signals: readonly Signal[], ctx: PipelineContext) => readonly Signal[];
  * ```
  * Called once per decision time — also when no strategy signalled (`signals` is then empty), so

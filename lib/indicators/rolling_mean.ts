@@ -18,7 +18,24 @@ const EPS = 2.3e-16;
 /** The running sum is re-summed exactly every this many values, so its error bound stays small. */
 export const RESYNC_EVERY = 4096;
 
-/** Simple moving average of the last `period` values pushed, updated in O(1) per value. */
+/**
+ * Simple moving average of the last `period` values pushed, updated in O(1) per value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareMeans, RollingMean } from "./rolling_mean.ts";
+ *
+ * const fast = new RollingMean(2), slow = new RollingMean(3);
+ * for (const v of [1, 2, 3, 4]) {
+ *   fast.push(v);
+ *   slow.push(v);
+ * }
+ * assert.equal(fast.mean, 3.5); // (3 + 4) / 2
+ * assert.equal(slow.mean, 3); // (2 + 3 + 4) / 3
+ * assert.equal(compareMeans(fast, slow), 1);
+ * ```
+ */
 export class RollingMean {
   /** Values in the window. */
   readonly period: number;

@@ -55,7 +55,9 @@ export function isMetricName(name: string): name is MetricName {
 
 /** What to optimise. */
 export interface Objective {
+  /** The metric to rank trials by (a `Metrics` name, e.g. `sharpe`). */
   readonly metric: MetricName;
+  /** Whether larger or smaller values of the metric are better. */
   readonly direction: "maximize" | "minimize";
 }
 

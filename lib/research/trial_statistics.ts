@@ -36,14 +36,21 @@ export interface TrialStatisticsInput {
 
 /** The PBO part: CSCV's result, or why it could not be computed. */
 export interface PboSummary {
+  /** Probability of backtest overfitting, or null (see `reason`). */
   readonly pbo: number | null;
+  /** S: blocks the returns were split into. */
   readonly blocks: number;
   /** Trials in the matrix (columns). */
   readonly trials: number;
+  /** Splits evaluated: C(S, S/2). */
   readonly combinations?: number;
+  /** Rows per block. */
   readonly blockRows?: number;
+  /** Rows dropped so that the blocks are equal. */
   readonly droppedRows?: number;
+  /** Share of splits where the selected trial has a negative out-of-sample Sharpe ratio. */
   readonly probabilityOfLoss?: number;
+  /** Least-squares line OOS Sharpe = intercept + slope · IS Sharpe. */
   readonly degradation?: { slope: number; intercept: number };
   /** Set when `pbo` is null. */
   readonly reason?: string;
@@ -57,20 +64,27 @@ export interface TrialStatistics {
   readonly trialsRun: number;
   /** V: sample variance (divisor N − 1) of the N per-period Sharpe ratios; 0 when N = 1. */
   readonly trialSharpeVariance: number;
+  /** The divisor of `trialSharpeVariance`. */
   readonly varianceDivisor: "N-1";
   /** T: returns per trial. */
   readonly observations: number;
   /** The selected trial's per-period Sharpe ratio, skewness and non-excess kurtosis. */
   readonly sharpe: number;
+  /** Skewness of the selected trial's returns. */
   readonly skewness: number;
+  /** Non-excess kurtosis of the selected trial's returns. */
   readonly kurtosis: number;
   /** SR₀ in per-period Sharpe units. */
   readonly expectedMaxSharpe: number;
+  /** Probabilistic Sharpe ratio against 0, or null (see `reason`). */
   readonly probabilisticSharpe: number | null;
+  /** Deflated Sharpe ratio (PSR against SR₀), or null (see `reason`). */
   readonly deflatedSharpe: number | null;
   /** Observations needed at `confidence` (null when SR ≤ 0: none is long enough). */
   readonly minTrackRecordLength: number | null;
+  /** Confidence level of `minTrackRecordLength`. */
   readonly confidence: number;
+  /** The PBO part. */
   readonly pbo: PboSummary;
   /** Why PSR / DSR / MinTRL are null, when they are. */
   readonly reason?: string;

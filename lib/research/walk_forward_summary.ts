@@ -27,13 +27,17 @@ export interface WindowOutcome {
 
 /** Stability of one parameter across the windows. */
 export interface ParamStability {
+  /** The value chosen by the most windows. */
   readonly mode: unknown;
   /** Windows that chose `mode`, and their share. */
   readonly modeCount: number;
+  /** Share of the windows that chose `mode`, 0..1. */
   readonly modeShare: number;
+  /** Number of distinct values chosen. */
   readonly distinct: number;
   /** Numbers only: mean and sample standard deviation of the chosen values. */
   readonly mean?: number;
+  /** Sample standard deviation of the chosen values (numbers only). */
   readonly std?: number;
 }
 
@@ -41,6 +45,7 @@ export interface ParamStability {
 export interface WalkForwardSummary {
   /** Stitched out-of-sample equity: one point per test bar. */
   readonly equity: { readonly ts: number[]; readonly equity: number[] };
+  /** Metrics of the stitched out-of-sample curve. */
   readonly metrics: {
     readonly totalReturn: number;
     readonly annualReturn: number;
@@ -48,7 +53,9 @@ export interface WalkForwardSummary {
     readonly maxDrawdown: number;
     readonly numTrades: number;
   };
+  /** Walk-forward efficiency: mean test objective over mean train objective. */
   readonly efficiency: number;
+  /** Per parameter: how stable its chosen value was across the windows. */
   readonly stability: Readonly<Record<string, ParamStability>>;
 }
 

@@ -8,7 +8,7 @@
  */
 import { formatDuration } from "./plan/duration.ts";
 import type { DuePlan } from "./plan/plan.ts";
-import type { FinishedEvent, RunOutcome, StartedEvent } from "./plan/events.ts";
+import type { FinishedEvent, JobOutcome, StartedEvent } from "./plan/events.ts";
 import type { JobStore } from "../storage/job_store.ts";
 import { getLogger } from "../log/logger.ts";
 import type { JobResult, JobRunner, ScheduledJob } from "./job.ts";
@@ -63,7 +63,7 @@ function reasonOf(signal: AbortSignal): RunAbort {
 async function attempt(
   input: ExecuteInput,
   signal: AbortSignal,
-): Promise<{ outcome: RunOutcome; attempts: number; result?: JobResult }> {
+): Promise<{ outcome: JobOutcome; attempts: number; result?: JobResult }> {
   const { job, plan } = input;
   let result: JobResult | undefined;
   for (let n = 1;; n++) {

@@ -64,7 +64,9 @@ export interface BacktestJob extends
   dataFile?: string;
   /** CSV mode: the asset id (default: guessed from the file name or its symbol column). */
   asset?: string;
+  /** First bar time to use (UTC ms; default: the first stored). */
   start?: number;
+  /** Last bar time to use (UTC ms; default: the last stored). */
   end?: number;
   /** Bar interval in database mode (default `1d`); a CSV file's is inferred. */
   interval?: Interval;
@@ -91,8 +93,11 @@ export interface BacktestJob extends
 export interface BacktestDeps {
   /** The store (opened lazily: CSV mode only opens it when a strategy needs macro data). */
   store?: () => Store;
+  /** Reads a CSV file (`dataFile`). */
   readTextFile?: (path: string) => Promise<string>;
+  /** Writes a report file (`outDir`). */
   writeTextFile?: (path: string, text: string) => Promise<void>;
+  /** Creates `outDir`. */
   mkdir?: (path: string) => Promise<void>;
   /** Clock for the stored run's `createdAt`. */
   now?: () => number;
@@ -344,9 +349,13 @@ function sourceMaps(sources: readonly SeriesSource[]) {
  * once and runs every trial over it with {@link backtestOnInput}.
  */
 export interface RunInput {
+  /** Bar interval of every series. */
   readonly interval: Interval;
+  /** One series per asset, in the run's asset order. */
   readonly series: readonly AssetSeries[];
+  /** Macro series the strategies read. */
   readonly macro: readonly MacroInput[];
+  /** Where each series came from (provenance). */
   readonly sources: readonly SeriesSource[];
   /** `dataChecksum(series, macro)` (manifest.ts). */
   readonly dataChecksum: string;

@@ -19,15 +19,9 @@
 import type { PayloadIssue } from "../clients/issues.ts";
 import { floorToInterval, type Interval, intervalMs, isoTime, nextBarTs } from "../core/time.ts";
 import { getLogger } from "../log/logger.ts";
-import type {
-  QualityIssue,
-  RunItem,
-  RunOutcome,
-  RunRecord,
-  RunStore,
-  Store,
-} from "../storage/store.ts";
+import type { QualityIssue, RunItem, RunRecord, RunStore, Store } from "../storage/store.ts";
 import type { PriceSource } from "./price_sources.ts";
+import { runOutcome } from "./run_outcome.ts";
 
 /** Progress events for a terminal display. */
 export type CollectProgress =
@@ -191,8 +185,7 @@ export async function collectPrices(store: Store, o: CollectOptions): Promise<Co
   }
 
   await recordStaleness(store, runId, source, o.assets, o.interval, o.nowMs);
-  const rowsWritten = items.reduce((n, i) => n + i.rowsWritten, 0);
-  const { status, error } = runOutcome(items, rowsWritten, run.interrupted);
+  const { status, rowsWritten, error } = runOutcome(items, run.interrupted);
   await store.finishRun(runId, {
     status,
     rowsWritten,
@@ -311,26 +304,6 @@ function gapIssues(
       "not asked for again (collect --refetch-gaps does)",
     location: `${source} ${asset}`,
   }));
-}
-
-/** The run's status and error from its items. */
-function runOutcome(
-  items: readonly CollectItemReport[],
-  rowsWritten: number,
-  interrupted?: string,
-): { status: RunOutcome["status"]; error?: string } {
-  const failed = items.filter((i) => i.status === "failed");
-  const status: RunOutcome["status"] = failed.length === 0 && !interrupted
-    ? "success"
-    : failed.length === items.length || (interrupted && rowsWritten === 0)
-    ? "failed"
-    : "partial";
-  const error = interrupted
-    ? `interrupted: ${interrupted}`
-    : failed.length
-    ? `${failed.length} of ${items.length} failed: ${failed.map((i) => i.asset).join(", ")}`
-    : undefined;
-  return { status, error };
 }
 
 function emptyItem(

@@ -13,11 +13,18 @@ import type { CboeClient } from "../clients/cboe/client.ts";
 import type { FredClient } from "../clients/fred/client.ts";
 import { fredSeriesId } from "../clients/fred/series.ts";
 import type { MacroObservation } from "../core/candle.ts";
-import { DAY_MS, floorToInterval, isoDate } from "../core/time.ts";
+import {
+  DATE_RANGE_TEXT,
+  dateRangeProblem,
+  DAY_MS,
+  floorToInterval,
+  isoDate,
+} from "../core/time.ts";
 import { getLogger } from "../log/logger.ts";
 import { parseCsvText } from "../storage/csv/parse.ts";
 import type { QualityIssue, RunItem, RunRecord, Store } from "../storage/store.ts";
 import { closeInterruptedRuns, type CollectProgress } from "./collector.ts";
+import { runOutcome } from "./run_outcome.ts";
 
 /** Where to get a FRED key. */
 export const FRED_KEY_HELP = "set FRED_API_KEY (free: https://fredaccount.stlouisfed.org/apikeys)";
@@ -78,9 +85,26 @@ export function macroStaleAfterMs(cadence: number): number {
   return 3 * cadence + 2 * DAY_MS;
 }
 
+/** One run's shared state: what every indicator step reads, and the interruption reason. */
+interface MacroRun {
+  readonly store: Store;
+  readonly o: MacroCollectOptions;
+  readonly runId: number;
+  readonly windowStart: number;
+  readonly log: ReturnType<typeof getLogger>;
+  /** CBOE's one CSV, fetched once for the run. */
+  cboeCsv?: Promise<{ csv: string; endpoint: string }>;
+  interrupted?: string;
+}
+
+/** What one fetch step gives: the observations and the quality issues found in them. */
+interface Fetched {
+  observations: MacroObservation[];
+  quality: QualityIssue[];
+}
+
 /** Runs one macro collection (see the module doc). */
 export async function collectMacro(store: Store, o: MacroCollectOptions): Promise<MacroReport> {
-  const log = getLogger("macro");
   const windowStart = floorToInterval(o.nowMs - o.days * DAY_MS, "1d");
   const runId = await store.startRun("macro", {
     indicators: o.indicators,
@@ -90,130 +114,13 @@ export async function collectMacro(store: Store, o: MacroCollectOptions): Promis
     ...o.params,
   });
   await closeInterruptedRuns(store, "macro", runId);
+  const run: MacroRun = { store, o, runId, windowStart, log: getLogger("macro") };
   const items: MacroItemReport[] = [];
-  let interrupted: string | undefined;
-  let cboeCsv: Promise<{ csv: string; endpoint: string }> | undefined;
-
   for (const [index, raw] of o.indicators.entries()) {
-    const name = raw.toUpperCase();
-    const source = o.fred ? "fred" : "cboe";
-    const item: MacroItemReport = {
-      source,
-      subject: name,
-      indicator: name,
-      status: "success",
-      rowsWritten: 0,
-      inserted: 0,
-      revised: 0,
-      unchanged: 0,
-      missingValues: 0,
-      issues: 0,
-    };
-    if (o.signal?.aborted) {
-      interrupted ??= reasonOf(o.signal);
-      items.push({ ...item, status: "skipped", error: `not attempted: ${interrupted}` });
-      continue;
-    }
-    o.onProgress?.({ type: "item", index, total: o.indicators.length, label: name });
-    try {
-      let observations: MacroObservation[];
-      const quality: QualityIssue[] = [];
-      if (o.fred) {
-        const id = fredSeriesId(name, o.seriesMap);
-        item.seriesId = id;
-        const from = await fetchStart(store, name, "fred", windowStart, o.revisionDays ?? 14);
-        item.fetchedFrom = from;
-        const r = await o.fred.observations(id, { start: from });
-        observations = r.observations;
-        for (const i of r.issues) {
-          quality.push({
-            source,
-            subject: name,
-            kind: i.kind,
-            ts: i.ts,
-            field: i.field,
-            detail: `${id}: ${i.detail}`,
-            location: i.location,
-          });
-        }
-        item.missingValues = r.issues.filter((i) => i.kind === "missing_value").length;
-      } else if (name === "VIX" && o.cboe) {
-        item.seriesId = "VIX_History.csv";
-        cboeCsv ??= o.cboe.vixHistory();
-        const { csv, endpoint } = await cboeCsv;
-        const parsed = parseCsvText(csv, {
-          file: "VIX_History.csv",
-          series: "VIX",
-          source: "cboe",
-          skipBadRows: true,
-        });
-        item.fetchedFrom = windowStart;
-        observations = parsed.observations.filter((x) => x.ts >= windowStart);
-        for (const i of parsed.issues) {
-          if (i.ts !== undefined && i.ts < windowStart) continue;
-          quality.push({ ...i, source, subject: name, location: i.location ?? endpoint });
-        }
-      } else {
-        item.status = "skipped";
-        item.error = o.cboe && name !== "VIX"
-          ? `${name} needs FRED: ${FRED_KEY_HELP} (without a key only VIX is collected, from CBOE)`
-          : `${name} needs FRED: ${FRED_KEY_HELP}`;
-        log.warn("skipped", { indicator: name, reason: item.error });
-        o.onProgress?.({ type: "note", label: name, message: item.error });
-        items.push(item);
-        continue;
-      }
-      const vintage = o.nowMs;
-      const r = await store.transaction(async () => {
-        const res = await store.upsertMacro(name, source, observations, vintage);
-        if (quality.length) await store.recordQualityIssues(quality, runId);
-        return res;
-      });
-      item.inserted = r.inserted;
-      item.revised = r.revised;
-      item.unchanged = r.unchanged;
-      item.rowsWritten = r.inserted + r.revised;
-      item.issues = quality.length;
-      log.info("collected", { indicator: name, source, ...r });
-    } catch (e) {
-      item.status = "failed";
-      if (o.signal?.aborted) {
-        interrupted ??= reasonOf(o.signal);
-        item.error = `interrupted: ${interrupted}`;
-      } else {
-        item.error = o.redact ? o.redact((e as Error).message) : (e as Error).message;
-        log.warn("collection failed", { indicator: name, error: item.error });
-        if (/invalid payload/.test(item.error)) {
-          await store.recordQualityIssues([{
-            source,
-            subject: name,
-            kind: "invalid_payload",
-            field: /field ([^:\s]+)/.exec(item.error)?.[1],
-            detail: item.error,
-            location: (e as { where?: string }).where,
-          }], runId);
-        }
-      }
-    }
-    items.push(item);
+    items.push(await collectIndicator(run, raw.toUpperCase(), index));
   }
-
   await recordMacroStaleness(store, runId, items, o.nowMs);
-  const failed = items.filter((i) => i.status === "failed").length;
-  const attempted = items.filter((i) => i.status !== "skipped").length;
-  const rowsWritten = items.reduce((n, i) => n + i.rowsWritten, 0);
-  const status: RunRecord["status"] = failed === 0 && !interrupted
-    ? "success"
-    : (failed === attempted && failed > 0) || (interrupted && rowsWritten === 0)
-    ? "failed"
-    : "partial";
-  const error = interrupted
-    ? `interrupted: ${interrupted}`
-    : failed
-    ? `${failed} of ${items.length} failed: ${
-      items.filter((i) => i.status === "failed").map((i) => i.indicator).join(", ")
-    }`
-    : undefined;
+  const { status, rowsWritten, error } = runOutcome(items, run.interrupted);
   await store.finishRun(runId, {
     status,
     rowsWritten,
@@ -227,6 +134,164 @@ export async function collectMacro(store: Store, o: MacroCollectOptions): Promis
     })),
   });
   return { runId, status, rowsWritten, items, error };
+}
+
+/** Fetches, validates and stores one indicator; never throws (a failure is the item's status). */
+async function collectIndicator(
+  run: MacroRun,
+  name: string,
+  index: number,
+): Promise<MacroItemReport> {
+  const { o } = run;
+  const source = o.fred ? "fred" : "cboe";
+  const item: MacroItemReport = {
+    source,
+    subject: name,
+    indicator: name,
+    status: "success",
+    rowsWritten: 0,
+    inserted: 0,
+    revised: 0,
+    unchanged: 0,
+    missingValues: 0,
+    issues: 0,
+  };
+  if (o.signal?.aborted) {
+    run.interrupted ??= reasonOf(o.signal);
+    return { ...item, status: "skipped", error: `not attempted: ${run.interrupted}` };
+  }
+  o.onProgress?.({ type: "item", index, total: o.indicators.length, label: name });
+  try {
+    const fetched = o.fred
+      ? await fetchFred(run, o.fred, item)
+      : name === "VIX" && o.cboe
+      ? await fetchCboeVix(run, o.cboe, item)
+      : undefined;
+    if (!fetched) return skipWithoutFred(run, item);
+    await storeFetched(run, item, fetched);
+  } catch (e) {
+    await recordFailure(run, item, e);
+  }
+  return item;
+}
+
+/** FRED `series/observations` from the incremental start; `"."` values become issues. */
+async function fetchFred(run: MacroRun, fred: FredClient, item: MacroItemReport): Promise<Fetched> {
+  const name = item.indicator;
+  const id = fredSeriesId(name, run.o.seriesMap);
+  item.seriesId = id;
+  const from = await fetchStart(run.store, name, "fred", run.windowStart, run.o.revisionDays ?? 14);
+  item.fetchedFrom = from;
+  const r = await fred.observations(id, { start: from });
+  const quality = r.issues.map((i): QualityIssue => ({
+    source: item.source,
+    subject: name,
+    kind: i.kind,
+    ts: i.ts,
+    field: i.field,
+    detail: `${id}: ${i.detail}`,
+    location: i.location,
+  }));
+  item.missingValues = r.issues.filter((i) => i.kind === "missing_value").length;
+  // The date bound of every other entry point (CSV import, date flags): a payload dated in year
+  // 0024 is kept out of the store, which could otherwise never re-import its own export.
+  const observations = r.observations.filter((o) => {
+    const problem = dateRangeProblem(o.ts);
+    if (problem) {
+      quality.push({
+        source: item.source,
+        subject: name,
+        kind: "out_of_range",
+        ts: o.ts,
+        field: "date",
+        detail: `${id}: ${
+          isoDate(o.ts)
+        } is out of range: ${problem} (accepted: ${DATE_RANGE_TEXT})`,
+        location: `fred /series/observations?series_id=${id}`,
+      });
+    }
+    return !problem;
+  });
+  return { observations, quality };
+}
+
+/** VIX from CBOE's history CSV (fetched once per run), parsed by the importer's CSV parser. */
+async function fetchCboeVix(
+  run: MacroRun,
+  cboe: CboeClient,
+  item: MacroItemReport,
+): Promise<Fetched> {
+  item.seriesId = "VIX_History.csv";
+  run.cboeCsv ??= cboe.vixHistory();
+  const { csv, endpoint } = await run.cboeCsv;
+  const parsed = parseCsvText(csv, {
+    file: "VIX_History.csv",
+    series: "VIX",
+    source: "cboe",
+    skipBadRows: true,
+  });
+  item.fetchedFrom = run.windowStart;
+  const quality: QualityIssue[] = [];
+  for (const i of parsed.issues) {
+    if (i.ts !== undefined && i.ts < run.windowStart) continue;
+    quality.push({
+      ...i,
+      source: item.source,
+      subject: item.indicator,
+      location: i.location ?? endpoint,
+    });
+  }
+  return { observations: parsed.observations.filter((x) => x.ts >= run.windowStart), quality };
+}
+
+/** An indicator only FRED serves, with no key: skipped, with where to get one. */
+function skipWithoutFred(run: MacroRun, item: MacroItemReport): MacroItemReport {
+  const name = item.indicator;
+  item.status = "skipped";
+  item.error = run.o.cboe && name !== "VIX"
+    ? `${name} needs FRED: ${FRED_KEY_HELP} (without a key only VIX is collected, from CBOE)`
+    : `${name} needs FRED: ${FRED_KEY_HELP}`;
+  run.log.warn("skipped", { indicator: name, reason: item.error });
+  run.o.onProgress?.({ type: "note", label: name, message: item.error });
+  return item;
+}
+
+/** Stores the values with this run's vintage and their issues, in one transaction. */
+async function storeFetched(run: MacroRun, item: MacroItemReport, f: Fetched): Promise<void> {
+  const { store } = run;
+  const r = await store.transaction(async () => {
+    const res = await store.upsertMacro(item.indicator, item.source, f.observations, run.o.nowMs);
+    if (f.quality.length) await store.recordQualityIssues(f.quality, run.runId);
+    return res;
+  });
+  item.inserted = r.inserted;
+  item.revised = r.revised;
+  item.unchanged = r.unchanged;
+  item.rowsWritten = r.inserted + r.revised;
+  item.issues = f.quality.length;
+  run.log.info("collected", { indicator: item.indicator, source: item.source, ...r });
+}
+
+/** Marks the item failed (or interrupted), redacted; an invalid payload is a quality issue. */
+async function recordFailure(run: MacroRun, item: MacroItemReport, e: unknown): Promise<void> {
+  const { o } = run;
+  item.status = "failed";
+  if (o.signal?.aborted) {
+    run.interrupted ??= reasonOf(o.signal);
+    item.error = `interrupted: ${run.interrupted}`;
+    return;
+  }
+  item.error = o.redact ? o.redact((e as Error).message) : (e as Error).message;
+  run.log.warn("collection failed", { indicator: item.indicator, error: item.error });
+  if (!/invalid payload/.test(item.error)) return;
+  await run.store.recordQualityIssues([{
+    source: item.source,
+    subject: item.indicator,
+    kind: "invalid_payload",
+    field: /field ([^:\s]+)/.exec(item.error)?.[1],
+    detail: item.error,
+    location: (e as { where?: string }).where,
+  }], run.runId);
 }
 
 function reasonOf(signal: AbortSignal): string {

@@ -43,10 +43,15 @@ export { execOf, loadDataset, type OptimizeJob, planParams, type Progress, type 
 
 /** One trial in the result. */
 export interface TrialRow {
+  /** The trial's position in the sweep. */
   readonly id: number;
+  /** Its complete parameters. */
   readonly params: Readonly<Record<string, unknown>>;
+  /** Every metric of its backtest. */
   readonly metrics: Metrics;
+  /** Closed trades. */
   readonly trades: number;
+  /** The run manifest's config hash. */
   readonly configHash: string;
   /** 1 = best; absent when the trial is not ranked. */
   readonly rank?: number;
@@ -56,25 +61,41 @@ export interface TrialRow {
 
 /** What {@link runOptimization} returns. */
 export interface OptimizeResult {
+  /** The optimised strategy. */
   readonly strategy: string;
+  /** What the trials were ranked by. */
   readonly objective: Objective;
+  /** Fewest trades a ranked trial has. */
   readonly minTrades: number;
+  /** The grid or random space searched. */
   readonly search: Search;
+  /** The constraints the trials satisfied. */
   readonly constraints: readonly string[];
+  /** The assets of every trial. */
   readonly assets: readonly string[];
+  /** Bar interval. */
   readonly interval: string;
+  /** First bar's time (ISO). */
   readonly start: string;
+  /** Last bar's time (ISO). */
   readonly end: string;
+  /** Starting capital of every trial. */
   readonly capital: number;
+  /** Checksum of the input data (as in a backtest manifest). */
   readonly dataChecksum: string;
+  /** Hash identifying the dataset the trials ran on (their `TrialSpec.datasetHash`). */
   readonly datasetHash: string;
   /** Every trial in trial order. */
   readonly trials: readonly TrialRow[];
   /** Trial ids best first (eligible ones only). */
   readonly ranking: readonly number[];
+  /** The best-ranked trial, or null when none is eligible. */
   readonly best: TrialRow | null;
+  /** PSR, DSR, MinTRL and PBO of the sweep, or null when they cannot be computed. */
   readonly statistics: TrialStatistics | null;
+  /** The walk-forward result, when walk-forward windows were asked for. */
   readonly walkForward: WalkForwardResult | null;
+  /** What the user should know (few trials, short data, …). */
   readonly warnings: readonly string[];
   /** Trials reused from the store instead of run (walk-forward trials included). */
   readonly resumedTrials: number;

@@ -27,12 +27,17 @@ export type Search =
 /** An optimisation job. Data and execution fields are those of a backtest job. */
 export interface OptimizeJob
   extends Omit<BacktestJob, "registry" | "strategies" | "pipeline" | "pipelineParams" | "outDir"> {
+  /** The strategies the job may name. */
   readonly registry: StrategyRegistry;
+  /** The strategy to optimise (registry or class-style name). */
   readonly strategy: string;
   /** Parameters every trial shares (`--params`), under the searched ones. */
   readonly fixedParams?: Readonly<Record<string, unknown>>;
+  /** The parameter grid or the random search space. */
   readonly search: Search;
+  /** Constraints every trial's parameters must satisfy (e.g. `fast < slow`). */
   readonly constraints?: readonly string[];
+  /** What to rank the trials by. */
   readonly objective: Objective;
   /** Trials with fewer trades are left out of the ranking (default 0). */
   readonly minTrades?: number;
@@ -40,6 +45,7 @@ export interface OptimizeJob
   readonly risk?: RiskLimits;
   /** S for PBO (default 16). */
   readonly pboBlocks?: number;
+  /** Walk-forward windows to run as well (train, test, purge, embargo). */
   readonly walkForward?: Omit<WalkForwardOptions, "dataEndMs">;
 }
 

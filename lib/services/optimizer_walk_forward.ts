@@ -26,28 +26,43 @@ import { runTrials, type TrialDataset, type TrialExecutor, type TrialSpec } from
 
 /** One window of the result. */
 export interface WalkForwardWindowResult {
+  /** Window number, from 0. */
   readonly index: number;
   /** Inclusive start and exclusive end times (ISO) of the train and test ranges. */
   readonly train: { start: string; end: string; bars: number };
+  /** The test range (see `train`). */
   readonly test: { start: string; end: string; bars: number };
+  /** Train bars dropped by the purge. */
   readonly purgedBars: number;
+  /** Train bars dropped by the embargo. */
   readonly embargoedBars: number;
   /** The parameters chosen on train (null when no trial was eligible, or a range is empty). */
   readonly params: Readonly<Record<string, unknown>> | null;
+  /** Metrics of the chosen parameters on the train range. */
   readonly trainMetrics?: Metrics;
+  /** Metrics of the chosen parameters on the test range. */
   readonly testMetrics?: Metrics;
+  /** The objective on the train range. */
   readonly trainObjective?: number;
+  /** The objective on the test range. */
   readonly testObjective?: number;
+  /** Why the window was skipped, when it was. */
   readonly skipped?: string;
 }
 
 /** The walk-forward part of an optimisation result. */
 export interface WalkForwardResult extends WalkForwardSummary {
+  /** Train ranges all start at the data's start (anchored) or roll. */
   readonly anchored: boolean;
+  /** Train length, as given (e.g. `1y`). */
   readonly train: string;
+  /** Test length, as given. */
   readonly test: string;
+  /** Purge length, as given. */
   readonly purge: string;
+  /** Embargo length, as given. */
   readonly embargo: string;
+  /** Every window, in time order. */
   readonly windows: readonly WalkForwardWindowResult[];
 }
 

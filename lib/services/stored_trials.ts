@@ -37,6 +37,7 @@ export interface StoredExecutorOptions {
 
 /** An executor that reuses and stores trials; `resumed` counts the trials it reused. */
 export interface StoredExecutor extends TrialExecutor {
+  /** Trials reused from the store instead of run. */
   readonly resumed: number;
 }
 

@@ -38,15 +38,21 @@ export interface TrialExec extends Omit<RunSettings, "pipeline" | "pipelineParam
 export interface TrialSpec {
   /** Position in the sweep (0, 1, …); results come back in this order. */
   readonly id: number;
+  /** The strategy to run. */
   readonly strategy: string;
+  /** Its complete parameters. */
   readonly params: Readonly<Record<string, unknown>>;
+  /** The dataset it runs on (a `TrialDataset`'s hash). */
   readonly datasetHash: string;
+  /** Execution settings (capital, costs, fill rules). */
   readonly exec: TrialExec;
 }
 
 /** What one trial produced. */
 export interface TrialOutcome {
+  /** The trial's `TrialSpec.id`. */
   readonly id: number;
+  /** Its complete parameters. */
   readonly params: Readonly<Record<string, unknown>>;
   /** Every metric, named as in `deno task backtest --json`. */
   readonly metrics: Metrics;
@@ -62,7 +68,9 @@ export interface TrialOutcome {
 
 /** The trials of a sweep and the datasets they run on. */
 export interface TrialBatch {
+  /** Every dataset a trial names, each loaded once per worker. */
   readonly datasets: readonly TrialDataset[];
+  /** The trials, in sweep order. */
   readonly trials: readonly TrialSpec[];
 }
 
@@ -82,6 +90,7 @@ export interface ExecuteHooks {
 export interface TrialExecutor {
   /** How many trials it runs at once (for progress and chunking). */
   readonly concurrency: number;
+  /** Runs every trial of `batch`; outcomes in any order. */
   execute(batch: TrialBatch, hooks?: ExecuteHooks): Promise<TrialOutcome[]>;
   /** Releases its workers or connections. */
   close(): Promise<void>;

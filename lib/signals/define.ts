@@ -5,6 +5,9 @@
  * the schema, so no definition needs a cast.
  *
  * ```ts
+ * import { z } from "zod";
+ * import { defineStrategy } from "./define.ts";
+ *
  * const schema = z.strictObject({ period: z.int().min(1) });
  * export const myStrategy = defineStrategy({
  *   name: "my_strategy",
@@ -18,9 +21,8 @@
  * Register it in `strategies/mod.ts`; the library never imports strategies.
  * @module
  */
-import type { z } from "zod";
 import type { Strategy } from "../core/strategy.ts";
-import { type Params, resolveParams } from "./params.ts";
+import { type Params, type ParamSchema, type ParamsOf, resolveParams } from "./params.ts";
 
 /** Everything a runner needs to know about one strategy. */
 export interface StrategyDefinition<P extends Params = Params> {
@@ -32,6 +34,8 @@ export interface StrategyDefinition<P extends Params = Params> {
   readonly description: string;
   /** The validated defaults (`strategies/<name>.json` with schema defaults filled in). */
   readonly defaults: Readonly<P>;
+  /** The schema of a complete parameter object (for listings such as the API's JSON Schema). */
+  readonly schema?: ParamSchema;
   /**
    * `overrides` deep-merged over the defaults and validated; throws `StrategyParamsError`
    * naming each bad key path.
@@ -42,7 +46,7 @@ export interface StrategyDefinition<P extends Params = Params> {
 }
 
 /** What {@link defineStrategy} takes. */
-export interface StrategySpec<S extends z.ZodType<Params>> {
+export interface StrategySpec<S extends ParamSchema> {
   /** Registry name in snake_case. */
   readonly name: string;
   /** Class-style alias, e.g. `SmaCrossStrategy`. */
@@ -54,16 +58,36 @@ export interface StrategySpec<S extends z.ZodType<Params>> {
   /** Default parameters: the contents of `strategies/<name>.json`. */
   readonly defaults: unknown;
   /** Builds a fresh instance from validated parameters. */
-  make(params: z.output<S>): Strategy;
+  make(params: ParamsOf<S>): Strategy;
 }
 
 /**
  * Defines a strategy. The defaults are validated now, so a broken `strategies/<name>.json` fails
  * when the module loads, not in the middle of a run.
+ *
+ * @example Overrides merge over the defaults and are validated
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { defineStrategy } from "./define.ts";
+ * import { StrategyParamsError } from "./params.ts";
+ *
+ * const every = defineStrategy({
+ *   name: "every_n",
+ *   className: "EveryNStrategy",
+ *   description: "Example",
+ *   schema: z.strictObject({ period: z.int().min(1), allow_short: z.boolean() }),
+ *   defaults: { period: 10, allow_short: false },
+ *   make: (p) => ({ name: "every_n", params: p, warmup: p.period, macroSeries: [], onBar: () => [] }),
+ * });
+ * assert.deepEqual(every.params({ period: 3 }), { period: 3, allow_short: false });
+ * assert.equal(every.create({ period: 3 }).warmup, 3);
+ * assert.throws(() => every.params({ period: 0 }), StrategyParamsError);
+ * ```
  */
-export function defineStrategy<S extends z.ZodType<Params>>(
+export function defineStrategy<S extends ParamSchema>(
   spec: StrategySpec<S>,
-): StrategyDefinition<z.output<S>> {
+): StrategyDefinition<ParamsOf<S>> {
   const defaults = resolveParams(spec.name, spec.schema, spec.defaults);
   const params = (overrides?: unknown) =>
     resolveParams(spec.name, spec.schema, defaults, overrides);
@@ -72,6 +96,7 @@ export function defineStrategy<S extends z.ZodType<Params>>(
     className: spec.className,
     description: spec.description,
     defaults,
+    schema: spec.schema,
     params,
     create: (overrides?: unknown) => spec.make(params(overrides)),
   };

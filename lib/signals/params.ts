@@ -9,6 +9,35 @@ import { z } from "zod";
 /** Parameters as a strategy receives them: a validated, complete object. */
 export type Params = Record<string, unknown>;
 
+/** One problem a {@link ParamSchema} reports (the shape of a zod issue that mts reads). */
+export interface ParamIssue {
+  /** Key path of the bad value. */
+  readonly path: readonly PropertyKey[];
+  /** What is wrong. */
+  readonly message: string;
+  /** The kind of problem (zod's issue code, e.g. `unrecognized_keys`). */
+  readonly code?: string;
+  /** For `unrecognized_keys`: the unknown keys. */
+  readonly keys?: readonly string[];
+}
+
+/** What {@link ParamSchema.safeParse} returns (structurally, a zod `safeParse` result). */
+export type ParamParseResult<P> =
+  | { readonly success: true; readonly data: P }
+  | { readonly success: false; readonly error: { readonly issues: readonly ParamIssue[] } };
+
+/**
+ * What mts needs of a strategy's parameter schema: `safeParse`. Every zod v4 schema fits
+ * (write schemas with `z.strictObject` so unknown keys are rejected).
+ */
+export interface ParamSchema<P extends Params = Params> {
+  /** Validates `input`, returning the complete parameter object or the issues. */
+  safeParse(input: unknown): ParamParseResult<P>;
+}
+
+/** The parameter type a {@link ParamSchema} produces. */
+export type ParamsOf<S> = S extends ParamSchema<infer P> ? P : never;
+
 /** One bad parameter: its key path (`correlation_thresholds.strong_negative`) and the problem. */
 export interface ParamProblem {
   /** Dotted key path; empty for the object itself (e.g. an unknown key, named in `message`). */
@@ -54,23 +83,44 @@ export function deepMerge(base: unknown, override: unknown): unknown {
  * Merges `overrides` onto `defaults` (nested objects such as `correlation_thresholds` key by
  * key; arrays replace) and validates the result with `schema`. Throws a
  * {@link StrategyParamsError} naming the strategy and each bad or unknown key path.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { resolveParams } from "./params.ts";
+ *
+ * const schema = z.strictObject({
+ *   window: z.int().min(2),
+ *   thresholds: z.strictObject({ low: z.number(), high: z.number() }),
+ * });
+ * const defaults = { window: 30, thresholds: { low: -0.6, high: 0.6 } };
+ * assert.deepEqual(resolveParams("demo", schema, defaults, { thresholds: { low: -0.5 } }), {
+ *   window: 30,
+ *   thresholds: { low: -0.5, high: 0.6 },
+ * });
+ * assert.throws(
+ *   () => resolveParams("demo", schema, defaults, { windw: 10 }),
+ *   /Cannot use parameters for demo: .*windw/,
+ * );
+ * ```
  */
-export function resolveParams<S extends z.ZodType<Params>>(
+export function resolveParams<S extends ParamSchema>(
   strategy: string,
   schema: S,
   defaults: unknown,
   overrides: unknown = {},
-): z.output<S> {
+): ParamsOf<S> {
   if (overrides !== undefined && !isPlainObject(overrides)) {
     throw new StrategyParamsError(strategy, [{ path: "", message: "expected a JSON object" }]);
   }
   const parsed = schema.safeParse(deepMerge(defaults, overrides));
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return parsed.data as ParamsOf<S>;
   throw new StrategyParamsError(
     strategy,
     parsed.error.issues.map((i) => ({
       path: i.path.join("."),
-      message: i.message + (i.code === "unrecognized_keys" ? snakeCaseHint(i.keys) : ""),
+      message: i.message + (i.code === "unrecognized_keys" ? snakeCaseHint(i.keys ?? []) : ""),
     })),
   );
 }

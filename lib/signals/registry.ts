@@ -29,7 +29,29 @@ function normalize(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "").replace(/strategy$/, "");
 }
 
-/** Builds a registry; two definitions whose names collide after normalisation are an error. */
+/**
+ * Builds a registry; two definitions whose names collide after normalisation are an error.
+ *
+ * @example Both the registry name and the class-style name find a strategy
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { defineStrategy } from "./define.ts";
+ * import { createRegistry } from "./registry.ts";
+ *
+ * const quiet = defineStrategy({
+ *   name: "quiet",
+ *   className: "QuietStrategy",
+ *   description: "Never signals",
+ *   schema: z.strictObject({}),
+ *   defaults: {},
+ *   make: (params) => ({ name: "quiet", params, warmup: 1, macroSeries: [], onBar: () => [] }),
+ * });
+ * const registry = createRegistry([quiet]);
+ * assert.equal(registry.create("QuietStrategy").name, "quiet");
+ * assert.equal(registry.create("quiet").name, "quiet");
+ * ```
+ */
 export function createRegistry(definitions: readonly StrategyDefinition[]): StrategyRegistry {
   const byKey = new Map<string, StrategyDefinition>();
   for (const d of definitions) {

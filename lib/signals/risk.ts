@@ -28,10 +28,15 @@ import { DAY_MS } from "../core/time.ts";
 
 /** Limits from the configuration (MAX_POSITION_SIZE, …). */
 export interface RiskLimits {
+  /** `MAX_POSITION_SIZE`: largest position, as a fraction of equity. */
   readonly maxPositionSize: number;
+  /** `MAX_DAILY_TRADES`: most new orders per UTC day. */
   readonly maxDailyTrades: number;
+  /** `MAX_PORTFOLIO_RISK`: largest gross exposure, as a fraction of equity. */
   readonly maxPortfolioRisk: number;
+  /** `DEFAULT_STOP_LOSS`: stop-loss distance for signals without one. */
   readonly defaultStopLoss: number;
+  /** `DEFAULT_TAKE_PROFIT`: take-profit distance for signals without one. */
   readonly defaultTakeProfit: number;
 }
 

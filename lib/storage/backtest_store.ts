@@ -35,4 +35,6 @@ export interface BacktestRunStore {
   saveBacktestRun(run: BacktestRunRecord): Promise<number>;
   /** Stored backtest runs, newest first. */
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]>;
+  /** One stored run by id; `undefined` when there is none. */
+  getBacktestRun(id: number): Promise<BacktestRunRecord | undefined>;
 }

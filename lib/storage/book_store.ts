@@ -41,6 +41,18 @@ export interface BookSnapshotRecord {
   asks: readonly (readonly [string, string])[];
 }
 
+/** Which books a listing covers (every field optional; `limit` caps the rows, newest first). */
+export interface BookFilter {
+  /** `binance` or `bybit`. */
+  exchange?: string;
+  /** `spot` or `perp`. */
+  market?: string;
+  /** The exchange's symbol, e.g. `BTCUSDT`. */
+  symbol?: string;
+  /** At most this many rows. */
+  limit?: number;
+}
+
 /** Reads and writes resyncs and book snapshots. */
 export interface BookStore {
   /** Appends resync records; resolves to the number written. */
@@ -48,11 +60,7 @@ export interface BookStore {
   /** Appends book snapshots (a repeated book and time replaces the earlier one). */
   recordBookSnapshots(records: readonly BookSnapshotRecord[]): Promise<number>;
   /** Resyncs, newest first, optionally of one exchange/market/symbol. */
-  listResyncs(
-    filter?: { exchange?: string; market?: string; symbol?: string; limit?: number },
-  ): Promise<BookResyncRecord[]>;
+  listResyncs(filter?: BookFilter): Promise<BookResyncRecord[]>;
   /** Book snapshots, newest first. */
-  listBookSnapshots(
-    filter?: { exchange?: string; market?: string; symbol?: string; limit?: number },
-  ): Promise<BookSnapshotRecord[]>;
+  listBookSnapshots(filter?: BookFilter): Promise<BookSnapshotRecord[]>;
 }

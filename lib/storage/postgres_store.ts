@@ -1,7 +1,8 @@
 /**
  * PostgreSQL implementation of {@link Store} on npm `postgres` (postgres.js): a facade over one
  * module per concern (`postgres/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`,
- * `backtests.ts`, `jobs.ts`, `funding.ts`, `trials.ts`, `books.ts`), which share one {@link PgDb} (pool, clock, units of work).
+ * `backtests.ts`, `jobs.ts`, `funding.ts`, `trials.ts`, `books.ts`, `alerts.ts`, `arbitrage.ts`),
+ * which share one {@link PgDb} (pool, clock, units of work).
  *
  * Several processes on several hosts share one database: every write is a transaction (readers
  * see all of it or none, a failure leaves nothing), writers of one series or slot take turns on
@@ -13,6 +14,8 @@
 import type { Candle, MacroObservation, SeriesKey } from "../core/candle.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Signal } from "../core/signal.ts";
+import { PgAlerts } from "./postgres/alerts.ts";
+import { PgArbitrage } from "./postgres/arbitrage.ts";
 import { PgBacktests } from "./postgres/backtests.ts";
 import { PgBooks } from "./postgres/books.ts";
 import { connectPostgres, parsePostgresUrl, type PgTarget } from "./postgres/connect.ts";
@@ -29,7 +32,10 @@ import { migratePostgres } from "./postgres/schema.ts";
 import { PgSignals } from "./postgres/signals.ts";
 import { PgTrials } from "./postgres/trials.ts";
 import type {
+  ArbitrageEventRow,
+  ArbitrageOpportunityRecord,
   BacktestRunRecord,
+  BookFilter,
   BookResyncRecord,
   BookSnapshotRecord,
   FundingKey,
@@ -44,6 +50,7 @@ import type {
   MacroQuery,
   MacroSeriesSummary,
   MacroUpsertResult,
+  PriceAlert,
   QualityFilter,
   QualityIssue,
   RunOutcome,
@@ -57,9 +64,6 @@ import type {
   UpsertResult,
   WriteOptions,
 } from "./store.ts";
-
-/** Filter of the book listings. */
-type BookFilter = { exchange?: string; market?: string; symbol?: string; limit?: number };
 
 /** Options for {@link PostgresStore.open}. */
 export interface PostgresStoreOptions {
@@ -87,6 +91,8 @@ export class PostgresStore implements Store {
   readonly #funding: PgFunding;
   readonly #trials: PgTrials;
   readonly #books: PgBooks;
+  readonly #alerts: PgAlerts;
+  readonly #arbitrage: PgArbitrage;
 
   private constructor(db: PgDb, leaseMs: number) {
     this.#db = db;
@@ -101,6 +107,8 @@ export class PostgresStore implements Store {
     this.#funding = new PgFunding(db);
     this.#trials = new PgTrials(db);
     this.#books = new PgBooks(db);
+    this.#alerts = new PgAlerts(db);
+    this.#arbitrage = new PgArbitrage(db);
   }
 
   /**
@@ -207,6 +215,36 @@ export class PostgresStore implements Store {
 
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]> {
     return this.#backtests.listBacktestRuns(limit);
+  }
+
+  getBacktestRun(id: number): Promise<BacktestRunRecord | undefined> {
+    return this.#backtests.getBacktestRun(id);
+  }
+
+  saveAlert(alert: PriceAlert): Promise<number> {
+    return this.#alerts.saveAlert(alert);
+  }
+
+  listAlerts(options?: { active?: boolean }): Promise<PriceAlert[]> {
+    return this.#alerts.listAlerts(options);
+  }
+
+  deleteAlert(id: number): Promise<boolean> {
+    return this.#alerts.deleteAlert(id);
+  }
+
+  markAlertTriggered(id: number, atMs: number, price: number): Promise<boolean> {
+    return this.#alerts.markAlertTriggered(id, atMs, price);
+  }
+
+  recordArbitrageEvent(row: ArbitrageEventRow): Promise<void> {
+    return this.#arbitrage.recordArbitrageEvent(row);
+  }
+
+  listArbitrageOpportunities(
+    filter?: { limit?: number; open?: boolean },
+  ): Promise<ArbitrageOpportunityRecord[]> {
+    return this.#arbitrage.listArbitrageOpportunities(filter);
   }
 
   claimJobRun(claim: JobRunClaim): Promise<number | undefined> {

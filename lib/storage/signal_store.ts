@@ -10,8 +10,14 @@ export interface SignalFilter {
   asset?: string;
   /** Only this strategy (or `aggregate`). */
   strategy?: string;
+  /** Only signals at or after this decision time, UTC ms. */
+  from?: number;
+  /** Only signals at or before this decision time, UTC ms. */
+  to?: number;
   /** At most this many. */
   limit?: number;
+  /** Skip this many (newest first), for paging. */
+  offset?: number;
 }
 
 /** Stored signals. */

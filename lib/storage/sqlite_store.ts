@@ -1,7 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
  * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`,
- * `funding.ts`, `books.ts`, `trials.ts`), which
+ * `funding.ts`, `books.ts`, `trials.ts`, `arbitrage.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -19,6 +19,7 @@ import { ConfigError } from "../core/errors.ts";
 import type { Signal } from "../core/signal.ts";
 import { getLogger } from "../log/logger.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { SqliteArbitrage } from "./sqlite/arbitrage.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
 import { SqliteBooks } from "./sqlite/books.ts";
 import { SqliteDb } from "./sqlite/db.ts";
@@ -38,11 +39,15 @@ import { candleTarget, SqlitePrices } from "./sqlite/prices.ts";
 import { resolveLedger, SqliteQuality } from "./sqlite/quality.ts";
 import { SqliteRuns } from "./sqlite/runs.ts";
 import { SqliteSignals } from "./sqlite/signals.ts";
+import { SqliteAlerts } from "./sqlite/alerts.ts";
 import { CandleStaging } from "./sqlite/staging.ts";
 import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
 import type {
+  ArbitrageEventRow,
+  ArbitrageOpportunityRecord,
   BacktestRunRecord,
+  BookFilter,
   BookResyncRecord,
   BookSnapshotRecord,
   FundingKey,
@@ -57,6 +62,7 @@ import type {
   MacroQuery,
   MacroSeriesSummary,
   MacroUpsertResult,
+  PriceAlert,
   QualityFilter,
   QualityIssue,
   RunOutcome,
@@ -70,8 +76,6 @@ import type {
   UpsertResult,
   WriteOptions,
 } from "./store.ts";
-
-type BookFilter = { exchange?: string; market?: string; symbol?: string; limit?: number };
 
 /** Options for {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -101,11 +105,13 @@ export class SqliteStore implements Store {
   readonly #quality: SqliteQuality;
   readonly #runs: SqliteRuns;
   readonly #signals: SqliteSignals;
+  readonly #alerts: SqliteAlerts;
   readonly #backtests: SqliteBacktests;
   readonly #jobs: SqliteJobs;
   readonly #books: SqliteBooks;
   readonly #funding: SqliteFunding;
   readonly #trials: SqliteTrials;
+  readonly #arbitrage: SqliteArbitrage;
   readonly #raw: DatabaseSync;
 
   private constructor(raw: DatabaseSync, db: SqliteDb, leaseMs: number) {
@@ -120,11 +126,13 @@ export class SqliteStore implements Store {
     this.#quality = new SqliteQuality(db);
     this.#runs = new SqliteRuns(db, this.#leases);
     this.#signals = new SqliteSignals(db);
+    this.#alerts = new SqliteAlerts(db);
     this.#backtests = new SqliteBacktests(db);
     this.#jobs = new SqliteJobs(db, this.#leases);
     this.#books = new SqliteBooks(db);
     this.#funding = new SqliteFunding(db);
     this.#trials = new SqliteTrials(db);
+    this.#arbitrage = new SqliteArbitrage(db);
   }
 
   /**
@@ -132,6 +140,20 @@ export class SqliteStore implements Store {
    * applies pending migrations. A path that cannot be an SQLite database (a URL, a directory,
    * another kind of file) is a {@link ConfigError} naming `options.origin` and the path, and
    * nothing is created or modified.
+   *
+   * @example Writes are idempotent upserts
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SqliteStore } from "./sqlite_store.ts";
+   *
+   * const store = SqliteStore.open(":memory:");
+   * const key = { source: "csv", asset: "bitcoin", interval: "1d" } as const;
+   * const bar = { ts: 0, open: 100, high: 102, low: 99, close: 101, volume: 5 };
+   * assert.equal((await store.upsertCandles(key, [bar])).inserted, 1);
+   * assert.equal((await store.upsertCandles(key, [bar])).unchanged, 1);
+   * assert.equal((await store.getCandles(key))[0].close, 101);
+   * store.close();
+   * ```
    */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     checkDatabasePath(path, options.origin);
@@ -235,12 +257,32 @@ export class SqliteStore implements Store {
     return this.#signals.listSignals(filter);
   }
 
+  saveAlert(alert: PriceAlert): Promise<number> {
+    return this.#alerts.saveAlert(alert);
+  }
+
+  listAlerts(options?: { active?: boolean }): Promise<PriceAlert[]> {
+    return this.#alerts.listAlerts(options);
+  }
+
+  deleteAlert(id: number): Promise<boolean> {
+    return this.#alerts.deleteAlert(id);
+  }
+
+  markAlertTriggered(id: number, atMs: number, price: number): Promise<boolean> {
+    return this.#alerts.markAlertTriggered(id, atMs, price);
+  }
+
   saveBacktestRun(run: BacktestRunRecord): Promise<number> {
     return this.#backtests.saveBacktestRun(run);
   }
 
   listBacktestRuns(limit?: number): Promise<BacktestRunRecord[]> {
     return this.#backtests.listBacktestRuns(limit);
+  }
+
+  getBacktestRun(id: number): Promise<BacktestRunRecord | undefined> {
+    return this.#backtests.getBacktestRun(id);
   }
 
   saveTrials(trials: readonly StoredTrial[]): Promise<number> {
@@ -287,6 +329,16 @@ export class SqliteStore implements Store {
 
   jobStates(): Promise<JobState[]> {
     return this.#jobs.jobStates();
+  }
+
+  recordArbitrageEvent(row: ArbitrageEventRow): Promise<void> {
+    return this.#arbitrage.recordArbitrageEvent(row);
+  }
+
+  listArbitrageOpportunities(
+    filter?: { limit?: number; open?: boolean },
+  ): Promise<ArbitrageOpportunityRecord[]> {
+    return this.#arbitrage.listArbitrageOpportunities(filter);
   }
 
   recordResyncs(records: readonly BookResyncRecord[]): Promise<number> {

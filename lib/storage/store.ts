@@ -8,6 +8,8 @@
  * Adding a concern (a table): see "Adding a table" in docs/architecture.md.
  * @module
  */
+import type { AlertStore } from "./alert_store.ts";
+import type { ArbitrageStore } from "./arbitrage_store.ts";
 import type { BacktestRunStore } from "./backtest_store.ts";
 import type { BookStore } from "./book_store.ts";
 import type { FundingStore } from "./funding_store.ts";
@@ -19,6 +21,8 @@ import type { RunStore } from "./run_store.ts";
 import type { SignalStore } from "./signal_store.ts";
 import type { TrialStore } from "./trial_store.ts";
 
+export type * from "./alert_store.ts";
+export type * from "./arbitrage_store.ts";
 export type * from "./backtest_store.ts";
 export type * from "./book_store.ts";
 export type * from "./funding_store.ts";
@@ -55,6 +59,8 @@ export interface Store
     BookStore,
     FundingStore,
     TrialStore,
+    AlertStore,
+    ArbitrageStore,
     Transactional {
   /**
    * Closes the store (and releases the leases of unfinished runs). SQLite closes at once;

@@ -10,15 +10,23 @@
 
 /** One stored trial. */
 export interface StoredTrial {
+  /** Unique key of the trial: a hash of engine version, strategy, parameters, execution and dataset. */
   readonly trialKey: string;
+  /** The run manifest's config hash. */
   readonly configHash: string;
+  /** The dataset's hash. */
   readonly datasetHash: string;
+  /** The run manifest's data checksum. */
   readonly dataChecksum: string;
+  /** The strategy run. */
   readonly strategy: string;
+  /** Its complete parameters. */
   readonly params: Readonly<Record<string, unknown>>;
   /** Every metric, as the engine computed it. */
   readonly metrics: Readonly<Record<string, number>>;
+  /** Closed trades. */
   readonly trades: number;
+  /** Equity at each bar's close. */
   readonly equity: Float64Array;
   /** When it was stored (UTC ms). */
   readonly createdAt: number;

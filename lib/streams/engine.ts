@@ -125,8 +125,11 @@ export interface EngineStats {
 
 /** The `--json` summary. */
 export interface StreamSummary {
+  /** One entry per book, in plan order. */
   readonly books: SummaryBook[];
+  /** The latest funding per perpetual. */
   readonly funding: SummaryFunding[];
+  /** Event counts of the run, with the resyncs and gaps of all books. */
   readonly stats: EngineStats & { readonly resyncs: number; readonly gaps: number };
 }
 

@@ -81,3 +81,21 @@ export const FUNDING_INDEX_KEY = "mts:funding";
 export function parseMarket(text: string): Market | undefined {
   return text === "spot" || text === "perp" ? text : undefined;
 }
+
+/**
+ * Channels other processes (`schedule`, `collect`, `signals`) publish their events on, each
+ * message the JSON `{"type": "...", "data": {...}}`; the API server relays them to its WebSocket
+ * channel of the same name (`signals`, `collection`, `backtests`).
+ */
+export const EVENT_CHANNELS = {
+  signals: "mts:events:signals",
+  collection: "mts:events:collection",
+  backtests: "mts:events:backtests",
+} as const;
+
+/** One event on an {@link EVENT_CHANNELS} channel. */
+export interface PublishedEvent {
+  /** What happened: `signal`, `run`, `finished`, `skipped`, … */
+  readonly type: string;
+  readonly data: unknown;
+}

@@ -40,6 +40,7 @@ async function openPart(path: string): Promise<Part> {
 
 /** Writes a recording; lines are buffered and written in batches (see {@link Recorder.flush}). */
 export class Recorder {
+  /** The recording's file name (rotated parts get `.1`, `.2`, … appended). */
   readonly path: string;
   readonly #partBytes: number;
   readonly #enc = new TextEncoder();

@@ -233,3 +233,39 @@ Deno.test("status: success rates, the asset failing now, stale series and the qu
     await m.server.close();
   }
 });
+
+Deno.test("FRED: an observation dated outside 1970..2100 (year 0024) is not stored; it is a quality issue", async () => {
+  const m = startMarket({ now: () => NOW });
+  const store = SqliteStore.open(":memory:");
+  try {
+    m.server.fault("/fred/series/observations", {
+      type: "status",
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        count: 2,
+        offset: 0,
+        limit: 100000,
+        observations: [
+          { date: "0024-11-18", value: "21.5" },
+          { date: "2026-11-18", value: "17.25" },
+        ],
+      }),
+    });
+    const r = await collectMacro(store, {
+      indicators: ["VIX"],
+      days: 14,
+      nowMs: NOW,
+      fred: fred(m.server.url),
+    });
+    assert.equal(r.status, "success");
+    const vix = await store.getMacro("VIX", { source: "fred" });
+    assert.deepEqual(vix, [{ ts: Date.UTC(2026, 10, 18), value: 17.25 }]);
+    const [issue] = await store.listQualityIssues({ kind: "out_of_range", subject: "VIX" });
+    assert.match(issue.detail, /VIXCLS: 0024-11-18 is out of range: year 0024 is before 1970/);
+    assert.equal(r.items[0].issues, 1);
+  } finally {
+    store.close();
+    await m.server.close();
+  }
+});

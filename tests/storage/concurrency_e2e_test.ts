@@ -139,7 +139,7 @@ Deno.test("two imports, a backtest, signals and status at once on one database a
       held = false;
       const results = await Promise.all(writers.map((w) => w.output));
       for (const r of results) assert.equal(r.code, 0, `${r.name} failed: ${r.stderr}`);
-      const [ia, ib, _bt, sg] = results.map((r) => JSON.parse(r.stdout));
+      const [ia, ib, bt, sg] = results.map((r) => JSON.parse(r.stdout));
       assert.deepEqual([ia.inserted, ia.updated, ia.unchanged], [ROWS, 0, 0]);
       assert.deepEqual([ib.inserted, ib.updated, ib.unchanged], [ROWS, 0, 0]);
       assert.ok(sg.stored > 0, "the signals were stored");
@@ -169,7 +169,21 @@ Deno.test("two imports, a backtest, signals and status at once on one database a
           ["success", ROWS],
         ]);
         assert.equal((await store.listRuns()).filter((r) => r.status === "running").length, 0);
-        assert.equal((await store.listBacktestRuns()).length, 1);
+        // Buy and hold with all equity at the second bar's open, closed at the last close, no
+        // costs: the return is last close / second open − 1, read from the raw rows.
+        const rawDb = new DatabaseSync(`${abs}/mts.db`, { readOnly: true });
+        const rows = rawDb.prepare(
+          "SELECT open, close FROM candles WHERE source = 'sample' AND asset = 'bitcoin' ORDER BY ts",
+        ).all() as { open: number; close: number }[];
+        rawDb.close();
+        const want = rows[rows.length - 1].close / rows[1].open - 1;
+        assert.ok(Math.abs(bt.metrics.totalReturn - want) < 1e-9, `${bt.metrics.totalReturn}`);
+        const backtests = await store.listBacktestRuns();
+        assert.equal(backtests.length, 1);
+        assert.ok(
+          Math.abs(Number(backtests[0].metrics.totalReturn) - want) < 1e-9,
+          "the stored run",
+        );
         const signals = await store.listSignals();
         assert.equal(signals.length, sg.stored);
         assert.ok(signals.every((s) => s.strategy !== "held"), "the holder's row never landed");

@@ -306,6 +306,19 @@ contractTest(
     assert.equal(all[1].stopLoss, undefined);
     assert.deepEqual((await store.listSignals({ asset: "ethereum" })).length, 1);
     assert.deepEqual((await store.listSignals({ strategy: "rsi", limit: 1 }))[0].asset, "bitcoin");
+    const key = (s: Signal) => `${s.ts}:${s.asset}:${s.strategy}`;
+    assert.deepEqual((await store.listSignals({ from: 1 })).map(key), [`${DAY}:bitcoin:aggregate`]);
+    assert.deepEqual((await store.listSignals({ to: DAY - 1 })).map(key), [
+      "0:bitcoin:rsi",
+      "0:ethereum:rsi",
+    ]);
+    assert.deepEqual((await store.listSignals({ from: 0, to: 0, offset: 1 })).map(key), [
+      "0:ethereum:rsi",
+    ]);
+    assert.deepEqual((await store.listSignals({ limit: 1, offset: 1 })).map(key), [
+      "0:bitcoin:rsi",
+    ]);
+    assert.deepEqual(await store.listSignals({ offset: 3 }), []);
   },
 );
 
@@ -338,6 +351,9 @@ contractTest(
     assert.equal(newest.strategy, "Rsi");
     assert.deepEqual(older, { ...base, id: first, metrics: { sharpe: null, ret: 0.125 } });
     assert.equal((await store.listBacktestRuns(1)).length, 1);
+    assert.deepEqual(await store.getBacktestRun(first), older);
+    assert.equal((await store.getBacktestRun(second))?.strategy, "Rsi");
+    assert.equal(await store.getBacktestRun(second + 1000), undefined);
   },
 );
 
@@ -527,5 +543,134 @@ contractTest(
     assert.deepEqual(snaps.map((s) => [s.ts, s.updateId]), [[200, 3], [100, 1]]);
     assert.deepEqual(snaps[0].bids, [["43000.10", "0.500"]]);
     assert.deepEqual(await store.listBookSnapshots({ exchange: "bybit" }), []);
+  },
+);
+
+contractTest(
+  "price alerts: newest first, active ones only on request, each fires once, delete says whether it existed",
+  async (db) => {
+    const store = db.open();
+    const first = await store.saveAlert({
+      createdAt: 1,
+      subject: "bitcoin",
+      kind: "prices",
+      condition: "above",
+      threshold: 50_000.5,
+    });
+    const second = await store.saveAlert({
+      createdAt: 2,
+      subject: "binance:spot:BTCUSDT",
+      kind: "book",
+      condition: "move",
+      threshold: 0.05,
+      referencePrice: 43_000.25,
+      note: "5 % either way",
+    });
+    assert.ok(second > first);
+    assert.equal(await store.markAlertTriggered(first, 10, 50_001), true);
+    assert.equal(await store.markAlertTriggered(first, 11, 50_002), false); // once
+    const all = await store.listAlerts();
+    assert.deepEqual(all, [
+      {
+        id: second,
+        createdAt: 2,
+        subject: "binance:spot:BTCUSDT",
+        kind: "book",
+        condition: "move",
+        threshold: 0.05,
+        referencePrice: 43_000.25,
+        note: "5 % either way",
+        triggeredAt: undefined,
+        triggeredPrice: undefined,
+      },
+      {
+        id: first,
+        createdAt: 1,
+        subject: "bitcoin",
+        kind: "prices",
+        condition: "above",
+        threshold: 50_000.5,
+        referencePrice: undefined,
+        note: undefined,
+        triggeredAt: 10,
+        triggeredPrice: 50_001,
+      },
+    ]);
+    assert.deepEqual((await store.listAlerts({ active: true })).map((a) => a.id), [second]);
+    assert.equal(await store.deleteAlert(second), true);
+    assert.equal(await store.deleteAlert(second), false);
+    assert.equal(await store.markAlertTriggered(second, 12, 1), false); // deleted
+    assert.deepEqual((await store.listAlerts()).map((a) => a.id), [first]);
+  },
+);
+
+contractTest(
+  "arbitrage opportunities: opened once, updates keep the peak, closed sets reason and duration, replays change nothing",
+  async (db) => {
+    const store = db.open();
+    const base = {
+      pair: "BTC binance:spot>bybit:perp",
+      symbol: "BTCUSDT",
+      openedAtMs: 1_000,
+      source: "replay",
+    };
+    const ev = (
+      event: "opened" | "updated" | "closed",
+      id: string,
+      atMs: number,
+      netBps: number,
+      peakNetBps: number,
+      reason?: string,
+    ) => ({
+      ...base,
+      event,
+      id,
+      atMs,
+      netBps,
+      peakNetBps,
+      size: 0.5,
+      notional: 21_500,
+      netAmount: 21_500 * netBps / 10_000,
+      reason,
+      alert: { id, netBps, at: atMs },
+    });
+    const events = [
+      ev("opened", "a", 1_000, 12, 12),
+      ev("opened", "a", 1_000, 99, 99), // a second opened changes nothing
+      ev("updated", "a", 1_500, 20, 20),
+      ev("updated", "a", 2_000, 8, 20),
+      ev("closed", "a", 2_500, 3, 20, "edge"),
+      { ...ev("opened", "b", 3_000, 15, 15), openedAtMs: 3_000 },
+    ];
+    for (const e of events) await store.recordArbitrageEvent(e);
+    for (const e of events) await store.recordArbitrageEvent(e); // replayed: same rows
+    const [b, a] = await store.listArbitrageOpportunities();
+    assert.deepEqual(a, {
+      id: "a",
+      pair: "BTC binance:spot>bybit:perp",
+      symbol: "BTCUSDT",
+      openedAt: 1_000,
+      closedAt: 2_500,
+      durationMs: 1_500,
+      openNetBps: 12,
+      peakNetBps: 20,
+      lastNetBps: 3,
+      size: 0.5,
+      notional: 21_500,
+      netAmount: 6.45, // 21 500 × 3 bps
+      events: 4, // opened, two updates, closed
+      closeReason: "edge",
+      source: "replay",
+      lastAlert: { id: "a", netBps: 3, at: 2_500 },
+    });
+    assert.equal(b.id, "b");
+    assert.equal(b.closedAt, undefined);
+    assert.equal(b.events, 1);
+    assert.deepEqual((await store.listArbitrageOpportunities({ open: true })).map((o) => o.id), [
+      "b",
+    ]);
+    assert.deepEqual((await store.listArbitrageOpportunities({ limit: 1 })).map((o) => o.id), [
+      "b",
+    ]);
   },
 );

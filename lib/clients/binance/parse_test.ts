@@ -99,3 +99,12 @@ Deno.test("repeated rows are collapsed and reported, conflicting ones keep the l
     "conflicting_duplicate",
   ]);
 });
+
+Deno.test("a kline priced beyond the one price bound (1e12) rejects the payload, like the CSV import", () => {
+  const huge = `1${"0".repeat(300)}.00000000`; // Binance writes decimals: 1e300
+  assert.throws(
+    () => parseKlines([row(1_700_000_000_000, huge, huge, huge, huge)], EP),
+    (e) =>
+      e instanceof DataError && /row \[0\]: open must be at most 1e12, got 1e\+300/.test(e.message),
+  );
+});

@@ -11,7 +11,8 @@
  * @module
  */
 import { z } from "zod";
-import type { Candle } from "../../core/candle.ts";
+import { type Candle, candleProblem } from "../../core/candle.ts";
+import { amountProblem, priceProblem } from "../../core/bounds.ts";
 import { DataError } from "../../core/errors.ts";
 import { fieldPath, type PayloadIssue, tryJson } from "../issues.ts";
 
@@ -73,7 +74,8 @@ export function coinGeckoError(body: string): CoinGeckoApiError | undefined {
 /**
  * Parses a market_chart (or market_chart/range) body into points sorted by time. Duplicated and
  * out-of-order timestamps are repaired and reported as issues; anything else wrong (wrong types,
- * times in seconds, a non-positive price) rejects the whole payload with the field.
+ * times in seconds, a price or amount outside the bounds of `lib/core/bounds.ts`) rejects the
+ * whole payload with the field.
  */
 export function parseMarketChart(
   body: unknown,
@@ -90,13 +92,9 @@ export function parseMarketChart(
           endpoint,
         );
       }
-      if (v !== null && (!Number.isFinite(v) || (positive ? v <= 0 : v < 0))) {
-        throw new DataError(
-          `invalid payload: field ${name}[${i}][1]: expected a ${
-            positive ? "positive" : "non-negative"
-          } number, got ${v}`,
-          endpoint,
-        );
+      const problem = v === null ? undefined : positive ? priceProblem(v) : amountProblem(v);
+      if (problem) {
+        throw new DataError(`invalid payload: field ${name}[${i}][1]: ${problem}`, endpoint);
       }
     });
   };
@@ -170,9 +168,10 @@ export function parseOhlc(body: unknown, endpoint: string, barMs: number): Candl
       );
     }
     const c = { ts: closeTs - barMs, open, high, low, close, volume: NaN };
-    if (!(low > 0 && low <= Math.min(open, close) && high >= Math.max(open, close))) {
+    const problem = candleProblem(c);
+    if (problem) {
       throw new DataError(
-        `invalid payload: field [${i}]: inconsistent OHLC ${open}/${high}/${low}/${close}`,
+        `invalid payload: field [${i}]: inconsistent OHLC ${open}/${high}/${low}/${close}: ${problem}`,
         endpoint,
       );
     }

@@ -128,3 +128,26 @@ Deno.test("error bodies of both shapes are detected and ordinary bodies are not"
   assert.equal(coinGeckoError('{"prices":[]}'), undefined);
   assert.equal(coinGeckoError("not json"), undefined);
 });
+
+Deno.test("a price beyond the one price bound (1e12) rejects the payload like the CSV import does", () => {
+  const bad = {
+    prices: [[1779027899041, 1], [1779028199661, 1e308]],
+    market_caps: [[1779027899041, 1], [1779028199661, 1]],
+    total_volumes: [[1779027899041, 1], [1779028199661, 1e31]],
+  };
+  assert.throws(
+    () => parseMarketChart(bad, EP),
+    (e) => e instanceof DataError && /field prices\[1\]\[1\]: .*at most 1e12/.test(e.message),
+  );
+  assert.throws(
+    () => parseMarketChart({ ...bad, prices: [[1779027899041, 1], [1779028199661, 2]] }, EP),
+    /field total_volumes\[1\]\[1\]: .*at most 1e30/,
+  );
+});
+
+Deno.test("an OHLC bar priced beyond 1e12 is rejected by the same rule", () => {
+  assert.throws(
+    () => parseOhlc([[1779199200000, 1e308, 1e308, 1e308, 1e308]], "/ohlc", 1_800_000),
+    /field \[0\]: .*open must be at most 1e12/,
+  );
+});

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { MacroObservation } from "../../core/candle.ts";
+import { macroValueProblem } from "../../core/bounds.ts";
 import { DataError } from "../../core/errors.ts";
 import { parseUtcDate } from "../../core/time.ts";
 import { fieldPath, type PayloadIssue, tryJson } from "../issues.ts";
@@ -88,7 +89,15 @@ export function parseObservations(body: unknown, endpoint: string): FredPage {
     }
     prev = Math.max(prev, ts);
     seen.add(ts);
-    observations.push({ ts, value: Number(o.value) });
+    const value = Number(o.value);
+    const problem = macroValueProblem(value);
+    if (problem) {
+      throw new DataError(
+        `invalid payload: field observations[${i}].value: ${problem}`,
+        endpoint,
+      );
+    }
+    observations.push({ ts, value });
   });
   const byTs = new Map(observations.map((o) => [o.ts, o]));
   return {

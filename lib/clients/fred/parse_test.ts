@@ -82,3 +82,21 @@ Deno.test("an impossible date is rejected", () => {
   };
   assert.throws(() => parseObservations(body, EP), /observations\[0\]\.date/);
 });
+
+Deno.test("a value beyond the macro bound (1e30) or overflowing to Infinity rejects the page, naming the field", () => {
+  for (const value of ["1e308", "1e400", "-1e31"]) {
+    const page = {
+      count: 1,
+      offset: 0,
+      limit: 1000,
+      observations: [{ date: "2024-01-02", value: "4.1" }, { date: "2024-01-03", value }],
+    };
+    assert.throws(
+      () => parseObservations(page, EP),
+      (e) =>
+        e instanceof DataError &&
+        /field observations\[1\]\.value: .*(and 1e30|not a number)/.test(e.message),
+      value,
+    );
+  }
+});

@@ -12,6 +12,14 @@ export const MIN_PERIOD_MS = 1_000;
 /** Longest period a job may have (a year). */
 export const MAX_PERIOD_MS = 366 * 86_400_000;
 
+/** The two questions slot planning asks a cron expression (croner's `Cron` answers them). */
+export interface CronTimes {
+  /** The next `n` fire times strictly before `from` (most recent first). */
+  previousRuns(n: number, from: Date): Date[];
+  /** The first fire time strictly after `from`, or null when there is none. */
+  nextRun(from: Date): Date | null;
+}
+
 /** A job's cadence (see the module doc). */
 export type Cadence =
   | {
@@ -26,7 +34,7 @@ export type Cadence =
     /** The five-field expression as given (trimmed). */
     readonly expr: string;
     /** The parsed expression (croner), paused: it computes times and never fires. */
-    readonly cron: Cron;
+    readonly cron: CronTimes;
   };
 
 /**

@@ -13,8 +13,13 @@
  */
 import { isoTime } from "../../core/time.ts";
 
-/** How a run ended. */
-export type RunOutcome = "success" | "partial" | "failed" | "timeout" | "cancelled";
+/** How a job run ended. */
+export type JobOutcome = "success" | "partial" | "failed" | "timeout" | "cancelled";
+/**
+ * The former name of {@link JobOutcome}, kept for branches written against it.
+ * @deprecated use `JobOutcome` (`RunOutcome` is the store's outcome of a collection run).
+ */
+export type RunOutcome = JobOutcome;
 
 /** Why a slot was not run. */
 export type SkipReason = "overlap" | "already-ran";
@@ -48,7 +53,7 @@ export interface FinishedEvent {
   /** When it ended, UTC ms. */
   readonly endMs: number;
   /** How it ended. */
-  readonly outcome: RunOutcome;
+  readonly outcome: JobOutcome;
   /** A catch-up run for missed slots. */
   readonly catchUp: boolean;
   /** Missed slots it coalesced. */

@@ -8,8 +8,13 @@ import { epochToMs, HOUR_MS, MINUTE_MS, parseUtcDate } from "../../core/time.ts"
 
 const EPOCH_RE = /^\d{9,13}(?:\.\d+)?$/;
 
-/** How a date column is written. */
-export type DateStyle = "iso" | "epoch" | "auto";
+/**
+ * How a date column is written: ISO dates (`iso`), Unix times (`epoch`), either (`auto`), or
+ * either ISO or US `MM/DD/YYYY` (`mdy`, CBOE's files; never guessed, as `DD/MM/YYYY` is common too).
+ */
+export type DateStyle = "iso" | "epoch" | "auto" | "mdy";
+
+const MDY_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 
 /** A reusable date reader; keep one per file. Returns `NaN` for text that is not a valid date. */
 export class DateReader {
@@ -47,6 +52,10 @@ export class DateReader {
         if (h < 24 && m < 60 && s < 60) return day + h * HOUR_MS + m * MINUTE_MS + s * 1000;
         return NaN;
       }
+    }
+    if (this.style === "mdy") {
+      const m = MDY_RE.exec(text);
+      if (m) return parseUtcDate(`${m[3]}-${m[1].padStart(2, "0")}-${m[2].padStart(2, "0")}`);
     }
     return parseUtcDate(text);
   }

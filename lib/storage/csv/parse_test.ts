@@ -184,6 +184,31 @@ Deno.test("CBOE VIX: the close becomes macro series VIX; close-only and inconsis
   assert.match(p.issues.find((i) => i.kind === "inconsistent_ohlc")!.detail, /open 19\.24/);
 });
 
+Deno.test("CBOE's own VIX_History.csv (MM/DD/YYYY dates) imports; a date before 1970 is out of range at file:line", () => {
+  const text =
+    "DATE,OPEN,HIGH,LOW,CLOSE\n01/02/2024,13.21,14.23,13.1,13.2\n1/3/2024,13.5,14.4,13.4,14.04\n";
+  const p = parseCsvText(text, { file: "VIX_History.csv" });
+  assert.equal(p.format, "cboe_vix");
+  assert.deepEqual(p.observations, [
+    { ts: d("2024-01-02"), value: 13.2 },
+    { ts: d("2024-01-03"), value: 14.04 },
+  ]);
+  for (const date of ["01/02/1969", "01/02/0024", "13/02/2024", "02/30/2024"]) {
+    assert.throws(
+      () =>
+        parseCsvText(`DATE,OPEN,HIGH,LOW,CLOSE\n01/02/2024,1,2,1,2\n${date},1,2,1,2\n`, {
+          file: "VIX_History.csv",
+        }),
+      (e) =>
+        e instanceof DataError &&
+        e.message.startsWith(`VIX_History.csv:3: DATE: "${date}" is `) &&
+        (date.endsWith("2024") ? /not a valid date/ : /out of range: year \d{4} is before 1970/)
+          .test(e.message),
+      date,
+    );
+  }
+});
+
 Deno.test("Date,Close files need --series (macro) or --asset (close-only bars)", () => {
   const text = "Date,Close\n1990-01-31,25.36\n1990-02-28,21.99\n1990-03-30,19.73\n";
   assert.throws(() => parseCsvText(text, { file: "vix-monthly.csv" }), UsageError);

@@ -43,10 +43,13 @@ export class PgSignals implements SignalStore {
   async listSignals(filter: SignalFilter = {}): Promise<Signal[]> {
     const sql = await this.#db.sql();
     const asset = filter.asset ?? null, strategy = filter.strategy ?? null;
+    const from = filter.from ?? null, to = filter.to ?? null;
     const rows = await sql`
       SELECT * FROM signals WHERE (${asset}::text IS NULL OR asset = ${asset})
         AND (${strategy}::text IS NULL OR strategy = ${strategy})
-      ORDER BY ts DESC, asset COLLATE "C", strategy COLLATE "C" LIMIT ${filter.limit ?? null}`;
+        AND (${from}::bigint IS NULL OR ts >= ${from}) AND (${to}::bigint IS NULL OR ts <= ${to})
+      ORDER BY ts DESC, asset COLLATE "C", strategy COLLATE "C" LIMIT ${filter.limit ?? null}
+      OFFSET ${filter.offset ?? 0}`;
     return rows.map((r) => ({
       ts: Number(r.ts),
       asset: String(r.asset),

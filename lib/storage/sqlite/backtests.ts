@@ -41,18 +41,29 @@ export class SqliteBacktests implements BacktestRunStore {
     const rows = this.#db.read(`SELECT * FROM backtest_runs ORDER BY id DESC LIMIT ?`).all(
       limit,
     ) as Row[];
-    return Promise.resolve(rows.map((r) => ({
-      id: Number(r.id),
-      createdAt: Number(r.created_at),
-      strategy: String(r.strategy),
-      assets: JSON.parse(String(r.assets)),
-      startTs: optNum(r.start_ts),
-      endTs: optNum(r.end_ts),
-      params: JSON.parse(String(r.params)),
-      configHash: String(r.config_hash),
-      dataChecksum: String(r.data_checksum),
-      engineVersion: String(r.engine_version),
-      metrics: JSON.parse(String(r.metrics)),
-    })));
+    return Promise.resolve(rows.map(toRecord));
   }
+
+  getBacktestRun(id: number): Promise<BacktestRunRecord | undefined> {
+    const row = this.#db.read(`SELECT * FROM backtest_runs WHERE id = ?`).get(id) as
+      | Row
+      | undefined;
+    return Promise.resolve(row ? toRecord(row) : undefined);
+  }
+}
+
+function toRecord(r: Row): BacktestRunRecord {
+  return {
+    id: Number(r.id),
+    createdAt: Number(r.created_at),
+    strategy: String(r.strategy),
+    assets: JSON.parse(String(r.assets)),
+    startTs: optNum(r.start_ts),
+    endTs: optNum(r.end_ts),
+    params: JSON.parse(String(r.params)),
+    configHash: String(r.config_hash),
+    dataChecksum: String(r.data_checksum),
+    engineVersion: String(r.engine_version),
+    metrics: JSON.parse(String(r.metrics)),
+  };
 }

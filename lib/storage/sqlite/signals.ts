@@ -50,8 +50,16 @@ export class SqliteSignals implements SignalStore {
   listSignals(filter: SignalFilter = {}): Promise<Signal[]> {
     const rows = this.#db.read(
       `SELECT * FROM signals WHERE (?1 IS NULL OR asset = ?1) AND (?2 IS NULL OR strategy = ?2)
-       ORDER BY ts DESC, asset, strategy LIMIT ?3`,
-    ).all(filter.asset ?? null, filter.strategy ?? null, filter.limit ?? -1) as Row[];
+         AND (?4 IS NULL OR ts >= ?4) AND (?5 IS NULL OR ts <= ?5)
+       ORDER BY ts DESC, asset, strategy LIMIT ?3 OFFSET ?6`,
+    ).all(
+      filter.asset ?? null,
+      filter.strategy ?? null,
+      filter.limit ?? -1,
+      filter.from ?? null,
+      filter.to ?? null,
+      filter.offset ?? 0,
+    ) as Row[];
     return Promise.resolve(rows.map((r) => ({
       ts: Number(r.ts),
       asset: String(r.asset),

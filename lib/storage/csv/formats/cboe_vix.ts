@@ -1,5 +1,6 @@
 /**
- * CBOE's VIX history (`DATE,OPEN,HIGH,LOW,CLOSE`, no volume), or any OHLC index file named
+ * CBOE's VIX history (`DATE,OPEN,HIGH,LOW,CLOSE`, no volume; dates `MM/DD/YYYY` as CBOE writes
+ * them, or ISO), or any OHLC index file named
  * `*vix*` or imported with `--series`: the close becomes a macro series. Quirks: some days
  * publish only a close (open = high = low = close), and some opens lie outside [low, high] —
  * both are flagged, not rejected, since only the close is stored.
@@ -26,6 +27,8 @@ export const CBOE_VIX_FORMAT: FileFormat = {
       subject: series,
       dateCol,
       dateLabel: h.labels[dateCol] || "(first column)",
+      // CBOE writes MM/DD/YYYY (VIX_History.csv); mirrors such as vix-daily.csv use ISO dates
+      dateStyle: "mdy",
       fields: [
         ctx.field("open", h.col("open")),
         ctx.field("high", h.col("high")),
