@@ -19,8 +19,8 @@ const HELP = `Usage: deno task migrate --from <sqlite file> --to <postgres url> 
 
 Copies every table of an SQLite database (prices, macro observations with their revisions, the
 data-quality ledger, collection runs, signals, backtest runs, scheduler job runs, funding rates,
-optimisation trials, book resyncs and snapshots) into a PostgreSQL database, creating its schema.
-Rows go over in key order in committed chunks: an
+optimisation trials, book resyncs and snapshots, price alerts, arbitrage opportunities) into a
+PostgreSQL database, creating its schema. Rows go over in key order in committed chunks: an
 interrupted migrate, run again with the same arguments, continues where it stopped. Then every
 table is verified: row counts and a SHA-256 over every row must agree on both sides (exit 1 if
 not). The target must be empty (or hold an interrupted migrate's rows). The SQLite file is only

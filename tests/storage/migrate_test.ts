@@ -54,6 +54,8 @@ async function snapshot(store: Store) {
     signals: await store.listSignals(),
     backtests: await store.listBacktestRuns(1_000),
     funding: await store.latestFunding(),
+    alerts: await store.listAlerts(),
+    arbitrage: await store.listArbitrageOpportunities(),
     trials: [...(await store.findTrials(["k1"])).values()].map((t) => ({
       ...t,
       equity: [...t.equity],
@@ -120,6 +122,38 @@ async function sqliteWithReference(dir: string): Promise<string> {
       missedSlots: 0,
     })
       .then((id) => store.finishJobRun(id!, { status: "success", finishedAt: 4, attempts: 1 }));
+    const alert = await store.saveAlert({
+      createdAt: 6,
+      subject: "bitcoin",
+      kind: "prices",
+      condition: "below",
+      threshold: 30_000.5,
+      note: "dip",
+    });
+    await store.markAlertTriggered(alert, 7, 29_999.25);
+    await store.saveAlert({
+      createdAt: 8,
+      subject: "binance:spot:BTCUSDT",
+      kind: "book",
+      condition: "move",
+      threshold: 0.02,
+      referencePrice: 43_000.1,
+    });
+    await store.recordArbitrageEvent({
+      event: "opened",
+      id: "BTC binance:spot>bybit:perp@9",
+      pair: "BTC binance:spot>bybit:perp",
+      symbol: "BTCUSDT",
+      openedAtMs: 9,
+      atMs: 9,
+      netBps: 12.5,
+      peakNetBps: 12.5,
+      size: 0.25,
+      notional: 10_750.5,
+      netAmount: 13.438125,
+      source: "replay",
+      alert: { net: 12.5 },
+    });
   } finally {
     await store.close();
   }
@@ -158,6 +192,18 @@ Deno.test({
         const next = await dst.startRun("collect", {});
         assert.equal(next, Math.max(...(await src.listRuns()).map((r) => r.id)) + 1);
         await dst.finishRun(next, { status: "success", rowsWritten: 0 });
+        const alertIds = (await src.listAlerts()).map((a) => a.id!);
+        assert.equal(alertIds.length, 2);
+        assert.equal(
+          await dst.saveAlert({
+            createdAt: 10,
+            subject: "ethereum",
+            kind: "prices",
+            condition: "above",
+            threshold: 4_000,
+          }),
+          Math.max(...alertIds) + 1,
+        );
       } finally {
         await src.close();
         await dst.close();
