@@ -142,6 +142,15 @@ const BAD_FLAGS: [string, string[], string][] = [
   ["backtest", ["--symbols", "a", "--end", "tomorrow"], "--end"],
   ["backtest", ["--symbols", "a", "--interval", "7x"], "--interval"],
   ["backtest", ["--symbols", "a", "--start", "2024-02-01", "--end", "2024-01-01"], "--start"],
+  ["migrate", ["--to", "postgres://u@127.0.0.1:1/x"], "--from"],
+  ["migrate", ["--from", "data/mts.db"], "--to"],
+  ["migrate", ["--from", "data/mts.db", "--to", "mysql://u:pw@h/db"], "--to"],
+  ["migrate", ["--from", "data/no-such.db", "--to", "postgres://u:pw@127.0.0.1:1/x"], "--from"],
+  [
+    "migrate",
+    ["--from", "postgres://u:pw@h/db", "--to", "postgres://u:pw@127.0.0.1:1/x"],
+    "--from",
+  ],
   ["optimize", ["--symbols", "a", "--grid", "{bad"], "--grid"],
   ["optimize", ["--symbols", "a", "--grid", '{"fast":[]}'], "--grid"],
   [

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../core/errors.ts";
+import { redactSecrets } from "../core/redact.ts";
 import { readDotenv } from "./dotenv.ts";
 import { closestName } from "./suggest.ts";
 import { VARIABLE_NAMES, VARIABLES } from "./variables.ts";
@@ -115,6 +116,18 @@ const schema = z.object({
   DATABASE_PATH: z.string().trim().min(1, "DATABASE_PATH: expected a file path").transform((s) =>
     s.replace(/^sqlite:\/\/\//, "")
   ),
+  DATABASE_URL: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    // the value is never echoed: it may carry a password
+    if (!/^postgres(ql)?:\/\/[^/?#]+/i.test(s)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "DATABASE_URL: expected postgres://user:password@host:5432/database",
+      });
+      return z.NEVER;
+    }
+    return s;
+  }),
   DATA_DIR: z.string().trim().min(1, "DATA_DIR: expected a directory path"),
   REDIS_URL: z.string().trim().transform((s, ctx) => {
     if (s === "") return undefined;
@@ -238,6 +251,8 @@ export interface ResolvedConfig {
   readonly logFile?: string;
   /** `DATABASE_PATH`: the SQLite file. */
   readonly databasePath: string;
+  /** PostgreSQL URL; when set, the store is PostgreSQL and `databasePath` is not used. */
+  readonly databaseUrl?: string;
   /** `DATA_DIR`: where backups and reports go. */
   readonly dataDir: string;
   /** `REDIS_URL` (unset: in-process cache) and `REDIS_TTL_SECONDS`. */
@@ -372,7 +387,8 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? "");
       const spec = VARIABLES.find((v) => v.name === name);
-      const shown = spec?.secret ? "(hidden)" : JSON.stringify(input[name]);
+      // a URL's password is hidden even where the variable itself is not a secret
+      const shown = spec?.secret ? "(hidden)" : JSON.stringify(redactSecrets(input[name]));
       const msg = i.message.startsWith(`${name}:`) ? i.message : `${name}: ${i.message}`;
       return `${msg} (got ${shown})`;
     });
@@ -388,6 +404,7 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
     logLevel: r.DEBUG ? "debug" : r.LOG_LEVEL,
     logFile: r.LOG_FILE,
     databasePath: r.DATABASE_PATH,
+    databaseUrl: r.DATABASE_URL,
     dataDir: r.DATA_DIR,
     redis: { url: r.REDIS_URL, ttlSeconds: r.REDIS_CACHE_TTL },
     queue: {

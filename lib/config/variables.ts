@@ -39,6 +39,12 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: "data/mts.db",
     description: "SQLite database file (a sqlite:/// URL is accepted)",
   },
+  {
+    name: "DATABASE_URL",
+    default: "",
+    description:
+      "postgres://user:password@host:5432/db selects PostgreSQL and takes precedence over DATABASE_PATH",
+  },
   { name: "DATA_DIR", default: "data", description: "Directory for backups and reports" },
   {
     name: "REDIS_URL",
