@@ -11,6 +11,7 @@ import { main as demo } from "./tasks/demo.ts";
 import { main as exportTask } from "./tasks/export.ts";
 import { main as importTask } from "./tasks/import.ts";
 import { main as macro } from "./tasks/macro.ts";
+import { main as migrate } from "./tasks/migrate.ts";
 import { main as optimize } from "./tasks/optimize.ts";
 import { main as schedule } from "./tasks/schedule.ts";
 import { main as serve } from "./tasks/serve.ts";
@@ -18,6 +19,7 @@ import { main as signals } from "./tasks/signals.ts";
 import { main as status } from "./tasks/status.ts";
 import { main as stream } from "./tasks/stream.ts";
 import { main as volatility } from "./tasks/volatility.ts";
+import { main as worker } from "./tasks/worker.ts";
 
 /** Every task the binary can run, with a one-line summary. */
 export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> =
@@ -53,9 +55,17 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
     },
     volatility: { run: volatility, summary: "annualised rolling volatility per asset" },
     backtest: { run: backtest, summary: "event-driven backtest with metrics and reports" },
+    migrate: {
+      run: migrate,
+      summary: "copy an SQLite database into PostgreSQL, verified by counts and checksums",
+    },
     optimize: {
       run: optimize,
       summary: "parameter search in parallel workers, with DSR, PBO and walk-forward",
+    },
+    worker: {
+      run: worker,
+      summary: "run optimisation trials from the Redis queue (optimize --queue)",
     },
   };
 

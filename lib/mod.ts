@@ -75,7 +75,9 @@ export type {
 export { VARIABLES, type VariableSpec } from "./config/variables.ts";
 export type * from "./storage/store.ts";
 export type { LeaderLock } from "./storage/leader_lock.ts";
-export { SqliteStore } from "./storage/sqlite_store.ts";
+export { SqliteStore, type SqliteStoreOptions } from "./storage/sqlite_store.ts";
+export { PostgresStore, type PostgresStoreOptions } from "./storage/postgres_store.ts";
+export { openStore, type StoreConfig } from "./storage/open_store.ts";
 export {
   type SchedulerHandle,
   type SchedulerOptions,

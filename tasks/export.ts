@@ -12,6 +12,7 @@ import { fmtNum, formatTable } from "../lib/cli/table.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { idFlagProblem } from "../lib/core/ids.ts";
 import { exportStore } from "../lib/services/exporter.ts";
+import { describeStore } from "../lib/storage/open_store.ts";
 
 const HELP = `Usage: deno task export [options]
 
@@ -57,7 +58,7 @@ const task = defineTask({
       printJson({ dir, files: result.details, rows: result.rows });
     } else if (result.details.length === 0) {
       console.log(
-        `Nothing to export: no stored series match (database ${config.databasePath})`,
+        `Nothing to export: no stored series match (database ${describeStore(config)})`,
       );
     } else {
       console.log(formatTable(result.details, [

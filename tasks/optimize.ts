@@ -24,7 +24,8 @@ import type { GridSpace, RandomSpace } from "../lib/research/space.ts";
 import { optimizeJson, writeOptimizeReports } from "../lib/services/optimize_output.ts";
 import { type OptimizeResult, runOptimization, type Search } from "../lib/services/optimizer.ts";
 import { workerPoolExecutor } from "../lib/services/worker_pool.ts";
-import { inlineExecutor } from "../lib/services/trials.ts";
+import { inlineExecutor, type TrialExecutor } from "../lib/services/trials.ts";
+import type { ResolvedConfig } from "../lib/config/config.ts";
 import { storedExecutor } from "../lib/services/stored_trials.ts";
 import { STRATEGIES } from "../strategies/mod.ts";
 
@@ -52,6 +53,10 @@ Strategy and search
   --minimize <metric>     or minimise one, e.g. --minimize maxDrawdown
   --min-trades <n>        leave trials with fewer trades out of the ranking (default 0)
   --workers <n>           parallel Web Workers (default: the core count; 0 = this thread)
+  --queue                 run the trials as jobs on the BullMQ queue on REDIS_URL, where
+                          deno task worker processes (any number, any host) take them; a
+                          trial some earlier sweep completed is read back, not run again
+                          (docs/scaling.md, "Distributed sweeps")
 
 Walk-forward
   --walk-forward          optimise on each train window, evaluate the winner on its test window
@@ -90,6 +95,7 @@ const FLAGS = {
   minimize: { type: "string" },
   "min-trades": { type: "string" },
   workers: { type: "string" },
+  queue: { type: "boolean" },
   "walk-forward": { type: "boolean" },
   train: { type: "string" },
   test: { type: "string" },
@@ -282,6 +288,14 @@ function printResult(r: OptimizeResult, top: number): void {
   }
 }
 
+/** The BullMQ executor (loaded only with --queue: local sweeps never load bullmq). */
+async function queueExecutorOf(config: ResolvedConfig): Promise<TrialExecutor> {
+  const { queueSettingsOf } = await import("../lib/services/trial_queue.ts");
+  const { queueExecutor } = await import("../lib/services/queue_executor.ts");
+  const settings = await queueSettingsOf(config, "optimize --queue");
+  return queueExecutor({ ...settings, onNote: (m) => console.error(`note: ${m}`) });
+}
+
 const task = defineTask({
   name: "optimize",
   help: HELP,
@@ -307,10 +321,17 @@ const task = defineTask({
     const outDir = flags.out === undefined
       ? undefined
       : outputPath("out", flags.out, { task: "optimize", dataDir: ctx.config.dataDir });
-    const inner = workers === 0 ? inlineExecutor(STRATEGIES) : workerPoolExecutor({
-      workers,
-      url: new URL("../workers/optimize_worker.ts", import.meta.url),
-    });
+    if (flags.queue && flags.workers !== undefined) {
+      throw new UsageError("give either --queue or --workers, not both");
+    }
+    const inner = flags.queue
+      ? await queueExecutorOf(ctx.config)
+      : workers === 0
+      ? inlineExecutor(STRATEGIES)
+      : workerPoolExecutor({
+        workers,
+        url: new URL("../workers/optimize_worker.ts", import.meta.url),
+      });
     // Every trial is stored; an identical or interrupted sweep reuses what is done.
     const executor = storedExecutor(inner, () => ctx.store(), {
       resume: flags["no-resume"] !== true,
@@ -342,6 +363,9 @@ const task = defineTask({
           progress: !json && Deno.stderr.isTerminal() ? progressLine() : undefined,
         },
       );
+      if (!json && "reusedJobs" in inner && (inner.reusedJobs as number) > 0) {
+        console.error(`${inner.reusedJobs} trial(s) read back from jobs completed before`);
+      }
       const written = outDir ? await writeOptimizeReports(result, outDir) : [];
       if (json) printJson(optimizeJson(result));
       else {

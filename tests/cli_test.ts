@@ -31,6 +31,9 @@ Deno.test("mts with an unknown task exits 2 and names the choices", async () => 
 /** [task, arguments, the flag the one line must start with]. */
 const BAD_FLAGS: [string, string[], string][] = [
   ["demo", ["--days", "0"], "--days"],
+  ["worker", ["--concurrency", "0"], "--concurrency"],
+  ["worker", ["--lock-duration", "soon"], "--lock-duration"],
+  ["worker", ["--stalled-interval", "5x"], "--stalled-interval"],
   ["demo", ["--days", "abc"], "--days"],
   ["demo", ["--dyas", "3"], "--dyas"],
   ["demo", ["--json=yes"], "--json"],
@@ -155,6 +158,15 @@ const BAD_FLAGS: [string, string[], string][] = [
   ["backtest", ["--symbols", "a", "--end", "tomorrow"], "--end"],
   ["backtest", ["--symbols", "a", "--interval", "7x"], "--interval"],
   ["backtest", ["--symbols", "a", "--start", "2024-02-01", "--end", "2024-01-01"], "--start"],
+  ["migrate", ["--to", "postgres://u@127.0.0.1:1/x"], "--from"],
+  ["migrate", ["--from", "data/mts.db"], "--to"],
+  ["migrate", ["--from", "data/mts.db", "--to", "mysql://u:pw@h/db"], "--to"],
+  ["migrate", ["--from", "data/no-such.db", "--to", "postgres://u:pw@127.0.0.1:1/x"], "--from"],
+  [
+    "migrate",
+    ["--from", "postgres://u:pw@h/db", "--to", "postgres://u:pw@127.0.0.1:1/x"],
+    "--from",
+  ],
   ["optimize", ["--symbols", "a", "--grid", "{bad"], "--grid"],
   ["optimize", ["--symbols", "a", "--grid", '{"fast":[]}'], "--grid"],
   [

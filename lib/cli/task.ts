@@ -8,8 +8,9 @@
  * 3. configuration (environment + `.env`), logging (JSON lines to `LOG_FILE`, text on a terminal
  *    unless `--json`) and the redactor of configured secrets are set up;
  * 4. the body runs with a lazily opened store (a task that only reads a CSV creates no
- *    database), which is closed afterwards, and — without `--json` — with `console` output
- *    escaped for the terminal (`guardTerminalOutput` in `output.ts`);
+ *    database) — PostgreSQL with `DATABASE_URL`, else the SQLite file (`openStore`) — which is
+ *    closed afterwards, and — without `--json` — with `console` output escaped for the terminal
+ *    (`guardTerminalOutput` in `output.ts`);
  * 5. any error becomes one line, `mts <task>: <reason>`, and exit code 2 (usage) or 1.
  *
  * Tasks keep `export function main(args)` and `if (import.meta.main) Deno.exit(await main(…))`.
@@ -19,7 +20,7 @@ import { loadConfig, type ResolvedConfig } from "../config/config.ts";
 import { createRedactor, type Redactor, redactorFor } from "../config/redact.ts";
 import { ConfigError } from "../core/errors.ts";
 import { closeLogging, configureLogging, getLogger } from "../log/logger.ts";
-import { SqliteStore } from "../storage/sqlite_store.ts";
+import { openStore } from "../storage/open_store.ts";
 import type { Store } from "../storage/store.ts";
 import { type FlagOptions, type FlagValues, parseFlags } from "./args.ts";
 import { guardTerminalOutput } from "./output.ts";
@@ -156,14 +157,16 @@ export async function runTask(
     getLogger(name).debug("start", { environment: config.environment });
     const ctx: TaskContext = {
       config,
-      store: () => (store ??= SqliteStore.open(config.databasePath, { origin: "DATABASE_PATH" })),
+      store: () => (store ??= openStore(config)),
       redact,
     };
     return await body(ctx);
   } catch (e) {
     return reportError(name, e, redact);
   } finally {
-    store?.close();
+    try {
+      await store?.close();
+    } catch { /* closing must not change the exit code */ }
     closeLogging();
     unguard();
   }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../core/errors.ts";
+import { redactSecrets } from "../core/redact.ts";
 import { readDotenv } from "./dotenv.ts";
 import { closestName } from "./suggest.ts";
 import { VARIABLE_NAMES, VARIABLES } from "./variables.ts";
@@ -115,6 +116,18 @@ const schema = z.object({
   DATABASE_PATH: z.string().trim().min(1, "DATABASE_PATH: expected a file path").transform((s) =>
     s.replace(/^sqlite:\/\/\//, "")
   ),
+  DATABASE_URL: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    // the value is never echoed: it may carry a password
+    if (!/^postgres(ql)?:\/\/[^/?#]+/i.test(s)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "DATABASE_URL: expected postgres://user:password@host:5432/database",
+      });
+      return z.NEVER;
+    }
+    return s;
+  }),
   DATA_DIR: z.string().trim().min(1, "DATA_DIR: expected a directory path"),
   REDIS_URL: z.string().trim().transform((s, ctx) => {
     if (s === "") return undefined;
@@ -125,6 +138,13 @@ const schema = z.object({
     return s;
   }),
   REDIS_CACHE_TTL: num("REDIS_CACHE_TTL", 1, 31_536_000, true),
+  QUEUE_NAME: z.string().trim().regex(
+    /^[A-Za-z0-9_.-]{1,100}$/,
+    "QUEUE_NAME: expected letters, digits, '_', '.' or '-' (no ':')",
+  ),
+  QUEUE_RETENTION_DAYS: num("QUEUE_RETENTION_DAYS", 1, 3650, true),
+  QUEUE_DATASET_TTL: num("QUEUE_DATASET_TTL", 60, 31_536_000, true),
+  WORKER_CONCURRENCY: num("WORKER_CONCURRENCY", 1, 256, true),
   COINGECKO_API_KEY: optional,
   COINGECKO_PLAN: z.string().trim().toLowerCase().transform((s, ctx) => {
     if (s === "") return undefined;
@@ -231,10 +251,19 @@ export interface ResolvedConfig {
   readonly logFile?: string;
   /** `DATABASE_PATH`: the SQLite file. */
   readonly databasePath: string;
+  /** PostgreSQL URL; when set, the store is PostgreSQL and `databasePath` is not used. */
+  readonly databaseUrl?: string;
   /** `DATA_DIR`: where backups and reports go. */
   readonly dataDir: string;
   /** `REDIS_URL` (unset: in-process cache) and `REDIS_TTL_SECONDS`. */
   readonly redis: { readonly url?: string; readonly ttlSeconds: number };
+  /** Distributed sweeps (`QUEUE_*`, `WORKER_CONCURRENCY`): the BullMQ queue and `deno task worker`. */
+  readonly queue: {
+    readonly name: string;
+    readonly retentionDays: number;
+    readonly datasetTtlSeconds: number;
+    readonly workerConcurrency: number;
+  };
   /** CoinGecko (`COINGECKO_*`): key, plan and base URLs. */
   readonly coingecko: {
     readonly apiKey?: string;
@@ -358,7 +387,8 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? "");
       const spec = VARIABLES.find((v) => v.name === name);
-      const shown = spec?.secret ? "(hidden)" : JSON.stringify(input[name]);
+      // a URL's password is hidden even where the variable itself is not a secret
+      const shown = spec?.secret ? "(hidden)" : JSON.stringify(redactSecrets(input[name]));
       const msg = i.message.startsWith(`${name}:`) ? i.message : `${name}: ${i.message}`;
       return `${msg} (got ${shown})`;
     });
@@ -374,8 +404,15 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
     logLevel: r.DEBUG ? "debug" : r.LOG_LEVEL,
     logFile: r.LOG_FILE,
     databasePath: r.DATABASE_PATH,
+    databaseUrl: r.DATABASE_URL,
     dataDir: r.DATA_DIR,
     redis: { url: r.REDIS_URL, ttlSeconds: r.REDIS_CACHE_TTL },
+    queue: {
+      name: r.QUEUE_NAME,
+      retentionDays: r.QUEUE_RETENTION_DAYS,
+      datasetTtlSeconds: r.QUEUE_DATASET_TTL,
+      workerConcurrency: r.WORKER_CONCURRENCY,
+    },
     coingecko: {
       apiKey: r.COINGECKO_API_KEY,
       plan,

@@ -89,6 +89,20 @@ Deno.test("a name in .env that mts does not know fails with file:line and a sugg
   }
 });
 
+Deno.test("DATABASE_URL takes a postgres:// URL; anything else fails without echoing the value", () => {
+  const c = resolveConfig({ DATABASE_URL: "postgresql://mts:pw%40x@db:5432/mts" });
+  assert.equal(c.databaseUrl, "postgresql://mts:pw%40x@db:5432/mts");
+  assert.equal(resolveConfig({ DATABASE_URL: "" }).databaseUrl, undefined);
+  assert.throws(
+    () => resolveConfig({ DATABASE_URL: "mysql://mts:hunter2@db/mts" }),
+    (e: unknown) =>
+      e instanceof ConfigError && e.variable === "DATABASE_URL" &&
+      /DATABASE_URL: expected postgres:\/\/user:password@host:5432\/database \(got "mysql:\/\/mts:\*\*\*@db\/mts"\)/
+        .test(e.message) &&
+      !e.message.includes("hunter2"),
+  );
+});
+
 Deno.test("list variables trim whitespace and ignore empty entries; a list with no entry at all is an error naming it", () => {
   const c = resolveConfig({
     COLLECT_ASSETS: "bitcoin, ,eth ,, solana",

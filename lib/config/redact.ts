@@ -80,6 +80,7 @@ export function secretValues(c: ResolvedConfig): string[] {
   const urls = [
     c.redis.url,
     c.databasePath,
+    c.databaseUrl,
     c.coingecko.baseUrl,
     c.coingecko.proBaseUrl,
     c.binance.baseUrl,

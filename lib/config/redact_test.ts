@@ -50,3 +50,10 @@ Deno.test("empty and very short secrets are not searched for (they would garble 
   const redact = createRedactor(["", undefined, "ab", "abcd"]);
   assert.equal(redact("ab cab abcd"), "ab cab ***");
 });
+
+Deno.test("the DATABASE_URL password is a secret, raw and percent-decoded", () => {
+  const c = resolveConfig({ DATABASE_URL: "postgres://mts:p%40ss-w0rd@db:5432/mts" });
+  const redact = redactorFor(c);
+  const out = redact("connect failed for p@ss-w0rd and p%40ss-w0rd");
+  assert.ok(!out.includes("p@ss-w0rd") && !out.includes("p%40ss-w0rd"), out);
+});

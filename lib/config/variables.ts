@@ -39,6 +39,12 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: "data/mts.db",
     description: "SQLite database file (a sqlite:/// URL is accepted)",
   },
+  {
+    name: "DATABASE_URL",
+    default: "",
+    description:
+      "postgres://user:password@host:5432/db selects PostgreSQL and takes precedence over DATABASE_PATH",
+  },
   { name: "DATA_DIR", default: "data", description: "Directory for backups and reports" },
   {
     name: "REDIS_URL",
@@ -46,6 +52,26 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: "redis://host:port/db; unset uses the in-process memory cache",
   },
   { name: "REDIS_CACHE_TTL", default: "300", description: "Cache entry lifetime in seconds" },
+  {
+    name: "QUEUE_NAME",
+    default: "mts-trials",
+    description: "BullMQ queue of distributed sweeps (optimize --queue, deno task worker)",
+  },
+  {
+    name: "QUEUE_RETENTION_DAYS",
+    default: "30",
+    description: "Days a completed trial job is kept for reuse (at most 1,000,000 jobs)",
+  },
+  {
+    name: "QUEUE_DATASET_TTL",
+    default: "604800",
+    description: "Seconds a sweep's dataset stays in Redis (renewed by every sweep using it)",
+  },
+  {
+    name: "WORKER_CONCURRENCY",
+    default: "1",
+    description: "Trials a deno task worker runs at once (one thread each)",
+  },
   {
     name: "COINGECKO_API_KEY",
     default: "",

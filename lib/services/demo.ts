@@ -14,6 +14,7 @@ import type { StrategyRegistry } from "../signals/registry.ts";
 import type { DemoContext, DemoSection, DemoSectionResult } from "./demo_section.ts";
 import { backtestSection, signalsSection } from "./demo_strategies.ts";
 import { loadSampleMarket, SAMPLE_SOURCE, type SampleLoadResult } from "./sample_loader.ts";
+import { describeStore } from "../storage/open_store.ts";
 
 export type { DemoContext, DemoSection, DemoSectionResult } from "./demo_section.ts";
 
@@ -187,7 +188,7 @@ export async function runDemo(
   for (const s of options.sections ?? DEMO_SECTIONS) {
     sections.push({ id: s.id, title: s.title, ...(await s.run(ctx)) });
   }
-  return { label: sample.label, database: config.databasePath, sample, sections };
+  return { label: sample.label, database: describeStore(config), sample, sections };
 }
 
 /** Renders a demo report as terminal text. */

@@ -361,9 +361,11 @@ export class SqliteStore implements Store {
     return this.#db.transaction(fn);
   }
 
-  close(): void {
+  /** Closes at once (the promise is already settled: callers may skip awaiting it). */
+  close(): Promise<void> {
     this.#leases.close();
     this.#db.close();
+    return Promise.resolve();
   }
 
   /** Who else is writing, for the lock-wait report: the live runs of other processes. */

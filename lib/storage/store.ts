@@ -62,6 +62,9 @@ export interface Store
     AlertStore,
     ArbitrageStore,
     Transactional {
-  /** Closes the store (and releases the leases of unfinished runs). */
-  close(): void;
+  /**
+   * Closes the store (and releases the leases of unfinished runs). SQLite closes at once;
+   * PostgreSQL resolves once its connections are closed.
+   */
+  close(): Promise<void>;
 }

@@ -48,8 +48,8 @@ export function checkDatabasePath(path: string, origin?: string): void {
     const shown = redactUrl(path);
     if (/^postgres(ql)?:/i.test(path)) {
       throw new ConfigError(
-        `${name} is a PostgreSQL URL (${shown}), but it takes an SQLite file path; a PostgreSQL ` +
-          "database will be configured with DATABASE_URL (not supported yet)",
+        `${name} is a PostgreSQL URL (${shown}), but it takes an SQLite file path; set ` +
+          "DATABASE_URL to use PostgreSQL (docs/scaling.md)",
         origin,
       );
     }

@@ -61,8 +61,7 @@ Deno.test("a PostgreSQL URL in DATABASE_PATH points to DATABASE_URL, hides the p
   assert.equal(
     e.message,
     "DATABASE_PATH is a PostgreSQL URL (postgres://mts:***@db.example.internal:5432/mts), but it " +
-      "takes an SQLite file path; a PostgreSQL database will be configured with DATABASE_URL " +
-      "(not supported yet)",
+      "takes an SQLite file path; set DATABASE_URL to use PostgreSQL (docs/scaling.md)",
   );
   assert.ok(!e.message.includes("s3cret"));
   // Before, the parent "directory" postgres:/mts:s3cret-pw@db.example.internal:5432 was created.
