@@ -5,7 +5,7 @@
  * line per event), SQLite, the `mts:alerts:arbitrage` channel and `ALERT_WEBHOOK_URL`.
  * @module
  */
-import { badFlag, durationFlag } from "../lib/cli/flags.ts";
+import { badFlag, durationFlag, listFlag } from "../lib/cli/flags.ts";
 import { formatTable } from "../lib/cli/table.ts";
 import { defineTask, type TaskRun } from "../lib/cli/task.ts";
 import { UsageError } from "../lib/core/errors.ts";
@@ -19,8 +19,15 @@ import {
 import { type ArbitrageOutcome, runArbitrage } from "../lib/services/arbitrage_service.ts";
 import { interruptSignal } from "../lib/services/collect_cli.ts";
 import type { AlertEvaluation } from "../lib/streams/arbitrage/evaluate.ts";
+import type { ArbitrageAlert } from "../lib/streams/arbitrage/alert.ts";
+import type { ResolvedConfig } from "../lib/config/config.ts";
+import { MemoryCache } from "../lib/storage/memory_cache.ts";
+import { detectBeside } from "../lib/services/stream_arbitrage.ts";
+import { checkStreamNet, runLive, type StreamResult } from "../lib/services/stream_runner.ts";
+import { buildPlan, EXCHANGES, MARKETS, type PlanOptions } from "../lib/streams/plan.ts";
+import type { Exchange, Market } from "../lib/streams/sync.ts";
 
-const HELP = `Usage: deno task arbitrage (--from-cache | --replay FILE) [options]
+const HELP = `Usage: deno task arbitrage [--from-cache | --replay FILE] [options]
 
 Finds cross-exchange arbitrage between Binance spot, Binance perp, Bybit spot and Bybit perp
 books of the same asset: for each pair of books, in both directions, the size that maximises net
@@ -30,9 +37,16 @@ walking both books' depth. Different quote currencies (USDT, USDC, …) pair onl
 must last --min-duration before it opens, and closes below --min-net-bps − --hysteresis-bps.
 
 Input (one of):
+  (neither)               connect to the exchanges in this process (the stream's live run, on an
+                          in-process memory cache), until Ctrl-C, SIGTERM or --for
   --from-cache            follow the books a running 'deno task stream' publishes (REDIS_URL)
   --replay FILE           a recording of published books: JSON lines (.gz too) or a JSON array
-  (connecting to the exchanges directly needs the stream runner: run 'deno task stream' beside)
+
+Connecting (without --from-cache / --replay; the endpoints of deno task stream: BINANCE_WS_URL,
+BINANCE_FUTURES_WS_URL, BINANCE_BASE_URL, BINANCE_FUTURES_BASE_URL, BYBIT_WS_URL):
+  --exchanges E[,E]       binance, bybit (default REALTIME_EXCHANGES)
+  --markets M[,M]         spot, perp (default both)
+  (--symbols also chooses what to stream; default REALTIME_SYMBOLS)
 
 Options:
 ${DETECTOR_HELP}
@@ -40,11 +54,12 @@ ${DETECTOR_HELP}
   --latency D             latency for --evaluate (default 100ms)
   --no-store              do not record opportunities in SQLite
   --publish               with --replay: publish the alerts on mts:alerts:arbitrage too
-  --for D                 with --from-cache: stop after D (e.g. 10m)
+  --for D                 live or --from-cache: stop after D (30s, 5m, 2h), then the summary
   --json                  one JSON line per opened / updated / closed alert (and evaluated)
   -h, --help              show this help
 
 Examples:
+  deno task arbitrage --symbols BTCUSDT,ETHUSDT --min-net-bps 5 --max-notional 50000
   deno task stream --symbols BTCUSDT,ETHUSDT &     # publishes the books (REDIS_URL set)
   deno task arbitrage --from-cache --symbols BTCUSDT,ETHUSDT --min-net-bps 5 --max-notional 50000
   deno task arbitrage --replay data/books.jsonl.gz --json
@@ -60,19 +75,15 @@ const FLAGS = {
   "no-store": { type: "boolean" },
   publish: { type: "boolean" },
   for: { type: "string" },
+  exchanges: { type: "string" },
+  markets: { type: "string" },
 } as const;
 
 type Flags = TaskRun<typeof FLAGS>["flags"];
 
-function checkModes(f: Flags): "cache" | "replay" {
+function checkModes(f: Flags): "live" | "cache" | "replay" {
   if (f["from-cache"] && f.replay !== undefined) {
     throw new UsageError("--from-cache: not with --replay (one input at a time)");
-  }
-  if (!f["from-cache"] && f.replay === undefined) {
-    throw new UsageError(
-      "choose an input: --from-cache (follow a running 'deno task stream' through REDIS_URL) " +
-        "or --replay FILE; connecting to the exchanges directly needs the stream runner",
-    );
   }
   const replay = f.replay !== undefined;
   if (f.evaluate && !replay) throw new UsageError("--evaluate: only with --replay");
@@ -82,8 +93,54 @@ function checkModes(f: Flags): "cache" | "replay" {
   if (f.publish && !replay) {
     throw new UsageError("--publish: only with --replay (live alerts are always published)");
   }
-  if (f.for !== undefined && replay) throw new UsageError("--for: only with --from-cache");
-  return replay ? "replay" : "cache";
+  if (f.for !== undefined && replay) throw new UsageError("--for: not with --replay");
+  const live = !replay && !f["from-cache"];
+  for (const name of ["exchanges", "markets"] as const) {
+    if (f[name] !== undefined && !live) {
+      throw new UsageError(`--${name}: only when connecting (not with --from-cache or --replay)`);
+    }
+  }
+  return replay ? "replay" : live ? "live" : "cache";
+}
+
+function choices<T extends string>(
+  raw: string | undefined,
+  fallback: readonly string[],
+  allowed: readonly T[],
+  flag: string,
+): T[] {
+  const items = (listFlag(raw) ?? fallback).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const i of items) {
+    if (!allowed.includes(i as T)) badFlag(flag, `one or more of ${allowed.join(", ")}`, i);
+  }
+  if (items.length === 0) badFlag(flag, `one or more of ${allowed.join(", ")}`, "");
+  return items as T[];
+}
+
+/** What a plain run streams: the stream's defaults (depth 20, Binance snapshots of 1,000). */
+function livePlan(f: Flags, config: ResolvedConfig, symbols?: readonly string[]): PlanOptions {
+  const list = (symbols ?? config.realtime.symbols).map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  for (const s of list) {
+    if (!/^[A-Z0-9]{2,30}$/.test(s)) badFlag("symbols", "exchange symbols like BTCUSDT", s);
+  }
+  if (list.length === 0) badFlag("symbols", "exchange symbols like BTCUSDT", "");
+  const plan: PlanOptions = {
+    exchanges: choices<Exchange>(f.exchanges, config.realtime.exchanges, EXCHANGES, "exchanges"),
+    markets: choices<Market>(f.markets, MARKETS, MARKETS, "markets"),
+    symbols: list,
+    depth: 20,
+    snapshotLimit: 1000,
+    staleAfterMs: 15_000,
+  };
+  buildPlan(plan); // validated above; a bug if this throws
+  return plan;
+}
+
+function streamLine(r: StreamResult): string {
+  const s = r.summary.stats;
+  return `stream stopped: ${clean(r.stoppedBy)}; ${r.summary.books.length} books, ${s.frames} ` +
+    `frames, ${s.resyncs} resyncs, ${s.reconnects} reconnects`;
 }
 
 const n2 = (v: number) => v.toFixed(2);
@@ -127,29 +184,62 @@ const task = defineTask({
   name: "arbitrage",
   help: HELP,
   flags: FLAGS,
-  lists: ["symbols"],
+  lists: ["symbols", "exchanges", "markets"],
   run: async ({ flags, json, config, store, redact }) => {
     const mode = checkModes(flags);
     const detector = detectorOptions(flags);
     const latencyMs = flags.evaluate ? durationFlag(flags.latency, "latency") ?? 100 : undefined;
     const forMs = durationFlag(flags.for, "for");
     if (forMs === 0) badFlag("for", "a duration above 0, such as 10m", flags.for!);
+    const plan = mode === "live" ? livePlan(flags, config, detector.symbols) : undefined;
+    if (plan) await checkStreamNet(config, plan);
     const interrupt = interruptSignal();
     const stop = new AbortController();
-    const timer = forMs === undefined ? undefined : setTimeout(() => stop.abort(), forMs);
+    // a live run stops itself after --for (the stream's own timer)
+    const timer = forMs === undefined || plan ? undefined : setTimeout(() => stop.abort(), forMs);
     interrupt.signal.addEventListener("abort", () => stop.abort(), { once: true });
+    const onAlert = json ? (a: ArbitrageAlert) => console.log(JSON.stringify(a)) : terminalView();
+    const onProblem = (m: string) => console.error(`mts arbitrage: ${m}`);
     try {
-      const outcome = await runArbitrage({ config, store, redact }, {
-        mode,
-        file: flags.replay,
-        latencyMs,
-        detector,
-        store: !flags["no-store"],
-        publish: flags.publish,
-        signal: stop.signal,
-        onAlert: json ? (a) => console.log(JSON.stringify(a)) : terminalView(),
-        onProblem: (m) => console.error(`mts arbitrage: ${m}`),
-      });
+      let outcome: ArbitrageOutcome;
+      if (plan) {
+        const cache = new MemoryCache({ ttlSeconds: config.redis.ttlSeconds });
+        try {
+          const done = await detectBeside({ config, store, redact }, {
+            cache,
+            detector: { ...detector, symbols: plan.symbols },
+            clock: "wall",
+            store: !flags["no-store"],
+            onAlert,
+            onProblem,
+          }, () =>
+            runLive({
+              plan,
+              config,
+              cache,
+              books: store(),
+              funding: store(),
+              forMs,
+              signal: stop.signal,
+            }));
+          outcome = done.outcome;
+          if (!json) console.log(streamLine(done.result));
+        } finally {
+          await cache.close();
+        }
+      } else {
+        outcome = await runArbitrage({ config, store, redact }, {
+          mode: mode as "cache" | "replay",
+          file: flags.replay,
+          latencyMs,
+          detector,
+          store: !flags["no-store"],
+          publish: flags.publish,
+          signal: stop.signal,
+          onAlert,
+          onProblem,
+        });
+      }
       if (json) { for (const e of outcome.evaluations ?? []) console.log(JSON.stringify(e)); }
       else printSummary(outcome);
       return 0;

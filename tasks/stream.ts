@@ -18,14 +18,25 @@ import {
 } from "../lib/services/funding_backfill.ts";
 import { formatTable } from "../lib/cli/table.ts";
 import { safeEcho } from "../lib/core/text.ts";
-import { connectionUrl } from "../lib/services/stream_live.ts";
 import {
+  checkStreamNet,
   type LiveRunOptions,
+  recordedPlan,
   runLive,
   runReplay,
   type StreamResult,
 } from "../lib/services/stream_runner.ts";
 import { finalTables, StreamScreen } from "../lib/services/stream_table.ts";
+import {
+  alertLine,
+  DETECTOR_FLAGS,
+  DETECTOR_HELP,
+  detectorOptions,
+} from "../lib/services/arbitrage_cli.ts";
+import { detectBeside } from "../lib/services/stream_arbitrage.ts";
+import type { ArbitrageAlert } from "../lib/streams/arbitrage/alert.ts";
+import type { DetectorOptions } from "../lib/streams/arbitrage/settings.ts";
+import type { Cache } from "../lib/storage/cache.ts";
 import { openCache } from "../lib/storage/open_cache.ts";
 import { buildPlan, EXCHANGES, MARKETS, type PlanOptions } from "../lib/streams/plan.ts";
 import { PERP_DEPTH_LIMITS } from "../lib/streams/binance/weights.ts";
@@ -85,8 +96,16 @@ Funding history (instead of streaming):
                           scheduler runs every 8 h
   --days N                how many days back the history should be complete (1-3650, default 30)
 
+Arbitrage (the detector of deno task arbitrage, in this process, on the streamed symbols):
+  --arbitrage             detect cross-exchange arbitrage on this run's books (docs/arbitrage.md);
+                          alerts go to SQLite, mts:alerts:arbitrage on this run's cache and
+                          ALERT_WEBHOOK_URL; with --replay, ages follow the recorded times and
+                          two runs print the same alerts
+${DETECTOR_HELP.split("\n").slice(1).join("\n")}
+
 Output:
-  --json                  no table; at the end one JSON object {books, funding, stats}
+  --json                  no table; at the end one JSON object {books, funding, stats} (with
+                          --arbitrage also "arbitrage": every alert, in order)
   -h, --help              show this help
 
 Variables: REALTIME_SYMBOLS, REALTIME_EXCHANGES (REALTIME_ENABLED only gates the streams that serve
@@ -99,8 +118,15 @@ Examples:
   deno task stream --exchanges binance,bybit --markets spot,perp --symbols BTCUSDT,ETHUSDT --depth 20
   deno task stream --for 60s --record data/frames/btc.jsonl.gz --json
   deno task stream --replay data/frames/btc.jsonl.gz --json
+  deno task stream --arbitrage --symbols BTCUSDT,ETHUSDT --min-net-bps 5 --max-notional 50000
   deno task stream --backfill-funding --days 30 --symbols BTCUSDT,ETHUSDT
 `;
+
+// the detector's flags, except --symbols: beside the stream it watches the streamed symbols
+const { symbols: _symbols, ...STREAM_DETECTOR_FLAGS } = DETECTOR_FLAGS;
+const DETECTOR_FLAG_NAMES = Object.keys(
+  STREAM_DETECTOR_FLAGS,
+) as (keyof typeof STREAM_DETECTOR_FLAGS)[];
 
 const FLAGS = {
   exchanges: { type: "string" },
@@ -117,6 +143,8 @@ const FLAGS = {
   replay: { type: "string" },
   "backfill-funding": { type: "boolean" },
   days: { type: "string" },
+  arbitrage: { type: "boolean" },
+  ...STREAM_DETECTOR_FLAGS,
 } as const;
 
 type Run = TaskRun<typeof FLAGS>;
@@ -185,34 +213,6 @@ function planOf(run: Run): PlanOptions {
   return plan;
 }
 
-async function checkNet(run: Run, plan: PlanOptions): Promise<void> {
-  const c = run.config;
-  const built = buildPlan(plan);
-  const endpoints = {
-    binanceRest: c.binance.baseUrl,
-    binanceFuturesRest: c.binance.futuresBaseUrl,
-    binanceWs: c.binance.wsUrl,
-    binanceFuturesWs: c.binance.futuresWsUrl,
-    bybitWs: c.bybit.wsUrl,
-  };
-  const urls = built.connections.map((conn) => ({
-    variable: conn.exchange === "bybit"
-      ? "BYBIT_WS_URL"
-      : conn.market === "spot"
-      ? "BINANCE_WS_URL"
-      : "BINANCE_FUTURES_WS_URL",
-    url: connectionUrl(conn, endpoints),
-  }));
-  if (built.books.some((b) => b.exchange === "binance" && b.market === "spot")) {
-    urls.push({ variable: "BINANCE_BASE_URL", url: c.binance.baseUrl });
-  }
-  if (built.books.some((b) => b.exchange === "binance" && b.market === "perp")) {
-    urls.push({ variable: "BINANCE_FUTURES_BASE_URL", url: c.binance.futuresBaseUrl });
-  }
-  const missing = await missingNetPermissions(urls);
-  if (missing.length > 0) throw new ConfigError(missing[0]);
-}
-
 function refuseWithReplay(run: Run): void {
   for (
     const f of [
@@ -234,7 +234,18 @@ function refuseWithReplay(run: Run): void {
   }
 }
 
-async function execute(run: Run, screen: StreamScreen | undefined): Promise<StreamResult> {
+/** What a run printed besides the stream's own result. */
+interface Executed {
+  readonly result: StreamResult;
+  /** `--arbitrage`: every alert, in order. */
+  readonly alerts?: ArbitrageAlert[];
+}
+
+async function execute(
+  run: Run,
+  screen: StreamScreen | undefined,
+  detector: DetectorOptions | undefined,
+): Promise<Executed> {
   const interrupt = interruptSignal();
   const cache = await openCache(run.config.redis);
   try {
@@ -247,11 +258,17 @@ async function execute(run: Run, screen: StreamScreen | undefined): Promise<Stre
       } catch (e) {
         badFlag("replay", "a recording made with --record", run.flags.replay, (e as Error).message);
       }
-      return await runReplay(path, {
+      const replay = () => runReplay(path, { cache, signal: interrupt.signal, onTick });
+      if (!detector) return { result: await replay() };
+      const plan = await recordedPlan(path);
+      return await withDetector(
+        run,
+        screen,
         cache,
-        signal: interrupt.signal,
-        onTick,
-      });
+        { ...detector, symbols: plan.symbols },
+        "data",
+        replay,
+      );
     }
     const plan = planOf(run);
     const forMs = positive(run.flags.for, "for", 100);
@@ -270,7 +287,7 @@ async function execute(run: Run, screen: StreamScreen | undefined): Promise<Stre
       path: outputPath("record", run.flags.record, { task: "stream", dataDir: run.config.dataDir }),
       partBytes,
     };
-    await checkNet(run, plan);
+    await checkStreamNet(run.config, plan);
     const store = run.store();
     const options: LiveRunOptions = {
       plan,
@@ -285,10 +302,54 @@ async function execute(run: Run, screen: StreamScreen | undefined): Promise<Stre
       signal: interrupt.signal,
       onTick,
     };
-    return await runLive(options);
+    if (!detector) return { result: await runLive(options) };
+    const watched = { ...detector, symbols: plan.symbols };
+    return await withDetector(run, screen, cache, watched, "wall", () => runLive(options));
   } finally {
     interrupt.dispose();
     await cache.close();
+  }
+}
+
+/**
+ * `--arbitrage`: the detector follows this run's cache, on the streamed symbols, while `stream`
+ * runs. Alerts go to SQLite, the alert channel and the webhook as with `deno task arbitrage`; on
+ * a terminal the latest show below the live table, with --json they join the summary, and
+ * elsewhere each is one line on stdout.
+ */
+async function withDetector(
+  run: Run,
+  screen: StreamScreen | undefined,
+  cache: Cache,
+  detector: DetectorOptions,
+  clock: "wall" | "data",
+  stream: () => Promise<StreamResult>,
+): Promise<Executed> {
+  const alerts: ArbitrageAlert[] = [];
+  const recent: string[] = [];
+  if (screen) screen.footer = () => recent.length ? recent.join("\n") : "arbitrage: no alert yet";
+  const { result } = await detectBeside(run, {
+    cache,
+    detector,
+    clock,
+    store: true,
+    onAlert: (a) => {
+      alerts.push(a);
+      if (run.json) return;
+      if (screen) {
+        recent.push(alertLine(a));
+        if (recent.length > 8) recent.shift();
+      } else console.log(alertLine(a));
+    },
+    onProblem: (m) => console.error(`mts stream: arbitrage: ${m}`),
+  }, stream);
+  return { result, alerts };
+}
+
+function refuseWithoutArbitrage(run: Run): void {
+  if (run.flags.arbitrage) return;
+  for (const f of DETECTOR_FLAG_NAMES) {
+    if (run.flags[f] !== undefined) throw new UsageError(`--${f}: only with --arbitrage`);
   }
 }
 
@@ -352,19 +413,31 @@ const task = defineTask({
   // and the last problem)
   machineOutput: (flags) => !flags["backfill-funding"] && stdoutIsTerminal(),
   run: async (run) => {
-    if (run.flags["backfill-funding"]) return await backfill(run);
+    if (run.flags["backfill-funding"]) {
+      if (run.flags.arbitrage) throw new UsageError("--arbitrage: not with --backfill-funding");
+      return await backfill(run);
+    }
+    refuseWithoutArbitrage(run);
+    // checked before anything is opened; the symbols are the stream's
+    const detector = run.flags.arbitrage
+      ? detectorOptions({ ...run.flags, symbols: undefined })
+      : undefined;
     if (run.flags.days !== undefined) {
       throw new UsageError("--days: only with --backfill-funding");
     }
     const screen = !run.json && stdoutIsTerminal() ? new StreamScreen() : undefined;
-    let result: StreamResult;
+    let done: Executed;
     try {
-      result = await execute(run, screen);
+      done = await execute(run, screen, detector);
     } finally {
       screen?.close();
     }
-    if (run.json) printJson(result.summary);
-    else console.log(finalTables(result));
+    const { result, alerts } = done;
+    if (run.json) printJson(alerts ? { ...result.summary, arbitrage: alerts } : result.summary);
+    else {
+      console.log(finalTables(result));
+      if (alerts) console.log(`arbitrage: ${alerts.length} alert(s)`);
+    }
     return 0;
   },
 });

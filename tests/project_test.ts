@@ -66,6 +66,14 @@ const NET: Record<string, readonly string[]> = {
     "stream.bybit.com",
     "api.bybit.com",
   ],
+  // plain `deno task arbitrage` runs the stream's live run in-process (no funding backfill)
+  arbitrage: [
+    "stream.binance.com:9443",
+    "fstream.binance.com",
+    "api.binance.com",
+    "fapi.binance.com",
+    "stream.bybit.com",
+  ],
   // serve --schedule runs the scheduler's jobs in-process
   serve: [
     ...LISTEN.serve,

@@ -128,6 +128,11 @@ export interface FollowOptions {
   readonly clock?: "wall" | "data";
   /** A message that is not a usable book or funding state (counted, skipped). */
   readonly onBadMessage?: (channel: string, reason: string) => void;
+  /**
+   * Called once every channel known at the start is subscribed: a publisher in the same process
+   * starts publishing after it, so no update is missed (and a replay is deterministic).
+   */
+  readonly onReady?: () => void;
 }
 
 const EXCHANGES: readonly Exchange[] = ["binance", "bybit"];
@@ -191,6 +196,7 @@ export async function followCache(o: FollowOptions): Promise<void> {
     for (const ch of c.books) await follow(ch, onBook);
   };
   await discover();
+  o.onReady?.();
   const tick = byData
     ? undefined
     : setInterval(() => o.fanout.emit(o.detector.tick(now())), o.tickMs ?? 250);

@@ -48,6 +48,8 @@ export interface ArbitrageRun {
   readonly onAlert: (alert: ArbitrageAlert, detector: ArbitrageDetector) => void;
   /** A sink or message problem (already redacted). */
   readonly onProblem: (message: string) => void;
+  /** Cache mode: called once every channel is subscribed (then a publisher in the same process may start). */
+  readonly onReady?: () => void;
 }
 
 /** The wiring's environment. */
@@ -81,7 +83,9 @@ async function checkNet(config: ResolvedConfig, needRedis: boolean): Promise<voi
   const missing = await missingNetPermissions(urls);
   if (missing.length > 0) {
     throw new ConfigError(
-      `${missing[0]} — or run: deno run -q -P=arbitrage --allow-net=<host:port> tasks/arbitrage.ts`,
+      `${
+        missing[0]
+      } — or add --allow-net=<host:port> (with the set's own hosts) to the deno run command`,
     );
   }
 }
@@ -140,6 +144,7 @@ export async function runArbitrage(
         signal: run.signal,
         clock: run.clock,
         onBadMessage: (ch, why) => problem(`${ch}: ${why}`),
+        onReady: run.onReady,
       });
     }
     await webhook?.flush(5_000);

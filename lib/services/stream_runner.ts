@@ -6,7 +6,7 @@
  * @module
  */
 import type { ResolvedConfig } from "../config/config.ts";
-import { DataError } from "../core/errors.ts";
+import { ConfigError, DataError } from "../core/errors.ts";
 import { getLogger } from "../log/logger.ts";
 import type { FetchFn } from "../net/http.ts";
 import type { BookStore } from "../storage/book_store.ts";
@@ -16,7 +16,8 @@ import type { StreamSummary } from "../streams/engine.ts";
 import { RECORDING_VERSION } from "../streams/events.ts";
 import { buildPlan, planFromJson, type PlanOptions, type StreamPlan } from "../streams/plan.ts";
 import { readRecording, Recorder } from "../streams/recording.ts";
-import { LiveStreams } from "./stream_live.ts";
+import { missingNetPermissions } from "../net/permissions.ts";
+import { connectionUrl, LiveStreams } from "./stream_live.ts";
 import { type SinkStats, StreamPipeline } from "./stream_pipeline.ts";
 
 /** What a run produces. */
@@ -187,4 +188,48 @@ export async function runReplay(path: string, o: CommonRunOptions): Promise<Stre
   if (!pipeline) throw new DataError("empty recording", path);
   await pipeline.close();
   return { summary: pipeline.engine.summary(), sinks: pipeline.stats, stoppedBy };
+}
+
+/** The plan a recording starts with (what it streamed), read from its first line. */
+export async function recordedPlan(path: string): Promise<PlanOptions> {
+  for await (const ev of readRecording(path)) {
+    if (ev.t !== "start") break;
+    try {
+      return planFromJson(ev.plan);
+    } catch (e) {
+      throw new DataError(`not a stream plan: ${(e as Error).message}`, `${path}:1`);
+    }
+  }
+  throw new DataError('a recording starts with its plan (a "start" line)', `${path}:1`);
+}
+
+/**
+ * Fails with a {@link ConfigError} naming the variable when the process may not reach one of the
+ * endpoints `plan` needs (the WebSocket URLs of its connections, the Binance REST snapshots).
+ */
+export async function checkStreamNet(c: ResolvedConfig, plan: PlanOptions): Promise<void> {
+  const built = buildPlan(plan);
+  const endpoints = {
+    binanceRest: c.binance.baseUrl,
+    binanceFuturesRest: c.binance.futuresBaseUrl,
+    binanceWs: c.binance.wsUrl,
+    binanceFuturesWs: c.binance.futuresWsUrl,
+    bybitWs: c.bybit.wsUrl,
+  };
+  const urls = built.connections.map((conn) => ({
+    variable: conn.exchange === "bybit"
+      ? "BYBIT_WS_URL"
+      : conn.market === "spot"
+      ? "BINANCE_WS_URL"
+      : "BINANCE_FUTURES_WS_URL",
+    url: connectionUrl(conn, endpoints),
+  }));
+  if (built.books.some((b) => b.exchange === "binance" && b.market === "spot")) {
+    urls.push({ variable: "BINANCE_BASE_URL", url: c.binance.baseUrl });
+  }
+  if (built.books.some((b) => b.exchange === "binance" && b.market === "perp")) {
+    urls.push({ variable: "BINANCE_FUTURES_BASE_URL", url: c.binance.futuresBaseUrl });
+  }
+  const missing = await missingNetPermissions(urls);
+  if (missing.length > 0) throw new ConfigError(missing[0]);
 }

@@ -69,6 +69,8 @@ export class StreamScreen {
   readonly #enc = new TextEncoder();
   readonly #last = new Map<string, { messages: number; at: number }>();
   readonly #write: (bytes: Uint8Array) => void;
+  /** Extra lines below the status (`stream --arbitrage`: the latest alerts); escaped by the caller. */
+  footer?: () => string;
 
   /** `write`: where the screen goes (default standard output). */
   constructor(write: (bytes: Uint8Array) => void = (b) => void Deno.stdout.writeSync(b)) {
@@ -111,7 +113,7 @@ export class StreamScreen {
       new Date(now).toISOString().slice(11, 19)
     } UTC (Ctrl-C stops)\n\n${bookTable(rows)}\n${
       funding.length ? `\n${fundingTable(funding)}\n` : ""
-    }\n${status}\n`;
+    }\n${status}\n${this.footer ? `\n${this.footer()}\n` : ""}`;
     this.#write(this.#enc.encode(`\x1b[H\x1b[J${text}`));
   }
 

@@ -227,9 +227,12 @@ Deno.test("arbitrage: bad input is one line naming what and where, nothing store
     assert.equal(bad.code, 1, "a bad file is a data error");
     assert.match(bad.stderr, /bad\.jsonl:9: not JSON/);
     assert.equal(bad.stdout, "");
-    const noInput = await runTask([], box.env);
-    assert.equal(noInput.code, 2);
-    assert.match(noInput.stderr, /choose an input: --from-cache/);
+    const exchange = await runTask(["--exchanges", "kraken"], box.env);
+    assert.equal(exchange.code, 2);
+    assert.match(exchange.stderr, /--exchanges.*kraken/);
+    const mixed = await runTask(["--from-cache", "--markets", "spot"], box.env);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /--markets: only when connecting/);
     const fees = await runTask(
       ["--replay", `${box.dir}/bad.jsonl`, "--fees", '{"kraken:spot":0.001}'],
       box.env,

@@ -41,7 +41,15 @@ export class SimBook {
   readonly #bestBid: number;
   readonly #bestAsk: number;
 
-  constructor(snapshot: { lastUpdateId?: number; bids: Levels; asks: Levels }, startId: number) {
+  readonly #quiet: number;
+
+  /** `quietTicks`: random updates touch only levels at least this many ticks from the best. */
+  constructor(
+    snapshot: { lastUpdateId?: number; bids: Levels; asks: Levels },
+    startId: number,
+    quietTicks = 0,
+  ) {
+    this.#quiet = quietTicks;
     const p0 = snapshot.bids[0][0];
     this.#decimals = p0.includes(".") ? Math.min(2, p0.split(".")[1].length) : 0;
     // one spelling per price, the grid's (the client treats "1.50" and "1.5" as one level)
@@ -64,7 +72,7 @@ export class SimBook {
     const make = (side: "bid" | "ask", map: Map<string, string>): Levels => {
       const out: Levels = [];
       for (let n = rng.int(0, 2); n >= 0; n--) {
-        const price = this.#price(side, rng.int(0, 25));
+        const price = this.#price(side, this.#quiet + rng.int(0, 25));
         const qty = rng.next() < 0.3 ? "0" : (rng.int(1, 5000) / 1000).toFixed(3);
         if (qty === "0") map.delete(price);
         else map.set(price, qty);
@@ -110,6 +118,10 @@ export interface SimOptions {
   /** Send updates until this many have been sent per symbol (then the books stay still). */
   readonly maxUpdates?: number;
   readonly seed?: number;
+  /** Start every symbol's book from these levels instead of the reference snapshot. */
+  readonly book?: { readonly bids: Levels; readonly asks: Levels };
+  /** Random updates touch only levels at least this many ticks from the best (default 0). */
+  readonly quietTicks?: number;
 }
 
 interface Client {
@@ -152,8 +164,12 @@ export class SimExchange {
     this.#o = o;
     this.maxUpdates = o.maxUpdates;
     this.#rng = createRng(o.seed ?? 7);
-    const snap = seedSnapshot(o.kind) as { lastUpdateId: number; bids: Levels; asks: Levels };
-    for (const s of o.symbols) this.books.set(s, new SimBook(snap, snap.lastUpdateId));
+    const snap = o.book
+      ? { lastUpdateId: 1000, bids: [...o.book.bids], asks: [...o.book.asks] }
+      : seedSnapshot(o.kind) as { lastUpdateId: number; bids: Levels; asks: Levels };
+    for (const s of o.symbols) {
+      this.books.set(s, new SimBook(snap, snap.lastUpdateId, o.quietTicks));
+    }
     this.#server = Deno.serve(
       { hostname: "127.0.0.1", port: 0, onListen: () => {} },
       (req) => this.#handle(req),
