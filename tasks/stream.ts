@@ -18,7 +18,7 @@ import {
 } from "../lib/services/funding_backfill.ts";
 import { formatTable } from "../lib/cli/table.ts";
 import { safeEcho } from "../lib/core/text.ts";
-import { connectionUrl } from "../lib/services/stream_live.ts";
+import { checkStreamNet } from "../lib/services/serve_stream.ts";
 import {
   type LiveRunOptions,
   runLive,
@@ -185,32 +185,8 @@ function planOf(run: Run): PlanOptions {
   return plan;
 }
 
-async function checkNet(run: Run, plan: PlanOptions): Promise<void> {
-  const c = run.config;
-  const built = buildPlan(plan);
-  const endpoints = {
-    binanceRest: c.binance.baseUrl,
-    binanceFuturesRest: c.binance.futuresBaseUrl,
-    binanceWs: c.binance.wsUrl,
-    binanceFuturesWs: c.binance.futuresWsUrl,
-    bybitWs: c.bybit.wsUrl,
-  };
-  const urls = built.connections.map((conn) => ({
-    variable: conn.exchange === "bybit"
-      ? "BYBIT_WS_URL"
-      : conn.market === "spot"
-      ? "BINANCE_WS_URL"
-      : "BINANCE_FUTURES_WS_URL",
-    url: connectionUrl(conn, endpoints),
-  }));
-  if (built.books.some((b) => b.exchange === "binance" && b.market === "spot")) {
-    urls.push({ variable: "BINANCE_BASE_URL", url: c.binance.baseUrl });
-  }
-  if (built.books.some((b) => b.exchange === "binance" && b.market === "perp")) {
-    urls.push({ variable: "BINANCE_FUTURES_BASE_URL", url: c.binance.futuresBaseUrl });
-  }
-  const missing = await missingNetPermissions(urls);
-  if (missing.length > 0) throw new ConfigError(missing[0]);
+function checkNet(run: Run, plan: PlanOptions): Promise<void> {
+  return checkStreamNet(run.config, plan);
 }
 
 function refuseWithReplay(run: Run): void {

@@ -62,6 +62,7 @@ const NET: Record<string, readonly string[]> = {
     "api.bybit.com",
   ],
   // serve --schedule runs the scheduler's jobs in-process
+  // serve --schedule runs the scheduler's jobs, serve --stream the streams' WebSockets and REST
   serve: [
     ...LISTEN.serve,
     "api.coingecko.com",
@@ -71,6 +72,9 @@ const NET: Record<string, readonly string[]> = {
     "cdn.cboe.com",
     "fapi.binance.com",
     "api.bybit.com",
+    "stream.binance.com:9443",
+    "fstream.binance.com",
+    "stream.bybit.com",
   ],
 };
 /** Files a task reads besides `.env` and the data directory: the scheduler's job file. */
