@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { haveReference, type SimExchange } from "../helpers/exchange_sim.ts";
+import { taskArgs } from "../helpers/task_permissions.ts";
 import { ROOT, sandbox } from "../schedule/helpers.ts";
 import { simEnv, startSims } from "../stream/helpers.ts";
 import { call, SECRET, wsClient } from "./helpers.ts";
@@ -86,6 +87,13 @@ Deno.test({
         assert.deepEqual(book.bids, top.bids, `${name} bids`);
         assert.deepEqual(book.asks, top.asks, `${name} asks`);
       }
+      // funding from the streams, as the exchanges' wire samples give it
+      const funding = await call(`${s.url}/funding`, { token: SECRET });
+      assert.equal(funding.status, 200, funding.text);
+      assert.deepEqual(
+        funding.body.funding.map((f: any) => [f.exchange, f.symbol, f.rate]).sort(),
+        [["binance", "BTCUSDT", 0.00058455], ["bybit", "BTCUSDT", -0.005]],
+      );
       const relayed = ws.messages.filter((m) => m.channel === "books:binance:spot:BTCUSDT");
       assert.equal(relayed.at(-1).data.updateId, sims.spot.books.get("BTCUSDT")!.id);
 
@@ -122,6 +130,44 @@ Deno.test({
       } catch { /* already exited */ }
       await s.child.status;
       await sims.close();
+      await box.cleanup();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "serve with REALTIME_ENABLED=true starts the streams: a bad REALTIME_EXCHANGES or an ungranted host is refused at start",
+  ignore: SKIP,
+  fn: async () => {
+    const box = sandbox("test-serve-stream-refused");
+    await Deno.mkdir(`${ROOT}${box.dir}`, { recursive: true });
+    const run = async (args: string[], env: Record<string, string>) => {
+      const out = await new Deno.Command("deno", {
+        args,
+        cwd: ROOT,
+        env: { API_SECRET_KEY: SECRET, REDIS_URL: "", ...box.env, ...env },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+    };
+    try {
+      const bad = await run([...taskArgs("serve", { loopback: true }), "--port", "0"], {
+        REALTIME_ENABLED: "true",
+        REALTIME_EXCHANGES: "kraken",
+      });
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /^mts serve: REALTIME_EXCHANGES: unknown exchange "kraken"/m);
+      // the production set (no loopback): a fixture URL is refused with its variable named
+      const denied = await run([...taskArgs("serve"), "--port", "0", "--stream"], {
+        REALTIME_EXCHANGES: "binance",
+        BINANCE_WS_URL: "ws://127.0.0.1:9",
+      });
+      assert.notEqual(denied.code, 0);
+      assert.match(denied.stderr, /BINANCE_WS_URL/);
+      assert.equal(denied.stderr.trim().split("\n").length, 1, denied.stderr);
+    } finally {
       await box.cleanup();
     }
   },
