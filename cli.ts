@@ -4,6 +4,7 @@
  * This is the one module allowed to import tasks (it is an edge, like them).
  * @module
  */
+import { main as arbitrage } from "./tasks/arbitrage.ts";
 import { main as backtest } from "./tasks/backtest.ts";
 import { main as collect } from "./tasks/collect.ts";
 import { main as demo } from "./tasks/demo.ts";
@@ -33,6 +34,10 @@ export const TASKS: Record<string, { run: (args: string[]) => Promise<number>; s
     schedule: {
       run: schedule,
       summary: "run collect, macro, signals, funding and backups on their tiers, with catch-up",
+    },
+    arbitrage: {
+      run: arbitrage,
+      summary: "cross-exchange arbitrage alerts net of fees and depth, live or over a recording",
     },
     stream: {
       run: stream,

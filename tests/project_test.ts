@@ -91,6 +91,7 @@ const ENV_DENY: Record<string, readonly string[]> = {
   schedule: ["DEBUG_*"],
   stream: ["DEBUG_*"],
   serve: ["DEBUG_*"],
+  arbitrage: ["DEBUG_*"],
   mts: ["DEBUG_*"],
 };
 /**

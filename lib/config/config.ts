@@ -182,6 +182,31 @@ const schema = z.object({
   }),
   API_WS_QUEUE: num("API_WS_QUEUE", 1, 1_000_000, true),
   API_WS_REPLAY: num("API_WS_REPLAY", 0, 1_000_000, true),
+  ARBITRAGE_FEES: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    let v: unknown;
+    try {
+      v = JSON.parse(s);
+    } catch {
+      v = undefined;
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      ctx.addIssue({
+        code: "custom",
+        message: 'ARBITRAGE_FEES: expected a JSON object such as {"binance:spot":0.001}',
+      });
+      return z.NEVER;
+    }
+    return v as Record<string, unknown>;
+  }),
+  ALERT_WEBHOOK_URL: z.string().trim().transform((s, ctx) => {
+    if (s === "") return undefined;
+    if (!URL.canParse(s) || !/^https?:$/.test(new URL(s).protocol)) {
+      ctx.addIssue({ code: "custom", message: "ALERT_WEBHOOK_URL: expected an http(s) URL" });
+      return z.NEVER;
+    }
+    return s;
+  }),
   MAX_POSITION_SIZE: num("MAX_POSITION_SIZE", 0, 1),
   MAX_DAILY_TRADES: num("MAX_DAILY_TRADES", 0, 1_000_000, true),
   MAX_PORTFOLIO_RISK: num("MAX_PORTFOLIO_RISK", 0, 10),
@@ -290,6 +315,13 @@ export interface ResolvedConfig {
     readonly wsQueue: number;
     /** Messages kept per WebSocket channel for replay. */
     readonly wsReplay: number;
+  };
+  /** `ARBITRAGE_FEES`, `ALERT_WEBHOOK_URL`: the arbitrage detector's costs and alert webhook. */
+  readonly arbitrage: {
+    /** Taker fee overrides (checked by the detector: keys and ranges). */
+    readonly fees?: Readonly<Record<string, unknown>>;
+    /** Where alerts are POSTed (a secret: never logged). */
+    readonly webhookUrl?: string;
   };
   /** `MAX_*` and `DEFAULT_*` risk limits. */
   readonly risk: {
@@ -400,6 +432,7 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
       wsQueue: r.API_WS_QUEUE,
       wsReplay: r.API_WS_REPLAY,
     },
+    arbitrage: { fees: r.ARBITRAGE_FEES, webhookUrl: r.ALERT_WEBHOOK_URL },
     risk: {
       maxPositionSize: r.MAX_POSITION_SIZE,
       maxDailyTrades: r.MAX_DAILY_TRADES,

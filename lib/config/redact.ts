@@ -94,6 +94,7 @@ export function secretValues(c: ResolvedConfig): string[] {
     c.coingecko.apiKey,
     c.fred.apiKey,
     c.api.secretKey,
+    c.arbitrage.webhookUrl,
     ...urls.flatMap(urlPassword),
   ].filter((s): s is string => s !== undefined && s !== "");
 }

@@ -245,6 +245,19 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: "Messages kept per WebSocket channel for clients that reconnect with since",
   },
   {
+    name: "ARBITRAGE_FEES",
+    default: "",
+    description:
+      'Taker fees for deno task arbitrage as JSON fractions, e.g. {"bybit:perp":0.0002}; unset: the documented defaults',
+  },
+  {
+    name: "ALERT_WEBHOOK_URL",
+    default: "",
+    description:
+      "Arbitrage alerts are POSTed here as JSON (retried, never blocking); unset: no webhook",
+    secret: true,
+  },
+  {
     name: "MAX_POSITION_SIZE",
     default: "0.1",
     description: "Largest position as a fraction of equity (0..1)",

@@ -301,4 +301,32 @@ CREATE TABLE price_alerts (
 CREATE INDEX price_alerts_active ON price_alerts (subject) WHERE triggered_at IS NULL;
 `,
   },
+  {
+    version: 10,
+    name: "arbitrage opportunities",
+    sql: `
+-- One row per arbitrage opportunity (deno task arbitrage), keyed by the alert id
+-- ("<base> <buy book>><sell book>@<opened ms>"): opened, peak and last net bps, closed, duration.
+CREATE TABLE arbitrage_opportunities (
+  id           TEXT    PRIMARY KEY,
+  pair         TEXT    NOT NULL,  -- "BTC binance:spot>bybit:perp"
+  symbol       TEXT    NOT NULL,  -- the buy leg's symbol
+  opened_at    INTEGER NOT NULL,  -- UTC ms
+  closed_at    INTEGER,           -- UTC ms; NULL while open
+  duration_ms  INTEGER,
+  open_net_bps REAL    NOT NULL,
+  peak_net_bps REAL    NOT NULL,
+  last_net_bps REAL    NOT NULL,
+  size         REAL    NOT NULL,  -- base quantity at the last event
+  notional     REAL    NOT NULL,  -- buy notional, buy quote
+  net_amount   REAL    NOT NULL,  -- net profit, buy quote
+  events       INTEGER NOT NULL,
+  close_reason TEXT,              -- edge | old | stale | crossed | … | stopped
+  source       TEXT    NOT NULL,  -- live | replay
+  last_alert   TEXT    NOT NULL,  -- JSON of the last alert
+  last_at      INTEGER NOT NULL   -- UTC ms of the last event
+);
+CREATE INDEX arbitrage_opportunities_opened ON arbitrage_opportunities (opened_at);
+`,
+  },
 ];

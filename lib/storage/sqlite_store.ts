@@ -1,7 +1,7 @@
 /**
  * SQLite implementation of {@link Store} on `node:sqlite`: a facade over one module per concern
  * (`sqlite/prices.ts`, `macro.ts`, `quality.ts`, `runs.ts`, `signals.ts`, `backtests.ts`, `jobs.ts`,
- * `funding.ts`, `books.ts`, `trials.ts`), which
+ * `funding.ts`, `books.ts`, `trials.ts`, `arbitrage.ts`), which
  * share one {@link SqliteDb} handle and its locking policy (`sqlite/db.ts`, `write_lock.ts`).
  *
  * Several processes share one database file: reads never block on writes (WAL); writers queue
@@ -19,6 +19,7 @@ import { ConfigError } from "../core/errors.ts";
 import type { Signal } from "../core/signal.ts";
 import { getLogger } from "../log/logger.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { SqliteArbitrage } from "./sqlite/arbitrage.ts";
 import { SqliteBacktests } from "./sqlite/backtests.ts";
 import { SqliteBooks } from "./sqlite/books.ts";
 import { SqliteDb } from "./sqlite/db.ts";
@@ -43,6 +44,8 @@ import { CandleStaging } from "./sqlite/staging.ts";
 import { CONNECTION_SQL } from "./sqlite/visibility.ts";
 import type { WriteLockPolicy } from "./sqlite/write_lock.ts";
 import type {
+  ArbitrageEventRow,
+  ArbitrageOpportunityRecord,
   BacktestRunRecord,
   BookFilter,
   BookResyncRecord,
@@ -108,6 +111,7 @@ export class SqliteStore implements Store {
   readonly #books: SqliteBooks;
   readonly #funding: SqliteFunding;
   readonly #trials: SqliteTrials;
+  readonly #arbitrage: SqliteArbitrage;
   readonly #raw: DatabaseSync;
 
   private constructor(raw: DatabaseSync, db: SqliteDb, leaseMs: number) {
@@ -128,6 +132,7 @@ export class SqliteStore implements Store {
     this.#books = new SqliteBooks(db);
     this.#funding = new SqliteFunding(db);
     this.#trials = new SqliteTrials(db);
+    this.#arbitrage = new SqliteArbitrage(db);
   }
 
   /**
@@ -324,6 +329,16 @@ export class SqliteStore implements Store {
 
   jobStates(): Promise<JobState[]> {
     return this.#jobs.jobStates();
+  }
+
+  recordArbitrageEvent(row: ArbitrageEventRow): Promise<void> {
+    return this.#arbitrage.recordArbitrageEvent(row);
+  }
+
+  listArbitrageOpportunities(
+    filter?: { limit?: number; open?: boolean },
+  ): Promise<ArbitrageOpportunityRecord[]> {
+    return this.#arbitrage.listArbitrageOpportunities(filter);
   }
 
   recordResyncs(records: readonly BookResyncRecord[]): Promise<number> {

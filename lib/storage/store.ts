@@ -9,6 +9,7 @@
  * @module
  */
 import type { AlertStore } from "./alert_store.ts";
+import type { ArbitrageStore } from "./arbitrage_store.ts";
 import type { BacktestRunStore } from "./backtest_store.ts";
 import type { BookStore } from "./book_store.ts";
 import type { FundingStore } from "./funding_store.ts";
@@ -21,6 +22,7 @@ import type { SignalStore } from "./signal_store.ts";
 import type { TrialStore } from "./trial_store.ts";
 
 export type * from "./alert_store.ts";
+export type * from "./arbitrage_store.ts";
 export type * from "./backtest_store.ts";
 export type * from "./book_store.ts";
 export type * from "./funding_store.ts";
@@ -58,6 +60,7 @@ export interface Store
     FundingStore,
     TrialStore,
     AlertStore,
+    ArbitrageStore,
     Transactional {
   /** Closes the store (and releases the leases of unfinished runs). */
   close(): void;

@@ -10,9 +10,10 @@
 /**
  * Folders inside a `lib/` area that form an area of their own. `lib/scheduler/plan` is the
  * scheduler's pure planning (slots, catch-up, jitter, the job file), while the rest of
- * `lib/scheduler` is its IO runner (timers, storage, the leader lock).
+ * `lib/scheduler` is its IO runner (timers, storage, the leader lock). `lib/streams/arbitrage` is
+ * the pure arbitrage detector (depth walk, fees, lifecycle); its inputs and sinks are services.
  */
-export const SUB_AREAS: readonly string[] = ["lib/scheduler/plan"];
+export const SUB_AREAS: readonly string[] = ["lib/scheduler/plan", "lib/streams/arbitrage"];
 
 /** Area of a root-relative path with `/` separators. */
 export function areaOf(rel: string): string {

@@ -42,6 +42,7 @@ export const PURE_LIB = [
   "lib/sample",
   "lib/research",
   "lib/scheduler/plan",
+  "lib/streams/arbitrage",
 ] as const;
 
 /** A pure hash is not IO: pure areas may use `createHash` from `node:crypto`, nothing else. */
@@ -76,6 +77,7 @@ const ALL_LIB = [
   "lib/storage",
   "lib/cli",
   "lib/streams",
+  "lib/streams/arbitrage",
   "lib/scheduler",
   "lib/server",
   "lib/services",
@@ -135,6 +137,9 @@ export const LAYERS: Readonly<Record<string, LayerRule>> = {
     [],
     "DESIGN import rule 2: streams never import clients, storage, services, config or tasks",
   ),
+  // The arbitrage detector is pure: published books and times in, alerts out (the IO — cache
+  // subscriptions, replay files, SQLite, the webhook — is lib/services/arbitrage_*.ts).
+  "lib/streams/arbitrage": pure([CORE, "lib/streams", "lib/streams/arbitrage"]),
   // The scheduler's planning is pure (slots, catch-up, jitter, the job file; croner computes
   // cron slots from the times it is given); its runner does the IO: timers, storage, the lock.
   "lib/scheduler/plan": pure([CORE, "lib/scheduler/plan"], ["zod", "croner"]),
