@@ -8,6 +8,8 @@ import { intFlag } from "../lib/cli/flags.ts";
 import { defineTask } from "../lib/cli/task.ts";
 import { interruptSignal } from "../lib/services/collect_cli.ts";
 import { attachScheduler, startService } from "../lib/services/serve.ts";
+import { checkStreamNet } from "../lib/services/stream_runner.ts";
+import { LiveStreamView, servePlan, startServeStreams } from "../lib/services/serve_stream.ts";
 import { openCache } from "../lib/storage/open_cache.ts";
 import { STRATEGIES } from "../strategies/mod.ts";
 import { MTS_VERSION } from "../lib/server/version.ts";
@@ -27,6 +29,12 @@ Options:
                      deno task schedule does); its finished runs go to the WebSocket channel
                      "collection"
   --schedule-file <path>  the job file for --schedule (default schedule.json)
+  --stream           also run the live streams in this process (as deno task stream does, on
+                     REALTIME_EXCHANGES, spot and perp, REALTIME_SYMBOLS, depth 20), published into
+                     the cache this service reads: /books, /funding, the books: and funding
+                     WebSocket channels and the price alerts are live; /ready and /metrics show
+                     each book's state, messages, resyncs, gaps and age. REALTIME_ENABLED=true
+                     does the same without the flag
   --json             one JSON line {"listening": url} on stdout instead of the text line
   -h, --help         show this help
 
@@ -35,6 +43,7 @@ Endpoints: GET /openapi.json lists them all; docs/service.md has a curl example 
 Examples:
   deno task serve
   API_SECRET_KEY=$(openssl rand -hex 32) deno task serve --host 0.0.0.0
+  deno task serve --stream
   curl -s localhost:8000/health`;
 
 const task = defineTask({
@@ -45,15 +54,21 @@ const task = defineTask({
     port: { type: "string" },
     schedule: { type: "boolean" },
     "schedule-file": { type: "string" },
+    stream: { type: "boolean" },
   },
   run: async ({ flags, json, config, store, redact }) => {
     const port = flags.port === undefined
       ? undefined
       : intFlag(flags.port, "port", { min: 0, max: 65_535, fallback: config.api.port });
+    const streaming = flags.stream === true || config.realtime.enabled;
+    const plan = streaming ? servePlan(config) : undefined;
+    if (plan) await checkStreamNet(config, plan);
+    const view = plan ? new LiveStreamView() : undefined;
     const interrupt = interruptSignal();
     const cache = await openCache(config.redis);
     try {
       const service = await startService({
+        streams: view,
         config,
         store: store(),
         cache,
@@ -72,12 +87,24 @@ const task = defineTask({
           throw e;
         })
         : undefined;
+      const streams = plan && view
+        ? startServeStreams({
+          config,
+          plan,
+          cache,
+          store: store(),
+          signal: interrupt.signal,
+          view,
+        })
+        : undefined;
       console.log(
         json ? JSON.stringify({ listening: service.url }) : `listening on ${service.url}`,
       );
       await new Promise((resolve) => interrupt.signal.addEventListener("abort", resolve));
-      // the scheduler stops on the same signal: its running job finishes first, then the server
+      // the scheduler and the streams stop on the same signal: the scheduler's running job
+      // finishes, the streams close their sockets and flush; then the server
       await scheduler?.done;
+      await streams?.done;
       await service.shutdown();
       if (!json) console.log("stopped");
       return 0;

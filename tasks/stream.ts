@@ -108,8 +108,8 @@ Output:
                           --arbitrage also "arbitrage": every alert, in order)
   -h, --help              show this help
 
-Variables: REALTIME_SYMBOLS, REALTIME_EXCHANGES (REALTIME_ENABLED only gates the streams that serve
-and schedule start; an explicit deno task stream always runs), BINANCE_WS_URL,
+Variables: REALTIME_SYMBOLS, REALTIME_EXCHANGES (REALTIME_ENABLED only makes deno task serve
+run the streams in-process, as serve --stream does; an explicit deno task stream always runs), BINANCE_WS_URL,
 BINANCE_FUTURES_WS_URL, BINANCE_BASE_URL, BINANCE_FUTURES_BASE_URL, BYBIT_WS_URL, BYBIT_BASE_URL,
 BINANCE_WEIGHT_LIMIT_PER_MIN, HTTP_TIMEOUT_MS, REDIS_URL, REDIS_CACHE_TTL, DATABASE_PATH.
 

@@ -75,6 +75,7 @@ const NET: Record<string, readonly string[]> = {
     "stream.bybit.com",
   ],
   // serve --schedule runs the scheduler's jobs in-process
+  // serve --schedule runs the scheduler's jobs, serve --stream the streams' WebSockets and REST
   serve: [
     ...LISTEN.serve,
     "api.coingecko.com",
@@ -84,6 +85,9 @@ const NET: Record<string, readonly string[]> = {
     "cdn.cboe.com",
     "fapi.binance.com",
     "api.bybit.com",
+    "stream.binance.com:9443",
+    "fstream.binance.com",
+    "stream.bybit.com",
   ],
 };
 /**

@@ -199,7 +199,11 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: "Macro indicators collected when --indicators is not given",
   },
   { name: "CSV_BACKUP", default: "true", description: "Write a CSV backup after each collection" },
-  { name: "REALTIME_ENABLED", default: "false", description: "Enable the WebSocket streams" },
+  {
+    name: "REALTIME_ENABLED",
+    default: "false",
+    description: "deno task serve also runs the live streams (as with --stream)",
+  },
   {
     name: "REALTIME_SYMBOLS",
     default: "BTCUSDT,ETHUSDT",

@@ -16,6 +16,7 @@ import type { BacktestJobs } from "./jobs.ts";
 import { finite, type Hub } from "./hub.ts";
 import type { ServerMetrics } from "./metrics.ts";
 import type { CacheRelay } from "./relay.ts";
+import type { StreamView } from "./stream_view.ts";
 
 /** Everything the routes use. */
 export interface ServerDeps {
@@ -39,6 +40,8 @@ export interface ServerDeps {
   readonly startedAt: number;
   /** The wall clock, UTC ms. */
   readonly now: () => number;
+  /** Streams this process runs (`--stream`); undefined otherwise. */
+  readonly streams?: StreamView;
 }
 
 /** A JSON response body as the CLI's `--json` writes it (non-finite numbers become null). */

@@ -26,6 +26,18 @@ export interface ServerMetrics {
   readonly bookAge: Gauge<"exchange" | "market" | "symbol">;
   /** Relayed books by sync state (1 for the current state). */
   readonly bookResyncs: Gauge<"exchange" | "market" | "symbol">;
+  /** `--stream`: messages received per book of the in-process stream. */
+  readonly streamMessages: Counter<"exchange" | "market" | "symbol">;
+  /** `--stream`: resyncs per book of the in-process stream. */
+  readonly streamResyncs: Counter<"exchange" | "market" | "symbol">;
+  /** `--stream`: continuity breaks (gaps) per book of the in-process stream. */
+  readonly streamGaps: Counter<"exchange" | "market" | "symbol">;
+  /** `--stream`: seconds since each book's last message, at scrape time. */
+  readonly streamBookAge: Gauge<"exchange" | "market" | "symbol">;
+  /** `--stream`: 1 for each book's current sync state, 0 for the others. */
+  readonly streamBookState: Gauge<"exchange" | "market" | "symbol" | "state">;
+  /** `--stream`: 1 while the in-process stream runs. */
+  readonly streamUp: Gauge;
   /** Backtests run through the API, by outcome. */
   readonly backtests: Counter<"outcome">;
   /** Signal runs through the API, by outcome. */
@@ -95,6 +107,7 @@ export function createMetrics(): ServerMetrics {
       labelNames: ["exchange", "market", "symbol"],
       registers,
     }),
+    ...streamMetrics(registers),
     backtests: new Counter({
       name: "mts_backtests_total",
       help: "Backtests run through the API by outcome",
@@ -134,6 +147,57 @@ export function createMetrics(): ServerMetrics {
     uptime: new Gauge({
       name: "mts_uptime_seconds",
       help: "Seconds since the service started",
+      registers,
+    }),
+  };
+}
+
+type StreamMetrics = Pick<
+  ServerMetrics,
+  | "streamMessages"
+  | "streamResyncs"
+  | "streamGaps"
+  | "streamBookAge"
+  | "streamBookState"
+  | "streamUp"
+>;
+
+/** The `mts_stream_*` metrics of streams this process runs (`--stream`). */
+function streamMetrics(registers: Registry[]): StreamMetrics {
+  return {
+    streamMessages: new Counter({
+      name: "mts_stream_book_messages_total",
+      help: "Messages received per book by the stream this process runs (--stream)",
+      labelNames: ["exchange", "market", "symbol"],
+      registers,
+    }),
+    streamResyncs: new Counter({
+      name: "mts_stream_book_resyncs_total",
+      help: "Resyncs per book of the stream this process runs (--stream)",
+      labelNames: ["exchange", "market", "symbol"],
+      registers,
+    }),
+    streamGaps: new Counter({
+      name: "mts_stream_book_gaps_total",
+      help: "Continuity breaks (gaps) per book of the stream this process runs (--stream)",
+      labelNames: ["exchange", "market", "symbol"],
+      registers,
+    }),
+    streamBookAge: new Gauge({
+      name: "mts_stream_book_age_seconds",
+      help: "Seconds since the last message of each book of the stream this process runs",
+      labelNames: ["exchange", "market", "symbol"],
+      registers,
+    }),
+    streamBookState: new Gauge({
+      name: "mts_stream_book_state",
+      help: "Sync state of each book of the stream this process runs (1 for the current state)",
+      labelNames: ["exchange", "market", "symbol", "state"],
+      registers,
+    }),
+    streamUp: new Gauge({
+      name: "mts_stream_up",
+      help: "1 while the stream this process runs (--stream) is running, else 0",
       registers,
     }),
   };

@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { isoTime } from "../core/time.ts";
 import { collectionStatus, type StatusReport } from "../services/status.ts";
+import { refreshStreamMetrics, streamReadiness } from "./stream_view.ts";
 import { BOOK_INDEX_KEY, type PublishedBook } from "../streams/published.ts";
 import type { App } from "./guard.ts";
 import { jsonResponse, type ServerDeps } from "./context.ts";
@@ -76,6 +77,8 @@ async function readiness(deps: ServerDeps) {
     }
   }
   const books = await bookStates(deps, Array.isArray(cache.value) ? cache.value : [], now);
+  const own = deps.streams ? streamReadiness(deps.streams, now) : undefined;
+  if (own) reasons.push(...own.reasons);
   return {
     ready: reasons.length === 0,
     reasons,
@@ -86,7 +89,11 @@ async function readiness(deps: ServerDeps) {
         kind: deps.cache.kind,
         ...(cache.error ? { error: cache.error } : {}),
       },
-      streams: { relayed: deps.relay.channels.length, books },
+      streams: {
+        relayed: deps.relay.channels.length,
+        books,
+        ...(own ? { inProcess: own.report, ok: own.reasons.length === 0 } : {}),
+      },
     },
     series,
     jobs: report?.jobs ?? [],
@@ -97,6 +104,7 @@ async function readiness(deps: ServerDeps) {
 async function refreshGauges(deps: ServerDeps): Promise<void> {
   const m = deps.metrics;
   m.uptime.set((deps.now() - deps.startedAt) / 1000);
+  if (deps.streams) refreshStreamMetrics(m, deps.streams, deps.now());
   try {
     const r = await collectionStatus(deps.store, { nowMs: deps.now() });
     m.seriesAge.reset();

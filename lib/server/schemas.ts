@@ -58,7 +58,23 @@ export const ReadySchema = z.object({
   checks: z.object({
     database: z.object({ ok: z.boolean(), error: z.string().optional() }),
     cache: z.object({ ok: z.boolean(), kind: z.string(), error: z.string().optional() }),
-    streams: z.object({ relayed: z.number(), books: z.array(z.unknown()) }),
+    streams: z.object({
+      relayed: z.number(),
+      books: z.array(z.unknown()),
+      ok: z.boolean().optional().describe("--stream: whether the in-process streams are ready"),
+      inProcess: z.object({
+        status: z.enum(["starting", "running", "stopped", "failed"]),
+        error: z.string().optional(),
+        books: z.array(z.object({
+          id: z.string(),
+          state: z.string(),
+          ageSeconds: z.number().nullable(),
+          messages: z.number(),
+          resyncs: z.number(),
+          gaps: z.number(),
+        })),
+      }).optional().describe("--stream: the streams this process runs, from their engine"),
+    }),
   }),
   series: z.array(z.object({
     kind: z.string(),

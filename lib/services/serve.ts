@@ -16,6 +16,7 @@ import { Hub } from "../server/hub.ts";
 import { BacktestJobs } from "../server/jobs.ts";
 import { createMetrics } from "../server/metrics.ts";
 import { CacheRelay } from "../server/relay.ts";
+import type { StreamView } from "../server/stream_view.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
 import type { Cache } from "../storage/cache.ts";
 import type { Store } from "../storage/store.ts";
@@ -45,6 +46,8 @@ export interface ServeOptions {
   readonly drainTimeoutMs?: number;
   /** How often the relay re-reads the cache's book and funding index, ms (default 2000). */
   readonly relayPollMs?: number;
+  /** Streams run in this process (`--stream`): `/ready` and `/metrics` read their engine. */
+  readonly streams?: StreamView;
 }
 
 /** A listening service. */
@@ -139,6 +142,7 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
     version: o.version,
     startedAt: now(),
     now,
+    streams: o.streams,
   };
   const app = createApp(deps);
   const server = Deno.serve({ hostname, port, onListen: () => {} }, app.fetch);

@@ -62,6 +62,8 @@ export interface LiveRunOptions extends CommonRunOptions {
   readonly maxConnectionAgeMs?: number;
   /** Test seam for REST. */
   readonly fetchFn?: FetchFn;
+  /** Called once with the pipeline, before the connections open (`serve --stream` reads it). */
+  readonly onStart?: (pipeline: StreamPipeline) => void;
 }
 
 const log = getLogger("stream");
@@ -107,6 +109,7 @@ export async function runLive(o: LiveRunOptions): Promise<StreamResult> {
   });
   pipeline.ingest({ t: "start", at: Date.now(), v: RECORDING_VERSION, plan: o.plan });
   await pipeline.publishIndex();
+  o.onStart?.(pipeline);
   const c = o.config;
   const live = holder.live = new LiveStreams(plan, pipeline, {
     endpoints: {

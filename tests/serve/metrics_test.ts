@@ -4,26 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { call, SECRET, withService } from "./helpers.ts";
-
-async function promtool(text: string): Promise<{ code: number; output: string }> {
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command("promtool", {
-      args: ["check", "metrics"],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-  } catch {
-    throw new Error("promtool not found: apt-get install prometheus (it ships promtool)");
-  }
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(text));
-  await w.close();
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return { code: out.code, output: dec.decode(out.stdout) + dec.decode(out.stderr) };
-}
+import { promtool } from "./process.ts";
 
 Deno.test("/metrics passes promtool check metrics and labels routes by template", async () => {
   await withService({}, async ({ url, store }) => {

@@ -13,41 +13,7 @@ import { testRedis } from "../helpers/redis.ts";
 import { taskArgs } from "../helpers/task_permissions.ts";
 import { ROOT, sandbox } from "../schedule/helpers.ts";
 import { call, sampleBook, SECRET, wsClient } from "./helpers.ts";
-
-/** Spawns the serve task; resolves once it printed where it listens. */
-async function spawnServe(env: Record<string, string>, extra: string[] = []) {
-  const child = new Deno.Command("deno", {
-    args: [...taskArgs("serve", { loopback: true }), "--port", "0", "--json", ...extra],
-    cwd: ROOT,
-    env: { API_SECRET_KEY: SECRET, REDIS_URL: "", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = "";
-  while (!buf.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += value;
-  }
-  const rest = (async () => {
-    let text = buf.slice(buf.indexOf("\n") + 1);
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) return text;
-      text += value;
-    }
-  })();
-  const stderr = new Response(child.stderr).text();
-  let url: string;
-  try {
-    url = JSON.parse(buf.split("\n")[0]).listening;
-  } catch {
-    child.kill("SIGKILL");
-    throw new Error(`serve did not start: ${buf} ${await stderr}`);
-  }
-  return { child, url, rest, stderr };
-}
+import { spawnServe } from "./process.ts";
 
 async function cli(task: string, args: string[], env: Record<string, string>) {
   const out = await new Deno.Command("deno", {
