@@ -12,24 +12,8 @@ import type {
   FundingStore,
   FundingWriteResult,
 } from "../funding_store.ts";
-import { fundingProblem } from "../sqlite/funding.ts";
-import type { Row } from "../sqlite/rows.ts";
+import { checkFunding, toObservation } from "../funding_rows.ts";
 import type { PgDb } from "./db.ts";
-
-function toObservation(r: Row): FundingObservation {
-  return {
-    exchange: String(r.exchange),
-    market: "perp",
-    symbol: String(r.symbol),
-    fundingTimeMs: Number(r.funding_time),
-    observedAtMs: Number(r.observed_at),
-    rate: String(r.rate),
-    markPrice: r.mark_price === null ? null : String(r.mark_price),
-    intervalHours: r.interval_hours === null ? null : Number(r.interval_hours),
-    source: String(r.source) as FundingSource,
-    receivedAtMs: Number(r.received_at),
-  };
-}
 
 /** The funding concern of the PostgreSQL store. */
 export class PgFunding implements FundingStore {
@@ -41,14 +25,7 @@ export class PgFunding implements FundingStore {
   }
 
   async recordFunding(observations: readonly FundingObservation[]): Promise<FundingWriteResult> {
-    observations.forEach((o, i) => {
-      const problem = fundingProblem(o);
-      if (problem) {
-        throw new RangeError(
-          `Cannot record funding observation [${i}] (${o.exchange} ${o.symbol} ${o.fundingTimeMs}): ${problem}`,
-        );
-      }
-    });
+    checkFunding(observations);
     if (observations.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     return await this.#db.transaction(async () => {
       const sql = await this.#db.sql();

@@ -4,37 +4,9 @@
  * "Infinity", "-Infinity"; the equity curve as `bytea` of little-endian float64 values.
  * @module
  */
-import type { Row } from "../sqlite/rows.ts";
 import type { StoredTrial, TrialStore } from "../trial_store.ts";
+import { metricsJson, toTrial } from "../trial_rows.ts";
 import type { PgDb } from "./db.ts";
-
-const NON_FINITE: Record<string, number> = { NaN, Infinity, "-Infinity": -Infinity };
-
-function metricsJson(m: Readonly<Record<string, number>>): string {
-  return JSON.stringify(m, (_k, v) => typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
-}
-
-function parseMetrics(text: string): Record<string, number> {
-  return JSON.parse(text, (_k, v) => typeof v === "string" && v in NON_FINITE ? NON_FINITE[v] : v);
-}
-
-function toTrial(r: Row): StoredTrial {
-  const blob = r.equity as Uint8Array;
-  const bytes = new Uint8Array(blob.byteLength);
-  bytes.set(blob);
-  return {
-    trialKey: String(r.trial_key),
-    configHash: String(r.config_hash),
-    datasetHash: String(r.dataset_hash),
-    dataChecksum: String(r.data_checksum),
-    strategy: String(r.strategy),
-    params: JSON.parse(String(r.params)),
-    metrics: parseMetrics(String(r.metrics)),
-    trades: Number(r.trades),
-    equity: new Float64Array(bytes.buffer),
-    createdAt: Number(r.created_at),
-  };
-}
 
 /** The trial concern of the PostgreSQL store. */
 export class PgTrials implements TrialStore {

@@ -13,46 +13,9 @@ import type {
   FundingStore,
   FundingWriteResult,
 } from "../funding_store.ts";
+import { checkFunding, toObservation } from "../funding_rows.ts";
 import type { SqliteDb } from "./db.ts";
 import type { Row } from "./rows.ts";
-
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const SOURCES: ReadonlySet<string> = new Set(["ws", "rest"]);
-
-/** Why `o` (at index `i`) cannot be stored, or `undefined`. */
-export function fundingProblem(o: FundingObservation): string | undefined {
-  if (!o.exchange || !o.symbol) return "exchange and symbol must not be empty";
-  if (o.market !== "perp") return `market must be "perp", got ${JSON.stringify(o.market)}`;
-  if (!SOURCES.has(o.source)) return `source must be ws or rest, got ${JSON.stringify(o.source)}`;
-  if (typeof o.rate !== "string" || !DECIMAL.test(o.rate)) {
-    return `rate must be a decimal string, got ${JSON.stringify(o.rate)}`;
-  }
-  if (o.markPrice !== null && (typeof o.markPrice !== "string" || !DECIMAL.test(o.markPrice))) {
-    return `markPrice must be a decimal string or null, got ${JSON.stringify(o.markPrice)}`;
-  }
-  for (const k of ["fundingTimeMs", "observedAtMs", "receivedAtMs"] as const) {
-    if (!Number.isSafeInteger(o[k]) || o[k] < 1e11) return `${k} must be UTC ms, got ${o[k]}`;
-  }
-  if (o.intervalHours !== null && !(Number.isInteger(o.intervalHours) && o.intervalHours >= 1)) {
-    return `intervalHours must be a whole number of hours >= 1 or null, got ${o.intervalHours}`;
-  }
-  return undefined;
-}
-
-function toObservation(r: Row): FundingObservation {
-  return {
-    exchange: String(r.exchange),
-    market: "perp",
-    symbol: String(r.symbol),
-    fundingTimeMs: Number(r.funding_time),
-    observedAtMs: Number(r.observed_at),
-    rate: String(r.rate),
-    markPrice: r.mark_price === null ? null : String(r.mark_price),
-    intervalHours: r.interval_hours === null ? null : Number(r.interval_hours),
-    source: String(r.source) as FundingSource,
-    receivedAtMs: Number(r.received_at),
-  };
-}
 
 /** The funding concern of the SQLite store. */
 export class SqliteFunding implements FundingStore {
@@ -64,14 +27,7 @@ export class SqliteFunding implements FundingStore {
   }
 
   async recordFunding(observations: readonly FundingObservation[]): Promise<FundingWriteResult> {
-    observations.forEach((o, i) => {
-      const problem = fundingProblem(o);
-      if (problem) {
-        throw new RangeError(
-          `Cannot record funding observation [${i}] (${o.exchange} ${o.symbol} ${o.fundingTimeMs}): ${problem}`,
-        );
-      }
-    });
+    checkFunding(observations);
     if (observations.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     return await this.#db.write(() => {
       const find = this.#db.stmt(
