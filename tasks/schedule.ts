@@ -194,6 +194,16 @@ const task = defineTask({
       );
     }
     const interrupt = interruptSignal();
+    if (!json) {
+      // a job may take up to --shutdown-timeout to finish: say so, instead of going quiet
+      interrupt.signal.addEventListener("abort", () => {
+        console.error(
+          `mts schedule: stopping; running jobs get up to ${
+            formatDuration(prepared.settings.shutdownTimeoutMs)
+          } to finish (--shutdown-timeout), then are cancelled; a second Ctrl-C quits at once`,
+        );
+      }, { once: true });
+    }
     let failed = 0;
     const onEvent = (e: SchedulerEvent) => {
       if (e.type === "finished" && e.outcome !== "success") failed++;
