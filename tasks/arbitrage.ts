@@ -6,6 +6,7 @@
  * @module
  */
 import { badFlag, durationFlag, listFlag } from "../lib/cli/flags.ts";
+import { inputFile } from "../lib/cli/paths.ts";
 import { formatTable } from "../lib/cli/table.ts";
 import { defineTask, type TaskRun } from "../lib/cli/task.ts";
 import { UsageError } from "../lib/core/errors.ts";
@@ -193,6 +194,11 @@ const task = defineTask({
     if (forMs === 0) badFlag("for", "a duration above 0, such as 10m", flags.for!);
     const plan = mode === "live" ? livePlan(flags, config, detector.symbols) : undefined;
     if (plan) await checkStreamNet(config, plan);
+    const replayFile = flags.replay === undefined ? undefined : await inputFile(
+      "replay",
+      "a recording of published books (JSON lines, .gz, or a JSON array)",
+      flags.replay,
+    );
     const interrupt = interruptSignal();
     const stop = new AbortController();
     // a live run stops itself after --for (the stream's own timer)
@@ -230,7 +236,7 @@ const task = defineTask({
       } else {
         outcome = await runArbitrage({ config, store, redact }, {
           mode: mode as "cache" | "replay",
-          file: flags.replay,
+          file: replayFile,
           latencyMs,
           detector,
           store: !flags["no-store"],

@@ -6,7 +6,7 @@
  */
 import { badFlag, durationFlag, intFlag, listFlag } from "../lib/cli/flags.ts";
 import { printJson, stdoutIsTerminal } from "../lib/cli/output.ts";
-import { outputPath, resolveUserPath } from "../lib/cli/paths.ts";
+import { inputFile, outputPath } from "../lib/cli/paths.ts";
 import { defineTask, type TaskRun } from "../lib/cli/task.ts";
 import { ConfigError, UsageError } from "../lib/core/errors.ts";
 import { missingNetPermissions } from "../lib/net/permissions.ts";
@@ -252,12 +252,7 @@ async function execute(
     const onTick = screen ? screen.render.bind(screen) : undefined;
     if (run.flags.replay !== undefined) {
       refuseWithReplay(run);
-      const path = resolveUserPath(run.flags.replay);
-      try {
-        await Deno.stat(path);
-      } catch (e) {
-        badFlag("replay", "a recording made with --record", run.flags.replay, (e as Error).message);
-      }
+      const path = await inputFile("replay", "a recording made with --record", run.flags.replay);
       const replay = () => runReplay(path, { cache, signal: interrupt.signal, onTick });
       if (!detector) return { result: await replay() };
       const plan = await recordedPlan(path);

@@ -21,6 +21,31 @@ export function resolveUserPath(path: string): string {
   return base ? `${base.replace(/\/+$/, "")}/${path}` : path;
 }
 
+/**
+ * Resolves the input file a flag names and checks that it exists and may be read: a usage error
+ * naming the flag and the path otherwise — "no such file", or, outside the folders the task's
+ * permission set may read, how to allow it (not Deno's raw permission text).
+ */
+export async function inputFile(flag: string, expected: string, path: string): Promise<string> {
+  const full = resolveUserPath(path);
+  if (Deno.permissions.querySync({ name: "read", path: full }).state !== "granted") {
+    badFlag(
+      flag,
+      expected,
+      path,
+      'outside the folders this task may read; run it with deno run -P=<task> --allow-read=<that path> tasks/<task>.ts, or add the path to the task\'s "read" list in deno.json',
+    );
+  }
+  try {
+    const info = await Deno.stat(full);
+    if (!info.isFile) badFlag(flag, expected, path, "not a file");
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) badFlag(flag, expected, path, "no such file");
+    throw e;
+  }
+  return full;
+}
+
 /** True when this process may write `path` (asked without prompting). */
 export function mayWrite(path: string): boolean {
   return Deno.permissions.querySync({ name: "write", path }).state === "granted";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.ts";
-import { outputPath } from "./paths.ts";
+import { inputFile, outputPath } from "./paths.ts";
 
 // The production permission sets grant writes to data/, logs/ and reports/ of the project.
 const granted = ["data", "logs", "reports"].map((d) => resolve(d));
@@ -35,4 +35,37 @@ Deno.test("any other output path is one usage error naming the flag, the path an
 
 Deno.test("a path the task was granted explicitly (e.g. deno run -A) is accepted", () => {
   assert.equal(outputPath("out", "/tmp/x", { ...opts, canWrite: () => true }), "/tmp/x");
+});
+
+Deno.test("inputFile: a missing file, a folder and an unreadable place are usage errors naming the flag and the path", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/rec.jsonl`, "{}\n");
+    assert.equal(await inputFile("replay", "a recording", `${dir}/rec.jsonl`), `${dir}/rec.jsonl`);
+    await assert.rejects(
+      inputFile("replay", "a recording", `${dir}/missing.jsonl`),
+      (e) =>
+        e instanceof UsageError &&
+        e.message === `--replay: expected a recording, got "${dir}/missing.jsonl" (no such file)`,
+    );
+    await assert.rejects(
+      inputFile("replay", "a recording", dir),
+      (e) => e instanceof UsageError && e.message.endsWith("(not a file)"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "inputFile: outside the readable folders the error says how to allow it, not Deno's text",
+  permissions: { read: ["."] },
+  fn: async () => {
+    await assert.rejects(
+      inputFile("replay", "a recording", "/nonexistent-outside/rec.jsonl"),
+      (e) =>
+        e instanceof UsageError && e.message.includes("outside the folders this task may read") &&
+        e.message.includes("--allow-read=") && !e.message.includes("run again with"),
+    );
+  },
 });
