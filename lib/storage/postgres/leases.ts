@@ -5,7 +5,8 @@
  * the session advisory lock `(mts, lock_key)`, held on a connection reserved for it. PostgreSQL
  * drops the lock when that connection ends — the process exited, was killed, or lost the
  * server — so every other process sees at once, in `pg_locks`, that the owner is gone, on any
- * host, without pid checks. A heartbeat keeps `expires_at` current for people reading the table.
+ * host, without pid checks. `pg_locks` lists the locks of every database in the cluster and the
+ * lease keys of two databases overlap, so the check is limited to this database. A heartbeat keeps `expires_at` current for people reading the table.
  * (A pooler in transaction mode, such as PgBouncer's, cannot hold session locks: connect mts
  * directly or in session mode.)
  * @module
@@ -65,6 +66,7 @@ export class PgLeases {
       SELECT 1 FROM leases l JOIN pg_locks p
         ON p.locktype = 'advisory' AND p.classid = ${LOCK_NAMESPACE}::oid
        AND p.objid = l.lock_key::oid AND p.objsubid = 2 AND p.granted
+       AND p.database = (SELECT oid FROM pg_database WHERE datname = current_database())
       WHERE l.token = ${owner}`;
     return rows.length > 0;
   }
