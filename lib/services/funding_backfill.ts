@@ -173,13 +173,16 @@ export function checkFundingOptions(o: FundingBackfillOptions): void {
  * import { loadConfig } from "../config/config.ts";
  * import { SqliteStore } from "../storage/sqlite_store.ts";
  * import { backfillFunding } from "./funding_backfill.ts";
- * const config = loadConfig();
- * const store = SqliteStore.open(config.databasePath);
- * const report = await backfillFunding(store, {
- *   exchanges: ["binance", "bybit"], symbols: ["BTCUSDT"], days: 30,
- *   nowMs: Date.now(), signal: new AbortController().signal, config,
- * });
- * report.items.map((i) => [i.exchange, i.symbol, i.inserted, i.gaps.length]);
+ * // what a task does; defined, not run here: it reads .env and calls the exchanges
+ * async function backfillLastMonth() {
+ *   const config = loadConfig();
+ *   const store = SqliteStore.open(config.databasePath);
+ *   const report = await backfillFunding(store, {
+ *     exchanges: ["binance", "bybit"], symbols: ["BTCUSDT"], days: 30,
+ *     nowMs: Date.now(), signal: new AbortController().signal, config,
+ *   });
+ *   return report.items.map((i) => [i.exchange, i.symbol, i.inserted, i.gaps.length]);
+ * }
  * ```
  */
 export async function backfillFunding(

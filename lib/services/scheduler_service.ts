@@ -140,14 +140,17 @@ export async function startPreparedScheduler(
  * import { SqliteStore } from "../storage/sqlite_store.ts";
  * import { startConfiguredScheduler } from "./scheduler_service.ts";
  * import { STRATEGIES } from "../../strategies/mod.ts"; // in a task, never in lib/
- * const config = loadConfig();
- * const store = SqliteStore.open(config.databasePath);
- * const { handle } = await startConfiguredScheduler(
- *   { config, store, registry: STRATEGIES, redact: (t) => t },
- *   { onEvent: (e) => console.log(e) },
- * );
- * handle.status().jobs; // what /ready shows
- * await handle.stop();
+ * // what serve --schedule does; defined, not run here: it reads .env and runs the jobs
+ * async function runSchedule() {
+ *   const config = loadConfig();
+ *   const store = SqliteStore.open(config.databasePath);
+ *   const { handle } = await startConfiguredScheduler(
+ *     { config, store, registry: STRATEGIES, redact: (t) => t },
+ *     { onEvent: (e) => console.log(e) },
+ *   );
+ *   handle.status().jobs; // what /ready shows
+ *   await handle.stop();
+ * }
  * ```
  */
 export async function startConfiguredScheduler(
