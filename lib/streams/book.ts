@@ -25,12 +25,15 @@ const INITIAL_CAPACITY = 64;
 
 /**
  * One side: `keys[0..n)` ascending by rank (bid: price, ask: −price), best at `n − 1`, and
- * `levels[i]` the wire pair `[price, qty]` at `keys[i]` — the very array `JSON.parse` made, so an
- * update stores one reference and a shift moves one array, not two.
+ * `slots[i]` the index in `pool` of the wire pair `[price, qty]` at `keys[i]` — the very array
+ * `JSON.parse` made. A removal or an insertion shifts only the two typed arrays (no write barrier,
+ * no allocation); `pool` entries never move, freed slots are reused.
  */
 class BookSide {
   keys = new Float64Array(INITIAL_CAPACITY);
-  levels: WireLevel[] = [];
+  slots = new Int32Array(INITIAL_CAPACITY);
+  pool: (WireLevel | undefined)[] = [];
+  free: number[] = [];
   n = 0;
 
   constructor(readonly sign: 1 | -1) {}
@@ -58,6 +61,11 @@ class BookSide {
     return lo < n && keys[lo] === rank ? lo : -lo - 1;
   }
 
+  /** The wire pair at index `i` (`0 <= i < n`). */
+  at(i: number): WireLevel {
+    return this.pool[this.slots[i]]!;
+  }
+
   /**
    * Sets the level of `level[0]` (already validated; `key`: its exact key when known, else NaN)
    * to `level[1]`; a zero quantity removes it.
@@ -69,34 +77,37 @@ class BookSide {
     if (isZeroQty(level[1])) {
       if (i >= 0) this.#removeAt(i);
     } else if (i >= 0) {
-      this.levels[i] = level;
+      this.pool[this.slots[i]] = level;
     } else {
       this.#insertAt(-i - 1, rank, level);
     }
   }
 
-  // Updates cluster at the top (the end): a removal or an insertion shifts the few levels above
-  // it, by hand (Array#splice allocates the array of removed elements on every call).
   #removeAt(i: number): void {
-    const n = this.n, lv = this.levels;
-    this.keys.copyWithin(i, i + 1, n);
-    for (let k = i; k < n - 1; k++) lv[k] = lv[k + 1];
-    lv.pop();
-    this.n = n - 1;
+    const slot = this.slots[i];
+    this.pool[slot] = undefined;
+    this.free.push(slot);
+    this.keys.copyWithin(i, i + 1, this.n);
+    this.slots.copyWithin(i, i + 1, this.n);
+    this.n--;
   }
 
   #insertAt(i: number, rank: number, level: WireLevel): void {
-    const n = this.n, lv = this.levels;
+    const n = this.n;
     if (n === this.keys.length) {
-      const grown = new Float64Array(this.keys.length * 2);
-      grown.set(this.keys);
-      this.keys = grown;
+      const keys = new Float64Array(n * 2), slots = new Int32Array(n * 2);
+      keys.set(this.keys);
+      slots.set(this.slots);
+      this.keys = keys;
+      this.slots = slots;
     }
+    let slot = this.free.pop();
+    if (slot === undefined) slot = this.pool.push(level) - 1;
+    else this.pool[slot] = level;
     this.keys.copyWithin(i + 1, i, n);
+    this.slots.copyWithin(i + 1, i, n);
     this.keys[i] = rank;
-    lv.push(level);
-    for (let k = n; k > i; k--) lv[k] = lv[k - 1];
-    lv[i] = level;
+    this.slots[i] = slot;
     this.n = n + 1;
   }
 
@@ -115,19 +126,24 @@ class BookSide {
     this.keys = new Float64Array(Math.max(INITIAL_CAPACITY, ranks.length * 2));
     this.keys.set(ranks);
     this.n = ranks.length;
-    this.levels = ranks.map((r) => levels[byRank.get(r)!]);
+    this.slots = new Int32Array(this.keys.length);
+    for (let i = 0; i < ranks.length; i++) this.slots[i] = i;
+    this.pool = ranks.map((r) => levels[byRank.get(r)!]);
+    this.free = [];
   }
 
   clear(): void {
     this.n = 0;
-    this.levels = [];
+    this.pool = [];
+    this.free = [];
   }
 
   /** The best `depth` levels, best first (copies: the caller may keep them). */
   top(depth: number): WireLevel[] {
     const out: WireLevel[] = [];
     for (let i = this.n - 1; i >= 0 && out.length < depth; i--) {
-      out.push([this.levels[i][0], this.levels[i][1]]);
+      const l = this.at(i);
+      out.push([l[0], l[1]]);
     }
     return out;
   }
@@ -204,7 +220,7 @@ export class OrderBook {
   best(side: Side): WireLevel | undefined {
     const s = this.#side(side);
     if (s.n === 0) return undefined;
-    const l = s.levels[s.n - 1];
+    const l = s.at(s.n - 1);
     return [l[0], l[1]];
   }
 
@@ -239,11 +255,11 @@ export class OrderBook {
       const x = this.#side(side), y = other.#side(side);
       for (let k = 1; k <= Math.max(x.n, y.n); k++) {
         const i = x.n - k, j = y.n - k;
-        const lx = i >= 0 ? `${x.levels[i][0]} × ${x.levels[i][1]}` : "nothing";
-        const ly = j >= 0 ? `${y.levels[j][0]} × ${y.levels[j][1]}` : "nothing";
+        const lx = i >= 0 ? `${x.at(i)[0]} × ${x.at(i)[1]}` : "nothing";
+        const ly = j >= 0 ? `${y.at(j)[0]} × ${y.at(j)[1]}` : "nothing";
         if (
           i < 0 || j < 0 || x.keys[i] !== y.keys[j] ||
-          normalizeDecimal(x.levels[i][1]) !== normalizeDecimal(y.levels[j][1])
+          normalizeDecimal(x.at(i)[1]) !== normalizeDecimal(y.at(j)[1])
         ) {
           return `${side} level ${k}: ${lx} vs ${ly}`;
         }

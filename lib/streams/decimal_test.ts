@@ -52,9 +52,8 @@ Deno.test("normalizeDecimal spells equal values the same way", () => {
   for (const [input, want] of cases) assert.equal(normalizeDecimal(input), want, input);
 });
 
-Deno.test("priceKey's one-pass value is the double Number() gives, for every accepted spelling (10⁵ random)", () => {
-  // the fast path (digits / 10^k) must agree with the correctly rounded conversion bit for bit;
-  // independent reference: Number(), which V8 rounds correctly
+Deno.test("priceKey accepts exactly the spellings of 1–15 significant digits, at their correctly rounded value (10⁵ random)", () => {
+  // significant digits counted independently (strip the dot, leading and trailing zeros)
   let state = 12345;
   const rand = (n: number) => {
     state = (state * 1103515245 + 12345) % 2147483648;
