@@ -1,18 +1,20 @@
 /**
  * A local order book with exact decimal levels. Pure: no IO, no clock.
  *
- * Each side is a sorted `Float64Array` of exact price keys ({@link priceKey}) with the wire
- * strings of the price and quantity in parallel arrays, ordered so that the **best level is at the
- * end**: updates cluster near the top of the book, and there an insert or delete moves only the
- * few levels above it. Asks are stored under the negated key so both sides share one code path.
+ * Each side is a sorted `Float64Array` of exact price keys ({@link priceKey}) with, in a parallel
+ * `Int32Array`, the slot of each level's wire pair `[price, qty]` (the array `JSON.parse` made) in
+ * a pool where pairs never move, ordered so that the **best level is at the end**: updates
+ * cluster near the top of the book, and there an insert or delete shifts only the few levels
+ * above it — in typed arrays only (no write barriers, no allocation). A level is found by
+ * galloping down from the best. Asks are stored under the negated key so both sides share one
+ * code path. The keys a message's check just computed are reused ({@link keyMemo}).
  *
  * Chosen by measurement (10⁶ level updates near the top of a 5,000-level side, Deno 2.9.6, the
- * project's 2-core machine; docs/streams.md has the table): this layout applied 6.3–6.6 M
- * updates/s in `bench/streams_bench.ts`, a `Map` with a tracked best 1.8–2.0 M (every delete of
- * the best rescans the side); in a first trial, bigint keys in a `BigInt64Array` ran at 2.5–4.2 M,
- * normalised decimal strings with a digit-wise comparison at 1.9–2.2 M, and strings kept in a
- * `Map` beside the sorted keys at 0.9 M. Shifting the parallel string arrays (write barriers) is
- * the main cost left.
+ * project's 2-core machine; docs/streams.md has the table): sorted keys with the best at the end
+ * applied 6.3–7.3 M updates/s in `bench/streams_bench.ts`, a `Map` with a tracked best 1.8–2.3 M
+ * (every delete of the best rescans the side); in a first trial, bigint keys in a
+ * `BigInt64Array` ran at 2.5–4.2 M, normalised decimal strings with a digit-wise comparison at
+ * 1.9–2.2 M, and strings kept in a `Map` beside the sorted keys at 0.9 M.
  * @module
  */
 import { isZeroQty, normalizeDecimal, priceKey, priceProblem, qtyKind } from "./decimal.ts";
