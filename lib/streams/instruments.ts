@@ -82,13 +82,8 @@ export function isBinanceInvalidSymbol(status: number | undefined, body: string 
   return status === 400 && typeof v === "object" && v !== null && v.code === -1121;
 }
 
-function listed(
-  a: InstrumentAnswer,
-  rows: unknown,
-  trading: string,
-): InstrumentVerdict {
-  const where = `${a.exchange} ${instrumentsPath(a.exchange, a.market)}`;
-  if (!Array.isArray(rows)) return failed(`${where}: no symbol list in the answer`);
+function listed(a: InstrumentAnswer, rows: unknown, trading: string): InstrumentVerdict {
+  if (!Array.isArray(rows)) return failed("no symbol list in the answer");
   const status = new Map<string, string>();
   for (const r of rows as { symbol?: unknown; status?: unknown }[]) {
     if (typeof r?.symbol === "string") status.set(r.symbol, String(r.status));
@@ -99,10 +94,8 @@ function listed(
     const st = status.get(s);
     if (st === undefined) {
       const message = a.exchange === "bybit"
-        ? `no ${
-          a.market === "spot" ? "spot" : "linear"
-        } instrument "${s}" is trading on bybit (${where} lists none)`
-        : `"${s}" is not listed by ${where}`;
+        ? `no ${a.market === "spot" ? "spot" : "linear"} instrument "${s}" is trading (empty list)`
+        : `"${s}" is not listed`;
       v.unknown.push({ symbol: s, message });
       continue;
     }
@@ -114,7 +107,6 @@ function listed(
 
 /** Reads one metadata answer; see the module documentation. */
 export function instrumentVerdict(a: InstrumentAnswer): InstrumentVerdict {
-  const where = `${a.exchange} ${instrumentsPath(a.exchange, a.market)}`;
   if (a.exchange === "binance") {
     if (a.market === "spot" && isBinanceInvalidSymbol(a.status, a.body)) {
       const msg = (parseJson(a.body) as { msg?: unknown }).msg;
@@ -130,19 +122,17 @@ export function instrumentVerdict(a: InstrumentAnswer): InstrumentVerdict {
       };
     }
     if (a.error !== undefined || a.status !== undefined) {
-      return failed(`${where}: ${a.error ?? `HTTP ${a.status}`}`);
+      return failed(a.error ?? `HTTP ${a.status}`);
     }
     const v = parseJson(a.body) as { symbols?: unknown } | undefined;
-    if (typeof v !== "object" || v === null) return failed(`${where}: the answer is not JSON`);
+    if (typeof v !== "object" || v === null) return failed("the answer is not JSON");
     return listed(a, v.symbols, "TRADING");
   }
   const v = parseJson(a.body) as
     | { retCode?: unknown; retMsg?: unknown; result?: { list?: unknown } }
     | undefined;
-  if (a.error !== undefined && (typeof v !== "object" || v === null)) {
-    return failed(`${where}: ${a.error}`);
-  }
-  if (typeof v !== "object" || v === null) return failed(`${where}: the answer is not JSON`);
+  if (a.error !== undefined && (typeof v !== "object" || v === null)) return failed(a.error);
+  if (typeof v !== "object" || v === null) return failed("the answer is not JSON");
   if (v.retCode === 10001 && a.symbols.length === 1) {
     return {
       known: [],
@@ -152,7 +142,7 @@ export function instrumentVerdict(a: InstrumentAnswer): InstrumentVerdict {
     };
   }
   if (v.retCode !== 0 || a.error !== undefined) {
-    return failed(`${where}: ${a.error ?? `retCode ${String(v.retCode)} ${String(v.retMsg)}`}`);
+    return failed(a.error ?? `retCode ${String(v.retCode)} ${String(v.retMsg)}`);
   }
   return listed(a, v.result?.list, "Trading");
 }
