@@ -22,6 +22,7 @@ import type { JobSpec } from "../scheduler/plan/resolve.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
 import type { Store } from "../storage/store.ts";
 import {
+  type ApiClientMonitor,
   checkNetAccess,
   macroClientsFor,
   macroUrls,
@@ -81,6 +82,8 @@ export interface JobWiring {
   readonly registry: StrategyRegistry;
   /** Removes configured secrets from every error text. */
   readonly redact: (text: string) => string;
+  /** Told of every API client event of the jobs (`serve --schedule` feeds its `/metrics`). */
+  readonly monitor?: ApiClientMonitor;
   /** Replaces the funding backfill (default: {@link backfillFunding} with `config`'s clients). */
   readonly fundingBackfill?: FundingBackfill;
 }
@@ -109,7 +112,12 @@ function collectJob(spec: JobSpec, w: JobWiring) {
   const assets = o.assets ?? [...w.config.collect.assets];
   const base = o.days ?? 1;
   const sourceOf = (signal: AbortSignal) =>
-    priceSourceFor(w.config, sourceName, { signal, onEvent: netLog(spec.name), redact: w.redact });
+    priceSourceFor(w.config, sourceName, {
+      signal,
+      onEvent: netLog(spec.name),
+      redact: w.redact,
+      monitor: w.monitor,
+    });
   const preflight = async () => {
     if (assets.length === 0) {
       throw new ConfigError(`${at(spec, "assets")}: no assets (COLLECT_ASSETS is empty)`);
@@ -168,7 +176,12 @@ function macroJob(spec: JobSpec, w: JobWiring) {
     await checkNetAccess(macroUrls(w.config, indicators));
   };
   const run: JobRunner = async (ctx) => {
-    const wiring = { signal: ctx.signal, onEvent: netLog(spec.name), redact: w.redact };
+    const wiring = {
+      signal: ctx.signal,
+      onEvent: netLog(spec.name),
+      redact: w.redact,
+      monitor: w.monitor,
+    };
     const { fred, cboe } = macroClientsFor(w.config, indicators, wiring);
     const report = await collectMacro(w.store, {
       indicators,
@@ -284,6 +297,7 @@ function fundingJob(spec: JobSpec, w: JobWiring) {
         ...options,
         config: w.config,
         redact: w.redact,
+        monitor: w.monitor,
       }));
   const preflight = async () => {
     try {

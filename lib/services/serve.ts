@@ -14,6 +14,7 @@ import type { ServerDeps } from "../server/context.ts";
 import { AlertWatcher } from "../server/alerts.ts";
 import { Hub } from "../server/hub.ts";
 import { BacktestJobs } from "../server/jobs.ts";
+import { recordClientEvent } from "../server/client_metrics.ts";
 import { createMetrics } from "../server/metrics.ts";
 import { CacheRelay } from "../server/relay.ts";
 import type { StreamView } from "../server/stream_view.ts";
@@ -176,14 +177,22 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
 /**
  * `deno task serve --schedule`: runs the scheduler in the service's process, each finished run
  * and skipped slot published on the `collection` channel (the JSON line `schedule --json`
- * prints). Aborting `signal` stops it gracefully; await `done` before shutting the service down.
+ * prints), and its API clients counted on `/metrics` (`mts_api_client_*`). Aborting `signal` stops it gracefully; await `done` before shutting the service down.
  */
 export async function attachScheduler(
   service: RunningService,
   wiring: JobWiring,
   request: { readonly file?: string; readonly signal?: AbortSignal },
 ): Promise<SchedulerHandle> {
-  const { handle } = await startConfiguredScheduler(wiring, {
+  const clients = service.deps.metrics.clients;
+  const monitored: JobWiring = {
+    ...wiring,
+    monitor: (client, e) => {
+      recordClientEvent(clients, client, e);
+      wiring.monitor?.(client, e);
+    },
+  };
+  const { handle } = await startConfiguredScheduler(monitored, {
     file: request.file,
     signal: request.signal,
     onEvent: (e) => {
