@@ -48,6 +48,13 @@ import {
   macroOptions,
   signalsOptions,
 } from "./schedule_kinds.ts";
+import {
+  type EventSink,
+  runFinishedEvent,
+  runStartedEvent,
+  signalRunEvents,
+} from "./published_events.ts";
+import { signalsJson } from "./signal_json.ts";
 import { runSignals } from "./signal_runner.ts";
 
 /** What a funding backfill reports (the fields the job reads of {@link FundingBackfillReport}). */
@@ -82,6 +89,11 @@ export interface JobWiring {
   readonly registry: StrategyRegistry;
   /** Removes configured secrets from every error text. */
   readonly redact: (text: string) => string;
+  /**
+   * Where the jobs' events go: collection runs (`run_started`, `run_finished`) and signal runs
+   * (`signal`, `run`) — the hub in `serve --schedule`, Redis in `deno task schedule`.
+   */
+  readonly events?: EventSink;
   /** Told of every API client event of the jobs (`serve --schedule` feeds its `/metrics`). */
   readonly monitor?: ApiClientMonitor;
   /** Replaces the funding backfill (default: {@link backfillFunding} with `config`'s clients). */
@@ -133,6 +145,17 @@ function collectJob(spec: JobSpec, w: JobWiring) {
     } catch {
       days = base; // the source cannot serve the wider window: catch up what it can
     }
+    w.events?.(
+      "collection",
+      runStartedEvent({
+        task: "collect",
+        source: sourceName,
+        subjects: [...assets],
+        interval,
+        days,
+        job: ctx.job,
+      }),
+    );
     const report = await collectPrices(w.store, {
       source,
       assets,
@@ -147,6 +170,7 @@ function collectJob(spec: JobSpec, w: JobWiring) {
       },
       redact: w.redact,
     });
+    w.events?.("collection", runFinishedEvent("collect", report, ctx.job));
     const backup = (o.backup ?? w.config.collect.csvBackup) && !ctx.signal.aborted
       ? await backupCollected(w.store, w.config.dataDir, {
         assets,
@@ -183,9 +207,19 @@ function macroJob(spec: JobSpec, w: JobWiring) {
       monitor: w.monitor,
     };
     const { fred, cboe } = macroClientsFor(w.config, indicators, wiring);
+    const days = coverDays(base, ctx);
+    w.events?.(
+      "collection",
+      runStartedEvent({
+        task: "macro",
+        subjects: indicators,
+        days,
+        job: ctx.job,
+      }),
+    );
     const report = await collectMacro(w.store, {
       indicators,
-      days: coverDays(base, ctx),
+      days,
       nowMs: ctx.nowMs,
       fred,
       cboe,
@@ -194,6 +228,7 @@ function macroJob(spec: JobSpec, w: JobWiring) {
       params: { scheduled: { job: ctx.job, slot: isoTime(ctx.slot), attempt: ctx.attempt } },
       redact: w.redact,
     });
+    w.events?.("collection", runFinishedEvent("macro", report, ctx.job));
     const collected = report.items.filter((i) => i.status !== "skipped").map((i) => i.indicator);
     const backup =
       (o.backup ?? w.config.collect.csvBackup) && collected.length && !ctx.signal.aborted
@@ -251,6 +286,7 @@ function signalsJob(spec: JobSpec, w: JobWiring) {
       limits: w.config.risk,
       save: true,
     });
+    for (const e of w.events ? signalRunEvents(signalsJson(report)) : []) w.events!("signals", e);
     return {
       outcome: "success",
       detail: {

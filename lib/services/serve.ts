@@ -21,9 +21,9 @@ import type { StreamView } from "../server/stream_view.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
 import type { Cache } from "../storage/cache.ts";
 import type { Store } from "../storage/store.ts";
-import { jsonLine } from "../scheduler/plan/events.ts";
 import type { SchedulerHandle } from "../scheduler/runner.ts";
 import type { JobWiring } from "./schedule_jobs.ts";
+import { schedulerEvent } from "./published_events.ts";
 import { startConfiguredScheduler } from "./scheduler_service.ts";
 
 /** What {@link startService} needs. */
@@ -185,8 +185,15 @@ export async function attachScheduler(
   request: { readonly file?: string; readonly signal?: AbortSignal },
 ): Promise<SchedulerHandle> {
   const clients = service.deps.metrics.clients;
+  const hub = service.deps.hub;
   const monitored: JobWiring = {
     ...wiring,
+    // the jobs' signals and collection runs go to this server's clients, as another
+    // process's would through Redis
+    events: (channel, e) => {
+      hub.publish(channel, e.type, e.data);
+      wiring.events?.(channel, e);
+    },
     monitor: (client, e) => {
       recordClientEvent(clients, client, e);
       wiring.monitor?.(client, e);
@@ -196,8 +203,8 @@ export async function attachScheduler(
     file: request.file,
     signal: request.signal,
     onEvent: (e) => {
-      const line = jsonLine(e);
-      if (line !== undefined) service.deps.hub.publish("collection", e.type, JSON.parse(line));
+      const event = schedulerEvent(e);
+      if (event) hub.publish("collection", event.type, event.data);
     },
   });
   return handle;
