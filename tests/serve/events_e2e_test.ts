@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * Events published by other processes through a real redis-server reach the WebSocket clients
  * of a `deno task serve` process: `deno task signals` (one `signal` message per signal and the
