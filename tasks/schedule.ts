@@ -221,7 +221,9 @@ const task = defineTask({
       const line = json ? jsonLine(e) : describeEvent(e);
       if (line !== undefined) console.log(line);
       if (json && e.type === "finished" && e.error) {
-        console.error(`mts schedule: ${e.job}: ${e.outcome}: ${safeEcho(e.error, 400)}`);
+        // "cancelled: interrupted by SIGTERM" already names the outcome
+        const text = e.error.startsWith(`${e.outcome}: `) ? e.error : `${e.outcome}: ${e.error}`;
+        console.error(`mts schedule: ${e.job}: ${safeEcho(text, 400)}`);
       }
     };
     try {
