@@ -3,30 +3,29 @@
  * objects only when read.
  *
  * A fill or trade object holds half a dozen doubles, each a separate heap allocation; recording
- * them in append-only columns instead (`column.ts`: chunked plain arrays) takes the allocation out
- * of the hot path. A fill keeps a reference to its (immutable) order for the order's fields, and
- * its slippage is computed when the object is built, by the same expression. `list` materialises
- * the objects lazily and incrementally — the entries recorded since the last read, in order, with
- * exactly the fields and key order the literal objects had — and keeps returning the same array,
- * so readers see one growing list. An optimiser that needs only the metrics (computed from the
- * columns) never builds the objects at all.
+ * them in append-only columns instead (`column.ts`: Float64Array chunks, strings as codes) takes
+ * the allocation out of the hot path. `list` materialises the objects lazily and incrementally — the entries recorded since
+ * the last read, in order, with exactly the fields and key order the literal objects had — and
+ * keeps returning the same array, so readers see one growing list. An optimiser that needs only
+ * the metrics (computed from the columns) never builds the objects at all.
  * @module
  */
-import type { Fill, Order, OrderType, PositionSide, Trade } from "../core/order.ts";
-import { Column } from "./column.ts";
-
-/** The order fields a fill records. */
-type FilledOrder = Pick<Order, "id" | "asset" | "side" | "role">;
+import type { Fill, OrderRole, OrderSide, OrderType, PositionSide, Trade } from "../core/order.ts";
+import { NumberColumn, TextColumn } from "./column.ts";
 
 /** Every fill of a run. */
 export class FillLog {
-  readonly #order = new Column<FilledOrder>();
-  readonly #type = new Column<OrderType>();
-  readonly #ts = new Column<number>();
-  readonly #price = new Column<number>();
-  readonly #qty = new Column<number>();
-  readonly #fee = new Column<number>();
-  readonly #ref = new Column<number>();
+  readonly #orderId = new NumberColumn();
+  readonly #asset = new TextColumn();
+  readonly #side = new TextColumn<OrderSide>();
+  readonly #role = new TextColumn<OrderRole>();
+  readonly #type = new TextColumn<OrderType>();
+  readonly #ts = new NumberColumn();
+  readonly #price = new NumberColumn();
+  readonly #qty = new NumberColumn();
+  readonly #fee = new NumberColumn();
+  readonly #slippage = new NumberColumn();
+  readonly #ref = new NumberColumn();
   readonly #list: Fill[] = [];
 
   /** Fills recorded. */
@@ -34,12 +33,9 @@ export class FillLog {
     return this.#ts.length;
   }
 
-  /**
-   * Records one fill (the fields of {@link Fill}, in its order; positional: see TradeLog.add).
-   * `order` is kept, not copied: orders are never modified.
-   */
+  /** Records one fill (the fields of {@link Fill}, in its order; positional: see TradeLog.add). */
   add(
-    order: FilledOrder,
+    order: { readonly id: number; readonly asset: string; side: OrderSide; role: OrderRole },
     type: OrderType,
     ts: number,
     price: number,
@@ -47,12 +43,16 @@ export class FillLog {
     fee: number,
     ref: number,
   ): void {
-    this.#order.push(order);
+    this.#orderId.push(order.id);
+    this.#asset.push(order.asset);
+    this.#side.push(order.side);
+    this.#role.push(order.role);
     this.#type.push(type);
     this.#ts.push(ts);
     this.#price.push(price);
     this.#qty.push(qty);
     this.#fee.push(fee);
+    this.#slippage.push(Math.abs(price - ref) * qty);
     this.#ref.push(ref);
   }
 
@@ -60,20 +60,18 @@ export class FillLog {
   get list(): readonly Fill[] {
     const out = this.#list;
     for (let k = out.length; k < this.#ts.length; k++) {
-      const o = this.#order.at(k), price = this.#price.at(k), qty = this.#qty.at(k);
-      const ref = this.#ref.at(k);
       out.push({
-        orderId: o.id,
-        asset: o.asset,
-        side: o.side,
-        role: o.role,
+        orderId: this.#orderId.at(k),
+        asset: this.#asset.at(k),
+        side: this.#side.at(k),
+        role: this.#role.at(k),
         orderType: this.#type.at(k),
         ts: this.#ts.at(k),
-        price,
-        qty,
+        price: this.#price.at(k),
+        qty: this.#qty.at(k),
         fee: this.#fee.at(k),
-        slippage: Math.abs(price - ref) * qty,
-        referencePrice: ref,
+        slippage: this.#slippage.at(k),
+        referencePrice: this.#ref.at(k),
       });
     }
     return out;
@@ -90,17 +88,17 @@ export interface TradeColumns {
 
 /** Every closed trade of a run. */
 export class TradeLog {
-  readonly #asset = new Column<string>();
-  readonly #side = new Column<PositionSide>();
-  readonly #entryTs = new Column<number>();
-  readonly #entryPrice = new Column<number>();
-  readonly #exitTs = new Column<number>();
-  readonly #exitPrice = new Column<number>();
-  readonly #size = new Column<number>();
-  readonly #pnl = new Column<number>();
-  readonly #returnPct = new Column<number>();
-  readonly #fees = new Column<number>();
-  readonly #reason = new Column<string>();
+  readonly #asset = new TextColumn();
+  readonly #side = new TextColumn<PositionSide>();
+  readonly #entryTs = new NumberColumn();
+  readonly #entryPrice = new NumberColumn();
+  readonly #exitTs = new NumberColumn();
+  readonly #exitPrice = new NumberColumn();
+  readonly #size = new NumberColumn();
+  readonly #pnl = new NumberColumn();
+  readonly #returnPct = new NumberColumn();
+  readonly #fees = new NumberColumn();
+  readonly #reason = new TextColumn();
   readonly #list: Trade[] = [];
 
   /** Trades recorded. */
