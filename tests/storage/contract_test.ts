@@ -20,6 +20,19 @@ const bar = (ts: number, close: number, extra: Partial<Candle> = {}): Candle => 
   ...extra,
 });
 
+/** `p`, or a failure naming `what` if it has not settled within 20 s (a hung driver). */
+async function within<T>(what: string, p: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within 20 s`)), 20_000);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 contractTest(
   "upserts count inserted, updated and unchanged rows and values round-trip exactly",
   async (db) => {
@@ -130,6 +143,43 @@ contractTest(
     assert.equal(back.length, n);
     assert.equal(back[n - 1].ts, (n - 1) * 60_000);
     assert.equal(back[n - 1].close, 100 + ((n - 1) % 7));
+  },
+);
+
+contractTest(
+  "a batch the database rejects leaves nothing, new or over stored rows, and the store goes on",
+  async (db) => {
+    const store = db.open();
+    const minute: SeriesKey = { ...key, interval: "1m" };
+    // 40,000 rows: several pieces of PostgreSQL's COPY stream; a close of NaN breaks NOT NULL
+    const rows = Array.from({ length: 40_000 }, (_, i) => bar(i * 60_000, 100 + (i % 7)));
+    for (const bad of [0, 20_000, rows.length - 1]) {
+      const broken = rows.map((r, i) => i === bad ? { ...r, close: NaN } : r);
+      await assert.rejects(
+        within(`bad row ${bad}`, store.upsertCandles(minute, broken)),
+        /not[- ]null/i,
+      );
+      assert.equal((await store.getCandles(minute)).length, 0, `bad row ${bad}`);
+    }
+    assert.deepEqual(await store.upsertCandles(minute, rows.slice(0, 30_000)), {
+      inserted: 30_000,
+      updated: 0,
+      unchanged: 0,
+    });
+    // over stored rows (the upsert path), with new ones after them
+    const over = rows.map((r, i) => i === 10 ? { ...r, close: NaN } : { ...r, close: r.close + 1 });
+    await assert.rejects(
+      within("bad row over stored rows", store.upsertCandles(minute, over)),
+      /not[- ]null/i,
+    );
+    const back = await store.getCandles(minute);
+    assert.equal(back.length, 30_000);
+    assert.equal(back[10].close, 100 + (10 % 7));
+    assert.deepEqual(await store.upsertCandles(minute, rows), {
+      inserted: 10_000,
+      updated: 0,
+      unchanged: 30_000,
+    });
   },
 );
 

@@ -1,11 +1,18 @@
 /**
  * Candles in PostgreSQL (`candles`, keyed by source, asset, interval and ts). A write is one
- * transaction: the rows go into a temporary staging table by binary COPY (copy_binary.ts: no
- * number formatting or parsing on either side), then one `INSERT … SELECT … ON CONFLICT DO UPDATE
- * … WHERE changed` upserts them all and counts what it inserted and changed, and the ledger
- * entries the rows fill are resolved in the same transaction. Unlike SQLite, nothing needs
- * publishing in chunks: the transaction is invisible to readers until it commits, and it blocks
- * no writer of other rows.
+ * transaction, under the series' advisory lock (writers of one series take turns):
+ *
+ * - rows for a time range where the series has nothing yet (a first import, new bars appended)
+ *   are copied straight into `candles` by one binary COPY (copy_binary.ts: no number formatting
+ *   or parsing on either side), sent piece by piece so that the server stores one piece while
+ *   the next is encoded;
+ * - otherwise they go into a temporary staging table by binary COPY, then one
+ *   `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE changed` upserts them all and counts what it
+ *   inserted and changed.
+ *
+ * The ledger entries the rows fill are resolved in the same transaction. Unlike SQLite, nothing
+ * needs publishing in chunks: the transaction is invisible to readers until it commits, a failed
+ * one leaves nothing, and it blocks no writer of other rows.
  * @module
  */
 import type { Candle, SeriesKey } from "../../core/candle.ts";
@@ -18,12 +25,15 @@ import type {
   WriteOptions,
 } from "../price_store.ts";
 import { num } from "../sqlite/rows.ts";
-import { candlesCopyBinary } from "./copy_binary.ts";
+import { CandleCopy } from "./copy_binary.ts";
 import type { PgDb, Sql } from "./db.ts";
 import { resolveLedgerPg } from "./quality.ts";
 
-/** Rows per binary COPY into the staging table. */
-export const COPY_CHUNK = 50_000;
+/**
+ * Rows per piece of a binary COPY stream (about 1.5 MB): small enough that encoding the next
+ * piece overlaps the server storing this one, large enough that per-message costs vanish.
+ */
+export const COPY_CHUNK = 16_384;
 
 /** The price concern of the PostgreSQL store. */
 export class PgPrices implements PriceStore {
@@ -53,11 +63,24 @@ export class PgPrices implements PriceStore {
         sql,
         `candles\u001f${key.source}\u001f${key.asset}\u001f${key.interval}`,
       );
-      await stage(sql, rows);
-      const counts = await this.#isFresh(sql, key, minTs, maxTs)
-        ? await this.#insertFresh(sql, key)
-        : await this.#upsert(sql, key);
-      await sql`TRUNCATE mts_stage_candles`;
+      let counts: { inserted: number; changed: number };
+      if (await this.#isFresh(sql, key, minTs, maxTs)) {
+        await copyIn(
+          sql,
+          "candles (source, asset, interval, ts, open, high, low, close, volume, market_cap, " +
+            "updated_at)",
+          new CandleCopy({
+            texts: [key.source, key.asset, key.interval],
+            trailingInt8: this.#db.now(),
+          }),
+          rows,
+        );
+        counts = { inserted: rows.length, changed: rows.length };
+      } else {
+        await stage(sql, rows);
+        counts = await this.#upsert(sql, key);
+        await sql`TRUNCATE mts_stage_candles`;
+      }
       await resolveLedgerPg(
         this.#db,
         { table: "candles", source: key.source, subject: key.asset, interval: key.interval },
@@ -70,22 +93,12 @@ export class PgPrices implements PriceStore {
     });
   }
 
-  /** True when the series has no row in `[from, to]`: the staged rows can simply be inserted. */
+  /** True when the series has no row in `[from, to]`: the rows can simply be inserted. */
   async #isFresh(sql: Sql, key: SeriesKey, from: number, to: number): Promise<boolean> {
     const rows = await sql`SELECT 1 FROM candles WHERE source = ${key.source}
       AND asset = ${key.asset} AND interval = ${key.interval} AND ts BETWEEN ${from} AND ${to}
       LIMIT 1`;
     return rows.length === 0;
-  }
-
-  /** Inserts the staged rows (none of which exists: see {@link PgPrices.isFresh}). */
-  async #insertFresh(sql: Sql, key: SeriesKey): Promise<{ inserted: number; changed: number }> {
-    const r = await sql`
-      INSERT INTO candles
-        (source, asset, interval, ts, open, high, low, close, volume, market_cap, updated_at)
-      SELECT ${key.source}, ${key.asset}, ${key.interval}, s.*, ${this.#db.now()}::bigint
-      FROM mts_stage_candles s`;
-    return { inserted: r.count, changed: r.count };
   }
 
   /** Upserts the staged rows: new ones inserted, changed ones updated, the rest left alone. */
@@ -148,23 +161,55 @@ export class PgPrices implements PriceStore {
 }
 
 /**
- * Copies `rows` into this connection's staging table (a temporary table, emptied at commit), in
- * binary COPY chunks of {@link COPY_CHUNK} rows.
+ * Copies `rows` into this connection's staging table (a temporary table, emptied at commit).
  */
 async function stage(sql: Sql, rows: readonly Candle[]): Promise<void> {
   await sql`CREATE TEMP TABLE IF NOT EXISTS mts_stage_candles (
     ts bigint, open float8, high float8, low float8, close float8, volume float8,
     market_cap float8) ON COMMIT DELETE ROWS`;
   await sql`TRUNCATE mts_stage_candles`;
-  for (let from = 0; from < rows.length; from += COPY_CHUNK) {
-    const data = candlesCopyBinary(rows, from, Math.min(rows.length, from + COPY_CHUNK));
-    const stream = await sql`COPY mts_stage_candles FROM STDIN (FORMAT binary)`.writable();
-    await new Promise<void>((resolve, reject) => {
-      stream.on("error", reject);
-      stream.on("finish", resolve);
-      stream.end(data);
-    });
-  }
+  await copyIn(sql, "mts_stage_candles", new CandleCopy(), rows);
+}
+
+/**
+ * One binary `COPY target FROM STDIN` of `rows`, encoded and sent {@link COPY_CHUNK} rows at a
+ * time: each piece is handed to the socket before the next is encoded. Resolves once the server
+ * has stored them all; rejects with the server's error (the transaction is then aborted).
+ */
+async function copyIn(
+  sql: Sql,
+  target: string,
+  encoder: CandleCopy,
+  rows: readonly Candle[],
+): Promise<void> {
+  const query = sql.unsafe(`COPY ${target} FROM STDIN (FORMAT binary)`);
+  let fail: (e: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => fail = reject);
+  failed.catch(() => {});
+  // postgres.js 3.4.9 never settles the writable of a COPY that the server rejects after the
+  // last piece was sent (porsager/postgres#1173): the error only reaches the query, whose
+  // promise has already resolved with the stream, and the caller would wait forever inside its
+  // transaction. Hear it there too.
+  const q = query as unknown as { reject: (e: unknown) => void };
+  const reject = q.reject;
+  q.reject = (e) => {
+    fail(e);
+    reject(e);
+  };
+  const stream = await query.writable();
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on("error", (e: Error) => fail(e));
+    stream.on("finish", resolve);
+    failed.catch(reject);
+    const send = (from: number) => {
+      const to = Math.min(rows.length, from + COPY_CHUNK);
+      const piece = encoder.encode(rows, from, to, from === 0, to === rows.length);
+      if (to === rows.length) stream.end(piece);
+      else stream.write(piece, (e) => e ? fail(e) : send(to));
+    };
+    send(0);
+  });
+  await Promise.race([done, failed]);
 }
 
 /** `candles` with one row per ts, the last given winning (what row-by-row upserts would leave). */
