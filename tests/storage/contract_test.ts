@@ -75,6 +75,45 @@ contractTest(
 );
 
 contractTest(
+  "a batch reaching before and after the stored bars inserts those and upserts the ones between",
+  async (db) => {
+    const store = db.open({ now: () => 7 });
+    await store.upsertCandles(key, [bar(2 * DAY, 2), bar(3 * DAY, 3), bar(4 * DAY, 4)]);
+    // out of order; day 3 changes, days 2 and 4 are given again as they are
+    const batch = [6, 0, 3, 5, 2, 1, 4].map((d) => bar(d * DAY, d === 3 ? 30 : d));
+    assert.deepEqual(await store.upsertCandles(key, batch), {
+      inserted: 4,
+      updated: 1,
+      unchanged: 2,
+    });
+    const rows = await store.getCandles(key);
+    assert.deepEqual(rows.map((r) => [r.ts / DAY, r.close]), [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 30],
+      [4, 4],
+      [5, 5],
+      [6, 6],
+    ]);
+    assert.deepEqual(rows.map((r) => r.high), [2, 3, 4, 32, 6, 7, 8]);
+    // the same ts twice in one batch counts as two writes in turn; the last one given wins
+    assert.deepEqual(await store.upsertCandles(key, [bar(7 * DAY, 1), bar(7 * DAY, 8)]), {
+      inserted: 1,
+      updated: 1,
+      unchanged: 0,
+    });
+    // 8 → 5 → 8: two updates, though the row ends as it was
+    assert.deepEqual(await store.upsertCandles(key, [bar(7 * DAY, 5), bar(7 * DAY, 8)]), {
+      inserted: 0,
+      updated: 2,
+      unchanged: 0,
+    });
+    assert.deepEqual((await store.getCandles(key, { from: 7 * DAY })).map((r) => r.close), [8]);
+  },
+);
+
+contractTest(
   "close-only rows keep NaN open, high, low and volume; ranges are inclusive",
   async (db) => {
     const store = db.open();
