@@ -7,6 +7,7 @@
  * and on Redis (another process publishes).
  * @module
  */
+import { eventProblem } from "../services/published_events.ts";
 import type { Cache } from "../storage/cache.ts";
 import {
   ARBITRAGE_CHANNEL,
@@ -89,8 +90,14 @@ export class CacheRelay {
           this.#options.onInvalid?.(channel, 'not an event {"type", "data"}');
           return;
         }
+        const event = { type: e.type.slice(0, 40), data: e.data ?? null };
+        const problem = eventProblem(hubChannel, event);
+        if (problem) {
+          this.#options.onInvalid?.(channel, problem);
+          return;
+        }
         this.#options.metrics?.relayed.inc({ kind: "event" });
-        this.#hub.publish(hubChannel, e.type.slice(0, 40), e.data ?? null);
+        this.#hub.publish(hubChannel, event.type, event.data);
       });
     }
     await this.refresh();

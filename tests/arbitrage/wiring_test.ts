@@ -45,6 +45,7 @@ async function setup() {
   const env = {
     BINANCE_BASE_URL: spot.url,
     BINANCE_WS_URL: spot.wsUrl,
+    BYBIT_BASE_URL: bybit.url,
     BYBIT_WS_URL: bybit.wsUrl,
     DATABASE_PATH: `${dir}/mts.db`,
     DATA_DIR: dir,
