@@ -17,6 +17,7 @@ import {
   FUNDING_INDEX_KEY,
   parseMarket,
   type PublishedBook,
+  type PublishedEvent,
   type PublishedFunding,
 } from "../streams/published.ts";
 import type { Exchange } from "../streams/sync.ts";
@@ -32,6 +33,8 @@ export interface RelayOptions {
   readonly now?: () => number;
   /** Called with every relayed book (alert evaluation). */
   readonly onBook?: (book: PublishedBook) => void;
+  /** Called with every event relayed from `EVENT_CHANNELS` (alerts check on `run_finished`). */
+  readonly onEvent?: (channel: string, event: PublishedEvent) => void;
   /** Called with a message that is not what the contract says (logged by the caller). */
   readonly onInvalid?: (channel: string, reason: string) => void;
 }
@@ -98,6 +101,7 @@ export class CacheRelay {
         }
         this.#options.metrics?.relayed.inc({ kind: "event" });
         this.#hub.publish(hubChannel, event.type, event.data);
+        this.#options.onEvent?.(hubChannel, event);
       });
     }
     await this.refresh();

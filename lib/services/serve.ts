@@ -5,6 +5,7 @@
  * awaited, the relay unsubscribed, the server drained.
  * @module
  */
+import { binanceSymbol } from "../clients/binance/symbols.ts";
 import type { ResolvedConfig } from "../config/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { getLogger, type Logger } from "../log/logger.ts";
@@ -21,6 +22,7 @@ import type { StreamView } from "../server/stream_view.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
 import type { Cache } from "../storage/cache.ts";
 import type { Store } from "../storage/store.ts";
+import type { PublishedEvent } from "../streams/published.ts";
 import type { SchedulerHandle } from "../scheduler/runner.ts";
 import type { JobWiring } from "./schedule_jobs.ts";
 import { schedulerEvent } from "./published_events.ts";
@@ -61,6 +63,11 @@ export interface RunningService {
   readonly deps: ServerDeps;
   /** Stops gracefully; resolves once everything is closed. */
   shutdown(): Promise<void>;
+}
+
+/** Evaluates the alerts at once when a collection run finished (new prices in the store). */
+function checkAlertsOn(alerts: AlertWatcher, channel: string, e: PublishedEvent): void {
+  if (channel === "collection" && e.type === "run_finished") void alerts.check();
 }
 
 /** True for a loopback bind address. */
@@ -117,6 +124,7 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
   const alerts = new AlertWatcher(o.store, hub, {
     pollMs: o.alertPollMs,
     now,
+    symbolOf: (asset) => binanceSymbol(asset, o.config.binance.symbolMap),
     onError: (e) => log.warn(`alerts: ${e.message}`, {}),
   });
   await alerts.start();
@@ -125,6 +133,8 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
     now,
     pollMs: o.relayPollMs,
     onBook: (b) => alerts.onBook(b),
+    // another process wrote new prices: evaluate now rather than at the next poll
+    onEvent: (channel, e) => checkAlertsOn(alerts, channel, e),
     onInvalid: (channel, reason) => log.warn(`relay ${channel}: ${reason}`, {}),
   });
   await relay.start();
@@ -192,6 +202,7 @@ export async function attachScheduler(
     // process's would through Redis
     events: (channel, e) => {
       hub.publish(channel, e.type, e.data);
+      checkAlertsOn(service.deps.alerts, channel, e);
       wiring.events?.(channel, e);
     },
     monitor: (client, e) => {

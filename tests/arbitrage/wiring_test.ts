@@ -57,6 +57,8 @@ async function setup() {
   return {
     env,
     dir,
+    spot,
+    bybit,
     close: async () => {
       await Promise.all([spot.close(), bybit.close()]);
       await Deno.remove(`${ROOT}${dir}`, { recursive: true }).catch(() => {});
@@ -230,7 +232,13 @@ Deno.test({
       const out = await runStream(
         [...WHAT, "--stale-after", "60s", "--json", "--arbitrage", ...DETECT],
         s.env,
-        3_000,
+        {
+          // both books have been asked for (a slow start must not eat the time the books need)
+          when: () =>
+            s.spot.requests.some((r) => r.startsWith("/api/v3/depth")) &&
+            s.bybit.requests.some((r) => r.startsWith("/v5/market/instruments-info")),
+          thenMs: 2_000,
+        },
       );
       assert.equal(out.code, 0, out.stderr);
       checkAlerts(JSON.parse(out.stdout).arbitrage);

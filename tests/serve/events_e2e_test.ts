@@ -3,7 +3,8 @@
  * of a `deno task serve` process: `deno task signals` (one `signal` message per signal and the
  * `run` summary, the shapes `POST /signals/generate` publishes), `deno task collect` against the
  * local fake market (`run_started`, `run_finished` with per-series rows) and `deno task schedule
- * --once` (its jobs' signals, and `finished` for each run). A Redis host the permission set does
+ * --once` (its jobs' signals, and `finished` for each run); the collected prices fire a price
+ * alert. A Redis host the permission set does
  * not grant is one warning line, and the task still succeeds.
  */
 import assert from "node:assert/strict";
@@ -13,11 +14,12 @@ import {
   SignalEventSchema,
   SignalRunEventSchema,
 } from "../../lib/services/published_events.ts";
-import { startMarket } from "../collect/market_fixture.ts";
+import { DAY_MS } from "../../lib/core/time.ts";
+import { priceAt, startMarket } from "../collect/market_fixture.ts";
 import { testRedis } from "../helpers/redis.ts";
 import { taskArgs } from "../helpers/task_permissions.ts";
 import { marketEnv, ROOT, sandbox } from "../schedule/helpers.ts";
-import { SECRET, wsClient } from "./helpers.ts";
+import { call, SECRET, wsClient } from "./helpers.ts";
 import { spawnServe } from "./process.ts";
 
 async function run(task: string, args: string[], env: Record<string, string>) {
@@ -95,6 +97,16 @@ Deno.test("signals, collect and schedule in their own processes reach serve's We
     assert.ok(jobRun, "the scheduled signal run published its summary");
     SignalRunEventSchema.parse(jobRun.data);
 
+    // a price alert the collected bars will meet (any price is above 1)
+    ws.send({ type: "subscribe", channels: ["alerts"] });
+    await ws.next((x) => x.type === "subscribed" && x.channels.alerts);
+    const alert = await call(`${s.url}/alerts`, {
+      method: "POST",
+      token: SECRET,
+      json: { asset: "bitcoin", above: 1 },
+    });
+    assert.equal(alert.status, 201, alert.text);
+
     // deno task collect against the fake market: started, then finished with the rows per asset
     const col = await run(
       "collect",
@@ -123,6 +135,15 @@ Deno.test("signals, collect and schedule in their own processes reach serve's We
     ]);
     assert.equal(data.rowsWritten, 6);
     assert.equal(started.seq < fin.seq, true);
+    // the alert fired on the newest collected close: the fake market's close of the last
+    // complete day (its bar's close is the price formula at the bar's end)
+    const triggered = await ws.next((x) => x.channel === "alerts", 15_000);
+    assert.equal(triggered.data.id, alert.body.id);
+    const lastBar = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS;
+    assert.equal(
+      triggered.data.triggeredPrice,
+      Number(priceAt("bitcoin", lastBar + DAY_MS).toFixed(8)),
+    );
 
     // a Redis host the permission set does not grant: one warning, the run still succeeds
     const denied = await run("signals", [
