@@ -54,7 +54,8 @@ ${DETECTOR_HELP}
   --evaluate              with --replay: score each opened alert against the books --latency later
   --latency D             latency for --evaluate (default 100ms)
   --no-store              do not record opportunities in SQLite
-  --publish               with --replay: publish the alerts on mts:alerts:arbitrage too
+  --publish               with --replay: publish the alerts on mts:alerts:arbitrage and post
+                          them to ALERT_WEBHOOK_URL too (a replay's alerts are history)
   --for D                 live or --from-cache: stop after D (30s, 5m, 2h), then the summary
   --json                  one JSON line per opened / updated / closed alert (and evaluated)
   -h, --help              show this help
@@ -203,7 +204,9 @@ const task = defineTask({
     const stop = new AbortController();
     // a live run stops itself after --for (the stream's own timer)
     const timer = forMs === undefined || plan ? undefined : setTimeout(() => stop.abort(), forMs);
-    interrupt.signal.addEventListener("abort", () => stop.abort(), { once: true });
+    interrupt.signal.addEventListener("abort", () => stop.abort(interrupt.signal.reason), {
+      once: true,
+    });
     const onAlert = json ? (a: ArbitrageAlert) => console.log(JSON.stringify(a)) : terminalView();
     const onProblem = (m: string) => console.error(`mts arbitrage: ${m}`);
     try {

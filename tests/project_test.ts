@@ -113,6 +113,10 @@ const READ_EXTRA: Record<string, readonly string[]> = {
  * (the debug package's options, which mts never reads) is the one denied.
  */
 const ENV_DENY: Record<string, readonly string[]> = {
+  // collect, macro and signals publish their events on Redis (REDIS_URL): they load ioredis
+  collect: ["DEBUG_*"],
+  macro: ["DEBUG_*"],
+  signals: ["DEBUG_*"],
   schedule: ["DEBUG_*"],
   stream: ["DEBUG_*"],
   serve: ["DEBUG_*"],

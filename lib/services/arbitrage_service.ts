@@ -15,7 +15,7 @@ import { openCache } from "../storage/open_cache.ts";
 import type { ArbitrageAlert } from "../streams/arbitrage/alert.ts";
 import { ArbitrageDetector } from "../streams/arbitrage/detector.ts";
 import type { AlertEvaluation } from "../streams/arbitrage/evaluate.ts";
-import type { DetectorOptions } from "../streams/arbitrage/settings.ts";
+import { type DetectorOptions, resolveDetector } from "../streams/arbitrage/settings.ts";
 import { AlertWebhook } from "./alert_webhook.ts";
 import { readRecording, replayArbitrage, type ReplaySummary } from "./arbitrage_replay.ts";
 import { AlertFanout, followCache } from "./arbitrage_runner.ts";
@@ -32,7 +32,10 @@ export interface ArbitrageRun {
   readonly detector: DetectorOptions;
   /** Record opportunities in SQLite. */
   readonly store: boolean;
-  /** Publish replayed alerts on the channel too (live alerts are always published). */
+  /**
+   * Publish replayed alerts on the channel and post them to the webhook too (live alerts always
+   * are; replayed ones are history, so neither happens without it).
+   */
   readonly publish?: boolean;
   /** Stop following (cache mode). */
   readonly signal: AbortSignal;
@@ -75,10 +78,13 @@ export interface ArbitrageOutcome {
   readonly webhook?: AlertWebhook["stats"];
 }
 
-async function checkNet(config: ResolvedConfig, needRedis: boolean): Promise<void> {
+async function checkNet(
+  config: ResolvedConfig,
+  needRedis: boolean,
+  hook: string | undefined,
+): Promise<void> {
   const urls = [];
   if (needRedis && config.redis.url) urls.push({ variable: "REDIS_URL", url: config.redis.url });
-  const hook = config.arbitrage.webhookUrl;
   if (hook) urls.push({ variable: "ALERT_WEBHOOK_URL", url: hook });
   const missing = await missingNetPermissions(urls);
   if (missing.length > 0) {
@@ -95,6 +101,12 @@ export async function runArbitrage(
   w: ArbitrageWiring,
   run: ArbitrageRun,
 ): Promise<ArbitrageOutcome> {
+  try {
+    resolveDetector({ fees: w.config.arbitrage.fees });
+  } catch (e) {
+    // the message names the variable, as for every other bad variable
+    throw new ConfigError(`ARBITRAGE_FEES: ${(e as Error).message}`, "ARBITRAGE_FEES");
+  }
   const fees = { ...(w.config.arbitrage.fees ?? {}), ...(run.detector.fees ?? {}) };
   let detector: ArbitrageDetector;
   try {
@@ -110,7 +122,10 @@ export async function runArbitrage(
   }
   // a bad recording fails before anything is opened or stored
   const recording = run.mode === "replay" ? await readRecording(run.file!) : undefined;
-  await checkNet(w.config, (run.mode === "cache" && !run.cache) || run.publish === true);
+  const live = run.mode === "cache" && run.clock !== "data";
+  // replayed alerts are history: posted, like published, only when asked to (--publish)
+  const hook = live || run.publish === true ? w.config.arbitrage.webhookUrl : undefined;
+  await checkNet(w.config, (run.mode === "cache" && !run.cache) || run.publish === true, hook);
   const log = getLogger("arbitrage");
   const problem = (m: string) => {
     const text = w.redact(m);
@@ -119,16 +134,14 @@ export async function runArbitrage(
   };
   let cache: Cache | undefined = run.cache;
   const ownCache = !run.cache;
-  const webhook = w.config.arbitrage.webhookUrl
-    ? new AlertWebhook(w.config.arbitrage.webhookUrl, { onError: problem })
-    : undefined;
+  const webhook = hook ? new AlertWebhook(hook, { onError: problem }) : undefined;
   try {
     if (!cache && (run.mode === "cache" || run.publish)) cache = await openCache(w.config.redis);
     const fanout = new AlertFanout({
       cache,
       store: run.store ? w.store() : undefined,
       webhook,
-      source: run.mode === "cache" && run.clock !== "data" ? "live" : "replay",
+      source: live ? "live" : "replay",
       onAlert: (a) => run.onAlert(a, detector),
       onError: problem,
     });

@@ -56,3 +56,85 @@ Deno.test("runArbitrage beside a publisher in the same process: its own memory c
     store.close();
   }
 });
+
+Deno.test("a bad ARBITRAGE_FEES is refused before anything runs, naming the variable", async () => {
+  const config = resolveConfig({
+    LOG_FILE: "",
+    REDIS_URL: "",
+    ARBITRAGE_FEES: '{"binance:spot":0.5}',
+  });
+  const store = SqliteStore.open(":memory:");
+  try {
+    await assert.rejects(
+      () =>
+        runArbitrage({ config, store: () => store, redact: (t) => t }, {
+          mode: "cache",
+          cache: new MemoryCache({ ttlSeconds: 60 }),
+          clock: "data",
+          detector: {},
+          store: true,
+          signal: AbortSignal.abort(),
+          onAlert: () => {},
+          onProblem: () => {},
+        }),
+      (e: Error) => {
+        assert.match(
+          e.message,
+          /^ARBITRAGE_FEES: fee binance:spot: expected a fraction in \[0, 0\.1\)/,
+        );
+        return true;
+      },
+    );
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("replayed alerts are history: posted to ALERT_WEBHOOK_URL only with publish", async () => {
+  const posts: unknown[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (r) => {
+    posts.push(await r.json());
+    return new Response("ok");
+  });
+  const url = `http://127.0.0.1:${server.addr.port}/hook/TOKEN`;
+  const config = resolveConfig({ LOG_FILE: "", REDIS_URL: "", ALERT_WEBHOOK_URL: url });
+  const store = SqliteStore.open(":memory:");
+  const file = await Deno.makeTempFile({ suffix: ".jsonl" });
+  const t0 = Date.UTC(2026, 0, 5, 12);
+  const books = [0, 1].flatMap((i) => [
+    book("binance", "spot", "BTCUSDT", { bids: [[29_990, 1]], asks: [[30_000, 1]] }, {
+      atMs: t0 + 10 * i,
+      updateId: i + 1,
+    }),
+    book("bybit", "perp", "BTCUSDT", { bids: [[30_100, 1]], asks: [[30_110, 1]] }, {
+      atMs: t0 + 10 * i + 5,
+      updateId: i + 1,
+    }),
+  ]);
+  await Deno.writeTextFile(file, books.map((b) => JSON.stringify(b)).join("\n") + "\n");
+  const replay = (publish: boolean) =>
+    runArbitrage({ config, store: () => store, redact: (t) => t }, {
+      mode: "replay",
+      file,
+      detector: {},
+      store: false,
+      publish,
+      cache: publish ? new MemoryCache({ ttlSeconds: 60 }) : undefined,
+      signal: new AbortController().signal,
+      onAlert: () => {},
+      onProblem: (m) => assert.fail(m),
+    });
+  try {
+    const quiet = await replay(false);
+    assert.equal(quiet.alerts, 2, "opened and closed at the end of the replay");
+    assert.equal(quiet.webhook, undefined);
+    assert.deepEqual(posts, [], "a replay posts nothing by default");
+    const loud = await replay(true);
+    assert.equal(loud.webhook?.sent, 2);
+    assert.deepEqual(posts.map((p) => (p as { event: string }).event), ["opened", "closed"]);
+  } finally {
+    store.close();
+    await server.shutdown();
+    await Deno.remove(file);
+  }
+});

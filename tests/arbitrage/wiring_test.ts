@@ -57,6 +57,8 @@ async function setup() {
   return {
     env,
     dir,
+    spot,
+    bybit,
     close: async () => {
       await Promise.all([spot.close(), bybit.close()]);
       await Deno.remove(`${ROOT}${dir}`, { recursive: true }).catch(() => {});
@@ -175,6 +177,33 @@ Deno.test({
 });
 
 Deno.test({
+  name: "plain arbitrage on SIGTERM: the summary says why the stream stopped",
+  ignore: !haveReference(),
+  fn: async () => {
+    const s = await setup();
+    const p = new ArbitrageProcess([...WHAT, "--no-store", ...DETECT], s.env);
+    try {
+      const until = Date.now() + 30_000;
+      while (!p.lines.some((l) => l.includes(" opened ")) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      p.child.kill("SIGTERM");
+      const end = await p.exit();
+      assert.equal(end.code, 0, end.stderr);
+      assert.match(end.stdout, /closed {2}BTC bybit:spot>binance:spot after .* \(stopped\)/);
+      // was "stream stopped: The signal has been aborted"
+      assert.match(end.stdout, /stream stopped: interrupted by SIGTERM; 2 books/);
+    } finally {
+      try {
+        p.child.kill("SIGTERM");
+      } catch { /* ended */ }
+      await p.exit().catch(() => {});
+      await s.close();
+    }
+  },
+});
+
+Deno.test({
   name: "plain arbitrage --for: the alert, then the stream's summary line, exit 0",
   ignore: !haveReference(),
   fn: async () => {
@@ -203,7 +232,13 @@ Deno.test({
       const out = await runStream(
         [...WHAT, "--stale-after", "60s", "--json", "--arbitrage", ...DETECT],
         s.env,
-        3_000,
+        {
+          // both books have been asked for (a slow start must not eat the time the books need)
+          when: () =>
+            s.spot.requests.some((r) => r.startsWith("/api/v3/depth")) &&
+            s.bybit.requests.some((r) => r.startsWith("/v5/market/instruments-info")),
+          thenMs: 2_000,
+        },
       );
       assert.equal(out.code, 0, out.stderr);
       checkAlerts(JSON.parse(out.stdout).arbitrage);

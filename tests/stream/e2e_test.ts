@@ -145,7 +145,10 @@ Deno.test({
       const r = await runStream(
         ["--exchanges", "binance", "--markets", "spot", "--symbols", "ETHUSDT", "--json"],
         simEnv(sims, dir),
-        3_000,
+        {
+          when: () => sims.spot.requests.some((r) => r.startsWith("/api/v3/depth")),
+          thenMs: 1_500,
+        },
       );
       assert.equal(r.code, 0, r.stderr);
       const s = JSON.parse(r.stdout);

@@ -49,10 +49,17 @@ export function simEnv(s: Sims, dir: string): Record<string, string> {
 }
 
 /** Runs `deno task stream` (the task script) with `args`; resolves with its output. */
+/** SIGTERM `thenMs` after `when()` first holds (checked every 50 ms, for at most `maxMs`). */
+export interface SignalWhen {
+  readonly when: () => boolean;
+  readonly thenMs: number;
+  readonly maxMs?: number;
+}
+
 export async function runStream(
   args: string[],
   env: Record<string, string>,
-  signalAfterMs?: number,
+  signalAfter?: number | SignalWhen,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const cmd = new Deno.Command(Deno.execPath(), {
     args: [
@@ -72,7 +79,21 @@ export async function runStream(
   });
   const child = cmd.spawn();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  if (signalAfterMs !== undefined) timer = setTimeout(() => child.kill("SIGTERM"), signalAfterMs);
+  const term = () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* ended */ }
+  };
+  if (typeof signalAfter === "number") timer = setTimeout(term, signalAfter);
+  else if (signalAfter !== undefined) {
+    // a process that starts slowly on a loaded machine is signalled once it is really running
+    const until = Date.now() + (signalAfter.maxMs ?? 30_000);
+    const poll = () => {
+      if (signalAfter.when() || Date.now() > until) timer = setTimeout(term, signalAfter.thenMs);
+      else timer = setTimeout(poll, 50);
+    };
+    poll();
+  }
   const out = await child.output();
   clearTimeout(timer);
   const dec = new TextDecoder();
