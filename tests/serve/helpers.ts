@@ -13,6 +13,7 @@ import { MTS_VERSION } from "../../lib/server/version.ts";
 import type { Cache } from "../../lib/storage/cache.ts";
 import { MemoryCache } from "../../lib/storage/memory_cache.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
+import type { StrategyRegistry } from "../../lib/signals/registry.ts";
 import { STRATEGIES } from "../../strategies/mod.ts";
 import type { PublishedBook } from "../../lib/streams/published.ts";
 
@@ -38,6 +39,10 @@ export interface TestServiceOptions {
   readonly sample?: boolean;
   /** An existing database file. */
   readonly dbPath?: string;
+  /** The strategies (default the shipped ones). */
+  readonly registry?: StrategyRegistry;
+  /** The backtest worker script (default workers/backtest_worker.ts). */
+  readonly backtestWorkerUrl?: URL;
 }
 
 /** Runs `fn` against a fresh service; everything is closed afterwards. */
@@ -62,12 +67,14 @@ export async function withService(
       config,
       store,
       cache,
-      registry: STRATEGIES,
+      registry: options.registry ?? STRATEGIES,
       hostname: "127.0.0.1",
       port: 0,
       version: MTS_VERSION,
       relayPollMs: 100,
       alertPollMs: 100,
+      backtestWorkerUrl: options.backtestWorkerUrl ??
+        new URL("../../workers/backtest_worker.ts", import.meta.url),
     });
     await fn({ service, url: service.url, store, cache, dbPath });
   } finally {
