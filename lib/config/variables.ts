@@ -265,7 +265,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: "API_REQUEST_TIMEOUT_MS",
     default: "30000",
     description:
-      "A request still unanswered after this long gets 504 (POST /backtest: 202 first); 0 disables",
+      "A request still unanswered after this long gets 504 (/ws, /metrics, POST /backtest exempt); 0 disables",
   },
   {
     name: "API_READY_MAX_DATA_AGE",

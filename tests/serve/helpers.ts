@@ -11,6 +11,7 @@ import { loadSampleMarket } from "../../lib/services/sample_loader.ts";
 import { type RunningService, startService } from "../../lib/services/serve.ts";
 import { MTS_VERSION } from "../../lib/server/version.ts";
 import type { Cache } from "../../lib/storage/cache.ts";
+import type { Store } from "../../lib/storage/store.ts";
 import { MemoryCache } from "../../lib/storage/memory_cache.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
 import type { StrategyRegistry } from "../../lib/signals/registry.ts";
@@ -41,6 +42,8 @@ export interface TestServiceOptions {
   readonly dbPath?: string;
   /** The strategies (default the shipped ones). */
   readonly registry?: StrategyRegistry;
+  /** Wraps the store the server gets (a slow store, …). */
+  readonly wrapStore?: (store: Store) => Store;
   /** The backtest worker script (default workers/backtest_worker.ts). */
   readonly backtestWorkerUrl?: URL;
 }
@@ -65,7 +68,7 @@ export async function withService(
     });
     service = await startService({
       config,
-      store,
+      store: options.wrapStore ? options.wrapStore(store) : store,
       cache,
       registry: options.registry ?? STRATEGIES,
       hostname: "127.0.0.1",
