@@ -1,18 +1,23 @@
 /**
- * Append-only columns for the engine's logs: numbers in fixed-size Float64Array chunks (a first
- * small one, then 1,024 values each), so that appending never copies or reallocates a growing
- * array, and strings as codes into a table of the distinct values.
+ * Append-only columns for the engine's logs. A number column keeps its first {@link HEAD} values
+ * in a plain array (V8 stores them unboxed; a short run — an optimisation trial with tens or
+ * hundreds of fills — allocates no typed array at all), then fixed-size Float64Array chunks of
+ * {@link CHUNK} values, so that appending never copies a large array to grow it. Strings are
+ * stored as codes into a table of the distinct values (names, sides, reasons: a handful, found
+ * by a linear scan).
  * @module
  */
 
-const HEAD = 64;
-const SHIFT = 10;
-const CHUNK = 1 << SHIFT;
+/** Values kept in the plain head array. */
+export const HEAD = 1024;
+const SHIFT = 13;
+/** Values per Float64Array chunk after the head. */
+export const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
 
 /** An append-only column of numbers. */
 export class NumberColumn {
-  readonly #head = new Float64Array(HEAD);
+  readonly #head: number[] = [];
   readonly #chunks: Float64Array[] = [];
   #n = 0;
 
@@ -24,7 +29,7 @@ export class NumberColumn {
   /** Appends `v`. */
   push(v: number): void {
     const n = this.#n;
-    if (n < HEAD) this.#head[n] = v;
+    if (n < HEAD) this.#head.push(v);
     else {
       const j = (n - HEAD) & MASK;
       if (j === 0) this.#chunks.push(new Float64Array(CHUNK));
@@ -50,7 +55,6 @@ export class NumberColumn {
 export class TextColumn<T extends string = string> {
   readonly #codes = new NumberColumn();
   readonly #values: T[] = [];
-  readonly #index = new Map<T, number>();
 
   /** Values appended. */
   get length(): number {
@@ -59,12 +63,10 @@ export class TextColumn<T extends string = string> {
 
   /** Appends `v`. */
   push(v: T): void {
-    let c = this.#index.get(v);
-    if (c === undefined) {
-      c = this.#values.length;
-      this.#values.push(v);
-      this.#index.set(v, c);
-    }
+    const values = this.#values;
+    let c = 0;
+    while (c < values.length && values[c] !== v) c++;
+    if (c === values.length) values.push(v);
     this.#codes.push(c);
   }
 

@@ -149,16 +149,44 @@ export class EventLoop {
     };
   }
 
-  /** Timestamp k: fill, mark, liquidate if wiped out, decide, record equity. */
+  /**
+   * Timestamp k: fill, mark, liquidate if wiped out, decide, record equity. The common case — no
+   * event listener, nothing to fill, no signal — runs in this one function: a call that passes or
+   * returns a double boxes it when it is not inlined, so the per-bar path avoids such calls and
+   * leaves the rare work (fills, events, liquidation, signals) to the methods it calls then.
+   */
   #step(k: number): void {
     const t = this.timeline[k];
-    const closeTs = this.closeOf(t);
-    this.#loadBars(t);
+    const closeTs = this.#stepMs > 0 ? t + this.#stepMs : nextBarTs(t, this.#in.cfg.interval);
+    const { series, onEvent } = this.#in;
+    const pf = this.portfolio, mark = pf.mark, at = this.#at, cursor = this.#cursor;
+    // load each asset's bar at t and mark it at the open
+    let nAt = 0;
+    for (let i = 0; i < series.length; i++) {
+      const s = series[i];
+      const c = cursor[i];
+      if (c >= s.ts.length || s.ts[c] !== t) continue;
+      at[nAt++] = i;
+      const p = this.#prices[i];
+      p.open = s.open[c];
+      p.high = s.high[c];
+      p.low = s.low[c];
+      p.close = s.close[c];
+      mark[i] = p.open;
+      if (onEvent) this.#emitBar(i, c);
+    }
+    this.#nAt = nAt;
     // 1. fill pending orders against this bar
-    if (!this.broker.idle) this.broker.fillBars(this.#at, this.#nAt, this.#barOf, t, closeTs);
-    // 2. mark to the close
-    this.#markToClose(closeTs);
-    const pf = this.portfolio;
+    if (!this.broker.idle) this.broker.fillBars(at, nAt, this.#barOf, t, closeTs);
+    // 2. mark to the close and release the bar to the strategies
+    for (let j = 0; j < nAt; j++) {
+      const i = at[j];
+      const c = this.#prices[i].close;
+      mark[i] = c;
+      this.#lastClose[i] = c;
+      this.#lastCloseTs[i] = closeTs;
+      this.#releases[i](++cursor[i]);
+    }
     let equity = pf.equity();
     if (equity <= 0 && pf.openCount > 0 && !this.#halted) {
       // The account is wiped out: close everything at this close and stop trading.
@@ -167,74 +195,56 @@ export class EventLoop {
       equity = pf.equity();
     }
     // 3. strategies decide at the bar's close
-    if (!this.#halted) equity = this.#decide(closeTs, equity);
+    if (!this.#halted) {
+      const ctx = this.#ctx;
+      ctx.now = closeTs;
+      ctx.equity = equity;
+      for (let m = 0; m < this.#macroAdvance.length; m++) this.#macroAdvance[m](closeTs);
+      const strategies = this.#in.strategies;
+      let signals: readonly Signal[] = EMPTY;
+      for (let s = 0; s < strategies.length; s++) {
+        const out = strategies[s].onBar(ctx);
+        if (out.length > 0) signals = signals.length === 0 ? out : [...signals, ...out];
+      }
+      if (this.#in.pipeline || signals.length > 0) {
+        this.#act(signals, k);
+        equity = this.equity[k];
+      }
+    }
     this.equity[k] = equity;
     if (pf.openCount > 0) this.exposedBars++;
   }
 
-  /** Finds the assets with a bar at `t`, loads their prices and marks them at the open. */
-  #loadBars(t: number): void {
-    const { series, onEvent } = this.#in;
-    this.#nAt = 0;
-    for (let i = 0; i < series.length; i++) {
-      const s = series[i];
-      const c = this.#cursor[i];
-      if (c >= s.ts.length || s.ts[c] !== t) continue;
-      this.#at[this.#nAt++] = i;
-      const p = this.#prices[i];
-      p.open = s.open[c];
-      p.high = s.high[c];
-      p.low = s.low[c];
-      p.close = s.close[c];
-      this.portfolio.mark[i] = p.open;
-      onEvent?.({
-        type: "bar",
-        asset: s.asset,
-        ts: t,
-        open: p.open,
-        high: p.high,
-        low: p.low,
-        close: p.close,
-        volume: s.volume[c],
-      });
-    }
+  /** The bar event of asset `i`'s bar `c` (only with a listener). */
+  #emitBar(i: number, c: number): void {
+    const s = this.#in.series[i], p = this.#prices[i];
+    this.#in.onEvent!({
+      type: "bar",
+      asset: s.asset,
+      ts: s.ts[c],
+      open: p.open,
+      high: p.high,
+      low: p.low,
+      close: p.close,
+      volume: s.volume[c],
+    });
   }
 
-  /** Marks the loaded assets at their close and releases their bar to the strategies. */
-  #markToClose(closeTs: number): void {
-    for (let j = 0; j < this.#nAt; j++) {
-      const i = this.#at[j];
-      const c = this.#prices[i].close;
-      this.portfolio.mark[i] = c;
-      this.#lastClose[i] = c;
-      this.#lastCloseTs[i] = closeTs;
-      this.#releases[i](++this.#cursor[i]);
-    }
-  }
-
-  #closeAll(reason: string): void {
-    const lastClose = this.#lastClose, lastCloseTs = this.#lastCloseTs;
-    this.broker.closeAll((i) => lastClose[i], (i) => lastCloseTs[i], reason);
-  }
-
-  /** Strategies, then the pipeline, then orders; returns the (re-marked) equity. */
-  #decide(closeTs: number, equity: number): number {
-    const { strategies, pipeline, onEvent, cfg } = this.#in;
-    const ctx = this.#ctx;
-    ctx.now = closeTs;
-    ctx.equity = equity;
-    for (let m = 0; m < this.#macroAdvance.length; m++) this.#macroAdvance[m](closeTs);
-    let signals: readonly Signal[] = EMPTY;
-    for (let s = 0; s < strategies.length; s++) {
-      const out = strategies[s].onBar(ctx);
-      if (out.length > 0) signals = signals.length === 0 ? out : [...signals, ...out];
-    }
+  /**
+   * The pipeline, then orders from the final signals; with `fill: "close"` the market orders
+   * fill at this close and `equity[k]` is re-marked (else it is the equity the strategies saw).
+   */
+  #act(strategySignals: readonly Signal[], k: number): void {
+    const { pipeline, onEvent, cfg } = this.#in;
+    const closeTs = this.#ctx.now, equity = this.#ctx.equity;
+    this.equity[k] = equity;
+    let signals = strategySignals;
     if (pipeline) {
       this.#pctx.now = closeTs;
       this.#pctx.equity = equity;
       signals = pipeline(signals, this.#pctx);
     }
-    if (signals.length === 0) return equity;
+    if (signals.length === 0) return;
     for (const sig of signals) {
       const problem = signalProblem(sig);
       if (problem) {
@@ -243,8 +253,13 @@ export class EventLoop {
       onEvent?.({ type: "signal", signal: sig });
       this.broker.applyTarget(sig, closeTs);
     }
-    if (cfg.fill !== "close") return equity;
+    if (cfg.fill !== "close") return;
     this.broker.fillMarketAtClose(this.#at, this.#nAt, this.#closeOfAsset, closeTs);
-    return this.portfolio.equity();
+    this.equity[k] = this.portfolio.equity();
+  }
+
+  #closeAll(reason: string): void {
+    const lastClose = this.#lastClose, lastCloseTs = this.#lastCloseTs;
+    this.broker.closeAll((i) => lastClose[i], (i) => lastCloseTs[i], reason);
   }
 }
