@@ -77,6 +77,7 @@ const task = defineTask({
         port,
         version: MTS_VERSION,
         redact,
+        backtestWorkerUrl: new URL("../workers/backtest_worker.ts", import.meta.url),
       });
       const scheduler = flags.schedule || flags["schedule-file"] !== undefined
         ? await attachScheduler(service, { config, store: store(), registry: STRATEGIES, redact }, {

@@ -103,7 +103,8 @@ const NET_ANY = new Set(["migrate"]);
 /** Files a task reads besides `.env` and the data directory: the scheduler's job file. */
 const READ_EXTRA: Record<string, readonly string[]> = {
   schedule: ["schedule.json"],
-  serve: ["schedule.json"],
+  // serve's backtest workers load their script and its modules (lib/, strategies/)
+  serve: ["schedule.json", "lib", "strategies", "workers"],
   // the worker's trial threads load their script and its modules (lib/, strategies/)
   worker: ["lib", "strategies", "workers"],
 };

@@ -188,6 +188,8 @@ const schema = z.object({
   API_MAX_BODY_BYTES: num("API_MAX_BODY_BYTES", 1_024, 1_073_741_824, true),
   API_RATE_LIMIT_PER_MIN: num("API_RATE_LIMIT_PER_MIN", 0, 1_000_000, true),
   API_SYNC_TIMEOUT_MS: num("API_SYNC_TIMEOUT_MS", 0, 3_600_000, true),
+  API_BACKTEST_WORKERS: num("API_BACKTEST_WORKERS", 0, 64, true),
+  API_REQUEST_TIMEOUT_MS: num("API_REQUEST_TIMEOUT_MS", 0, 3_600_000, true),
   API_READY_MAX_DATA_AGE: z.string().trim().transform((s, ctx) => {
     if (s === "") return undefined;
     const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(s);
@@ -338,6 +340,10 @@ export interface ResolvedConfig {
     readonly rateLimitPerMin: number;
     /** How long a POST waits for its run before answering 202 with a Location, ms. */
     readonly syncTimeoutMs: number;
+    /** Web Workers that run API backtests at once; 0: on the server thread. */
+    readonly backtestWorkers: number;
+    /** A request still unanswered after this long gets 504, ms; 0: no timeout. */
+    readonly requestTimeoutMs: number;
     /** `/ready` fails when a series is older than this, ms; undefined: never. */
     readonly readyMaxDataAgeMs?: number;
     /** Messages a WebSocket client may have queued before it is closed. */
@@ -359,6 +365,25 @@ export interface ResolvedConfig {
     readonly maxPortfolioRisk: number;
     readonly defaultStopLoss: number;
     readonly defaultTakeProfit: number;
+  };
+}
+
+/** The `API_*` variables as {@link ResolvedConfig.api}. */
+function apiConfig(r: z.infer<typeof schema>): ResolvedConfig["api"] {
+  return {
+    host: r.API_HOST,
+    port: r.API_PORT,
+    secretKey: r.API_SECRET_KEY,
+    publicRead: r.API_PUBLIC_READ,
+    corsOrigins: r.API_CORS_ORIGINS,
+    maxBodyBytes: r.API_MAX_BODY_BYTES,
+    rateLimitPerMin: r.API_RATE_LIMIT_PER_MIN,
+    syncTimeoutMs: r.API_SYNC_TIMEOUT_MS,
+    backtestWorkers: r.API_BACKTEST_WORKERS,
+    requestTimeoutMs: r.API_REQUEST_TIMEOUT_MS,
+    readyMaxDataAgeMs: r.API_READY_MAX_DATA_AGE,
+    wsQueue: r.API_WS_QUEUE,
+    wsReplay: r.API_WS_REPLAY,
   };
 }
 
@@ -456,19 +481,7 @@ export function resolveConfig(env: Readonly<Record<string, string | undefined>>)
       enabledStrategies: r.ENABLED_STRATEGIES,
       intervalMinutes: r.SIGNAL_GENERATION_INTERVAL_MINUTES,
     },
-    api: {
-      host: r.API_HOST,
-      port: r.API_PORT,
-      secretKey: r.API_SECRET_KEY,
-      publicRead: r.API_PUBLIC_READ,
-      corsOrigins: r.API_CORS_ORIGINS,
-      maxBodyBytes: r.API_MAX_BODY_BYTES,
-      rateLimitPerMin: r.API_RATE_LIMIT_PER_MIN,
-      syncTimeoutMs: r.API_SYNC_TIMEOUT_MS,
-      readyMaxDataAgeMs: r.API_READY_MAX_DATA_AGE,
-      wsQueue: r.API_WS_QUEUE,
-      wsReplay: r.API_WS_REPLAY,
-    },
+    api: apiConfig(r),
     arbitrage: { fees: r.ARBITRAGE_FEES, webhookUrl: r.ALERT_WEBHOOK_URL },
     risk: {
       maxPositionSize: r.MAX_POSITION_SIZE,

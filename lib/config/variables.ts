@@ -256,6 +256,18 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: "POST /backtest answers 202 with a job id when the run takes longer, ms",
   },
   {
+    name: "API_BACKTEST_WORKERS",
+    default: "2",
+    description:
+      "Web Workers running POST /backtest (more wait their turn); 0 runs backtests on the server thread",
+  },
+  {
+    name: "API_REQUEST_TIMEOUT_MS",
+    default: "30000",
+    description:
+      "A request still unanswered after this long gets 504 (/ws, /metrics, POST /backtest exempt); 0 disables",
+  },
+  {
     name: "API_READY_MAX_DATA_AGE",
     default: "",
     description: "GET /ready fails when a stored series is older than this (e.g. 2d); empty: never",

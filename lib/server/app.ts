@@ -24,6 +24,7 @@ import { wsRoute } from "./ws.ts";
 /** Paths that need no token. */
 export const PUBLIC_PATHS = new Set(["/health", "/ready", "/metrics", "/openapi.json"]);
 const RATE_EXEMPT = new Set(["/health", "/metrics"]);
+const TIMEOUT_EXEMPT = new Set(["/ws", "/metrics"]);
 
 /** `query.limit: expected …; json.symbols: …` from a zod error. */
 export function describeIssues(target: string, error: ZodError): string {
@@ -47,6 +48,37 @@ function metricsMiddleware(deps: ServerDeps): MiddlewareHandler {
     const labels = { method: c.req.method, route };
     deps.metrics.httpRequests.inc({ ...labels, status: String(c.res.status) });
     deps.metrics.httpDuration.observe(labels, (performance.now() - start) / 1000);
+  };
+}
+
+/**
+ * `API_REQUEST_TIMEOUT_MS`: a request the server has not answered in time gets 504 with the
+ * reason. The server's own work took too long — not the client's mistake — so a 5xx is right,
+ * and 504 (not 503, which is `/ready`'s) says "try later / ask for less". The handler's work is
+ * not cancelled (a store read finishes in the background). Exempt: `/ws` (a long-lived upgrade),
+ * `/metrics` (the scraper has its own timeout, and a 504 would lose every metric) and
+ * `POST /backtest` (its own bound: `API_SYNC_TIMEOUT_MS`, then 202).
+ */
+function timeoutMiddleware(deps: ServerDeps): MiddlewareHandler {
+  const ms = deps.config.api.requestTimeoutMs;
+  return async (c, next) => {
+    const path = c.req.path;
+    if (ms <= 0 || TIMEOUT_EXEMPT.has(path) || (c.req.method === "POST" && path === "/backtest")) {
+      return await next();
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), ms)));
+    const work = next().then(() => "done" as const);
+    const first = await Promise.race([work, late]);
+    clearTimeout(timer);
+    if (first === "done") return;
+    work.catch(() => {}); // it may still fail: already answered
+    deps.log.warn(`${c.req.method} ${c.req.path}: no answer within ${ms} ms (504)`, {});
+    return errorResponse(
+      504,
+      `request timeout: the server did not answer within ${ms} ms (API_REQUEST_TIMEOUT_MS); ` +
+        "try again, or ask for less (a smaller limit or range)",
+    );
   };
 }
 
@@ -99,6 +131,7 @@ export function createApp(deps: ServerDeps): App {
     },
   });
   app.use("*", metricsMiddleware(deps));
+  app.use("*", timeoutMiddleware(deps));
   const origins = deps.config.api.corsOrigins;
   if (origins.length) {
     app.use("*", cors({ origin: origins.includes("*") ? "*" : [...origins], maxAge: 600 }));

@@ -9,6 +9,7 @@ import { ConfigError, DataError, DataGapError, UsageError } from "../core/errors
 import { escapeControls } from "../core/text.ts";
 import type { Logger } from "../log/logger.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
+import type { BacktestCompute } from "../services/backtest_compute.ts";
 import type { Cache } from "../storage/cache.ts";
 import type { Store } from "../storage/store.ts";
 import type { AlertWatcher } from "./alerts.ts";
@@ -42,6 +43,10 @@ export interface ServerDeps {
   readonly now: () => number;
   /** Streams this process runs (`--stream`); undefined otherwise. */
   readonly streams?: StreamView;
+  /** Where `POST /backtest` runs the engine: the worker pool, or this thread. */
+  readonly compute: BacktestCompute;
+  /** The worker pool's load (runs in workers, runs waiting), when backtests run in workers. */
+  readonly backtestLoad?: () => { readonly running: number; readonly waiting: number };
 }
 
 /** A JSON response body as the CLI's `--json` writes it (non-finite numbers become null). */

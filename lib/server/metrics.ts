@@ -41,6 +41,10 @@ export interface ServerMetrics {
   readonly streamUp: Gauge;
   /** Backtests run through the API, by outcome. */
   readonly backtests: Counter<"outcome">;
+  /** API backtests whose engine runs in a worker now. */
+  readonly backtestsRunning: Gauge;
+  /** API backtests waiting for a free worker (API_BACKTEST_WORKERS). */
+  readonly backtestsQueued: Gauge;
   /** Signal runs through the API, by outcome. */
   readonly signalRuns: Counter<"outcome">;
   /** Age of every stored series at scrape time, seconds. */
@@ -111,18 +115,7 @@ export function createMetrics(): ServerMetrics {
       registers,
     }),
     ...streamMetrics(registers),
-    backtests: new Counter({
-      name: "mts_backtests_total",
-      help: "Backtests run through the API by outcome",
-      labelNames: ["outcome"],
-      registers,
-    }),
-    signalRuns: new Counter({
-      name: "mts_signal_runs_total",
-      help: "Signal runs through the API by outcome",
-      labelNames: ["outcome"],
-      registers,
-    }),
+    ...runMetrics(registers),
     seriesAge: new Gauge({
       name: "mts_series_age_seconds",
       help: "Age of the newest stored bar or observation of every series",
@@ -165,6 +158,39 @@ type StreamMetrics = Pick<
   | "streamBookState"
   | "streamUp"
 >;
+
+type RunMetrics = Pick<
+  ServerMetrics,
+  "backtests" | "backtestsRunning" | "backtestsQueued" | "signalRuns"
+>;
+
+/** The metrics of the work the API runs: backtests (and their workers' load), signal runs. */
+function runMetrics(registers: Registry[]): RunMetrics {
+  return {
+    backtests: new Counter({
+      name: "mts_backtests_total",
+      help: "Backtests run through the API by outcome",
+      labelNames: ["outcome"],
+      registers,
+    }),
+    backtestsRunning: new Gauge({
+      name: "mts_backtests_running",
+      help: "API backtests whose engine runs in a worker now (at scrape time)",
+      registers,
+    }),
+    backtestsQueued: new Gauge({
+      name: "mts_backtests_queued",
+      help: "API backtests waiting for a free worker, API_BACKTEST_WORKERS (at scrape time)",
+      registers,
+    }),
+    signalRuns: new Counter({
+      name: "mts_signal_runs_total",
+      help: "Signal runs through the API by outcome",
+      labelNames: ["outcome"],
+      registers,
+    }),
+  };
+}
 
 /** The `mts_stream_*` metrics of streams this process runs (`--stream`). */
 function streamMetrics(registers: Registry[]): StreamMetrics {

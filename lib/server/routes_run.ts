@@ -7,11 +7,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { isoTime } from "../core/time.ts";
-import { runBacktestJob } from "../services/backtest_runner.ts";
+import { runSplitBacktest } from "../services/backtest_compute.ts";
 import { signalRunEvents } from "../services/published_events.ts";
 import { signalsJson } from "../services/signal_json.ts";
 import { runSignals } from "../services/signal_runner.ts";
-import { createSignalPipeline } from "../signals/pipeline.ts";
 import { StrategyParamsError } from "../signals/params.ts";
 import { type App, guard } from "./guard.ts";
 import { errorResponse, jsonResponse, type ServerDeps, statusOf } from "./context.ts";
@@ -33,6 +32,21 @@ function failure(e: unknown): { status: number; reason: string } {
   const status = statusOf(err);
   if (status === undefined) throw err;
   return { status, reason: err.message };
+}
+
+/**
+ * A backtest job's failure: the 4xx of a domain refusal, or — for our own fault (a crashed
+ * worker, a bug) — a 500 whose cause is logged, never thrown (a job's failure must not become an
+ * unhandled rejection that ends the server).
+ */
+function jobFailure(deps: ServerDeps, e: unknown): { status: number; reason: string } {
+  try {
+    return failure(e);
+  } catch (err) {
+    const x = err instanceof Error ? err : new Error(String(err));
+    deps.log.error(`POST /backtest: ${x.name}: ${deps.redact(x.message)}`, {});
+    return { status: 500, reason: "internal error (logged by the server)" };
+  }
 }
 
 /** Checks strategy names and parameters; a Response for the first problem. */
@@ -156,43 +170,39 @@ async function backtest(
   b: BacktestBody,
   list: { name: string; params: unknown }[],
 ) {
-  const files: { report?: string } = {};
   const several = list.length > 1 || b.risk === true;
-  const out = await runBacktestJob({
-    registry: deps.registry,
-    strategies: list,
-    pipeline: several ? createSignalPipeline({ limits: deps.config.risk }) : undefined,
-    pipelineParams: several ? { aggregateAndRisk: { limits: deps.config.risk } } : undefined,
-    symbols: b.symbols,
-    start: b.start,
-    end: b.end,
-    interval: b.interval,
-    source: b.source,
-    macroSource: b.macroSource,
-    allowMixedSources: b.allowMixedSources === true,
-    capital: b.capital ?? 100_000,
-    commission: b.commission,
-    commissionFixed: b.commissionFixed,
-    slippageBps: b.slippageBps,
-    fill: b.fill,
-    units: b.units,
-    closeAtEnd: b.closeAtEnd,
-    periodsPerYear: b.periodsPerYear,
-    riskFree: b.riskFree,
-    strict: b.strict === true,
-    save: b.save === false ? false : undefined,
-    // the CLI's --out, kept in memory: GET /backtests/{id}/report serves its report.html
-    outDir: "report",
-  }, {
-    store: () => deps.store,
-    now: deps.now,
-    mkdir: () => Promise.resolve(),
-    writeTextFile: (path, text) => {
-      if (path.endsWith("/report.html")) files.report = text;
-      return Promise.resolve();
+  // the engine runs in a worker (API_BACKTEST_WORKERS): this thread keeps answering
+  const out = await runSplitBacktest(
+    {
+      registry: deps.registry,
+      strategies: list,
+      pipelineOptions: several ? { limits: deps.config.risk } : undefined,
+      pipelineParams: several ? { aggregateAndRisk: { limits: deps.config.risk } } : undefined,
+      symbols: b.symbols,
+      start: b.start,
+      end: b.end,
+      interval: b.interval,
+      source: b.source,
+      macroSource: b.macroSource,
+      allowMixedSources: b.allowMixedSources === true,
+      capital: b.capital ?? 100_000,
+      commission: b.commission,
+      commissionFixed: b.commissionFixed,
+      slippageBps: b.slippageBps,
+      fill: b.fill,
+      units: b.units,
+      closeAtEnd: b.closeAtEnd,
+      periodsPerYear: b.periodsPerYear,
+      riskFree: b.riskFree,
+      strict: b.strict === true,
+      save: b.save === false ? false : undefined,
+      // the CLI's --out report.html, kept in memory: GET /backtests/{id}/report serves it
+      report: true,
     },
-  });
-  return { result: out.json, runId: out.runId, report: files.report };
+    { store: () => deps.store, now: deps.now },
+    deps.compute,
+  );
+  return { result: out.json, runId: out.runId, report: out.report };
 }
 
 function backtestRoute(app: App, deps: ServerDeps): void {
@@ -223,7 +233,7 @@ function backtestRoute(app: App, deps: ServerDeps): void {
         () => deps.metrics.backtests.inc({ outcome: "success" }),
         () => deps.metrics.backtests.inc({ outcome: "failed" }),
       );
-      const job = deps.jobs.track(work, failure);
+      const job = deps.jobs.track(work, (e) => jobFailure(deps, e));
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<"late">((r) => {
         timer = setTimeout(() => r("late"), deps.config.api.syncTimeoutMs);

@@ -106,6 +106,9 @@ async function refreshGauges(deps: ServerDeps): Promise<void> {
   const m = deps.metrics;
   m.uptime.set((deps.now() - deps.startedAt) / 1000);
   if (deps.streams) refreshStreamMetrics(m, deps.streams, deps.now());
+  const load = deps.backtestLoad?.();
+  m.backtestsRunning.set(load?.running ?? 0);
+  m.backtestsQueued.set(load?.waiting ?? 0);
   try {
     const r = await collectionStatus(deps.store, { nowMs: deps.now() });
     m.seriesAge.reset();

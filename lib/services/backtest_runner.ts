@@ -439,12 +439,18 @@ function lookaheadCheck(
   });
 }
 
+/** What storing a run reads of its result (a worker sends this back, not the whole result). */
+export type RunSummary = Pick<
+  BacktestResult,
+  "assets" | "startTs" | "endTs" | "manifest" | "metrics"
+>;
+
 /** Stores the run (configuration, sources, metrics) when the job asks for it. */
-async function saveRun(
-  job: BacktestJob,
+export async function saveRun(
+  job: Pick<BacktestJob, "save" | "dataFile">,
   deps: BacktestDeps,
-  resolved: readonly Resolved[],
-  result: BacktestResult,
+  resolved: readonly { readonly definition: { readonly name: string } }[],
+  result: RunSummary,
 ): Promise<number | undefined> {
   if (!(job.save ?? job.dataFile === undefined)) return undefined;
   const store = deps.store?.();

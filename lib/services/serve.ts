@@ -25,6 +25,8 @@ import type { Store } from "../storage/store.ts";
 import type { PublishedEvent } from "../streams/published.ts";
 import type { SchedulerHandle } from "../scheduler/runner.ts";
 import type { JobWiring } from "./schedule_jobs.ts";
+import { computeHere } from "./backtest_compute.ts";
+import { BacktestPool } from "./backtest_pool.ts";
 import { schedulerEvent } from "./published_events.ts";
 import { startConfiguredScheduler } from "./scheduler_service.ts";
 
@@ -51,6 +53,12 @@ export interface ServeOptions {
   readonly relayPollMs?: number;
   /** Streams run in this process (`--stream`): `/ready` and `/metrics` read their engine. */
   readonly streams?: StreamView;
+  /**
+   * The backtest worker script (`workers/backtest_worker.ts`, which the task passes): with it,
+   * `POST /backtest` runs its engine in up to `API_BACKTEST_WORKERS` Web Workers. Without it
+   * (or with `API_BACKTEST_WORKERS=0`), on the server's thread.
+   */
+  readonly backtestWorkerUrl?: URL | string;
 }
 
 /** A listening service. */
@@ -138,7 +146,12 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
     onInvalid: (channel, reason) => log.warn(`relay ${channel}: ${reason}`, {}),
   });
   await relay.start();
+  const pool = o.backtestWorkerUrl !== undefined && o.config.api.backtestWorkers > 0
+    ? new BacktestPool({ size: o.config.api.backtestWorkers, url: o.backtestWorkerUrl })
+    : undefined;
   const deps: ServerDeps = {
+    compute: pool?.compute ?? computeHere(o.registry),
+    backtestLoad: pool ? () => ({ running: pool.running, waiting: pool.waiting }) : undefined,
     config: o.config,
     store: o.store,
     cache: o.cache,
@@ -176,6 +189,7 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
           new Promise((r) => (timer = setTimeout(r, o.drainTimeoutMs ?? 30_000))),
         ]);
         clearTimeout(timer);
+        pool?.close();
         await relay.stop();
         await alerts.stop();
         await drained;

@@ -11,8 +11,10 @@ import { loadSampleMarket } from "../../lib/services/sample_loader.ts";
 import { type RunningService, startService } from "../../lib/services/serve.ts";
 import { MTS_VERSION } from "../../lib/server/version.ts";
 import type { Cache } from "../../lib/storage/cache.ts";
+import type { Store } from "../../lib/storage/store.ts";
 import { MemoryCache } from "../../lib/storage/memory_cache.ts";
 import { SqliteStore } from "../../lib/storage/sqlite_store.ts";
+import type { StrategyRegistry } from "../../lib/signals/registry.ts";
 import { STRATEGIES } from "../../strategies/mod.ts";
 import type { PublishedBook } from "../../lib/streams/published.ts";
 
@@ -38,6 +40,12 @@ export interface TestServiceOptions {
   readonly sample?: boolean;
   /** An existing database file. */
   readonly dbPath?: string;
+  /** The strategies (default the shipped ones). */
+  readonly registry?: StrategyRegistry;
+  /** Wraps the store the server gets (a slow store, …). */
+  readonly wrapStore?: (store: Store) => Store;
+  /** The backtest worker script (default workers/backtest_worker.ts). */
+  readonly backtestWorkerUrl?: URL;
 }
 
 /** Runs `fn` against a fresh service; everything is closed afterwards. */
@@ -60,14 +68,16 @@ export async function withService(
     });
     service = await startService({
       config,
-      store,
+      store: options.wrapStore ? options.wrapStore(store) : store,
       cache,
-      registry: STRATEGIES,
+      registry: options.registry ?? STRATEGIES,
       hostname: "127.0.0.1",
       port: 0,
       version: MTS_VERSION,
       relayPollMs: 100,
       alertPollMs: 100,
+      backtestWorkerUrl: options.backtestWorkerUrl ??
+        new URL("../../workers/backtest_worker.ts", import.meta.url),
     });
     await fn({ service, url: service.url, store, cache, dbPath });
   } finally {

@@ -107,7 +107,7 @@ Deno.test("a backtest slower than API_SYNC_TIMEOUT_MS answers 202 with a Locatio
       other.exec("ROLLBACK");
       held = false;
       let job: any;
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 600; i++) { // up to 30 s: a backtest worker starts under load
         job = (await call(`${url}${r.headers.get("location")}`, { token: SECRET })).body;
         if (job.status !== "running") break;
         await new Promise((res) => setTimeout(res, 50));
