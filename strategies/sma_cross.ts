@@ -37,6 +37,10 @@ interface Track {
   sign: number;
 }
 
+/** The reasons, built once (not a new string per signal). */
+const REASON_UP = "fast SMA crossed above slow SMA";
+const REASON_DOWN = "fast SMA crossed below slow SMA";
+
 /** Feeds the bars not seen yet; +1 for a cross up at the newest bar, −1 for a cross down, else 0. */
 function advance(t: Track, bars: BarView): number {
   let prev = NaN;
@@ -60,6 +64,9 @@ export const smaCross = defineStrategy({
   make(params) {
     let assets: readonly string[] = [];
     let tracks: Track[] = [];
+    // The views of the context last seen, looked up once per context rather than once per bar.
+    let seen: StrategyContext | undefined;
+    let views: BarView[] = [];
     const signal = (ctx: StrategyContext, a: number, cross: number): Signal => {
       const direction = cross > 0 ? "long" : params.allow_short ? "short" : "flat";
       return {
@@ -69,7 +76,7 @@ export const smaCross = defineStrategy({
         confidence: 1,
         size: direction === "flat" ? 0 : 1 / assets.length,
         strategy: "sma_cross",
-        reason: `fast SMA crossed ${cross > 0 ? "above" : "below"} slow SMA`,
+        reason: cross > 0 ? REASON_UP : REASON_DOWN,
         inputs: { sma_fast: tracks[a].fast.exactMean(), sma_slow: tracks[a].slow.exactMean() },
       };
     };
@@ -86,10 +93,15 @@ export const smaCross = defineStrategy({
             slow: new RollingMean(params.slow),
             sign: NaN,
           }));
+          seen = undefined;
+        }
+        if (seen !== ctx) {
+          seen = ctx;
+          views = assets.map((a) => ctx.bars(a));
         }
         let out: Signal[] | undefined;
         for (let a = 0; a < assets.length; a++) {
-          const cross = advance(tracks[a], ctx.bars(assets[a]));
+          const cross = advance(tracks[a], views[a]);
           if (cross !== 0) (out ??= []).push(signal(ctx, a, cross));
         }
         return out ?? NONE;
