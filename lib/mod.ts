@@ -119,6 +119,9 @@ export {
   type FundingExchange,
   type FundingItemReport,
 } from "./services/funding_backfill.ts";
+export type { ApiClientEvent, ApiClientMonitor } from "./services/api_clients.ts";
+export type { AttemptOutcome, ClientObservation, NetEvent } from "./net/resilient_client.ts";
+export type { BreakerState } from "./net/circuit_breaker.ts";
 export { type FundingGap, settlementIntervals } from "./core/funding.ts";
 export type { FundingHistoryClient, FundingRateRow } from "./clients/funding.ts";
 export {

@@ -203,7 +203,9 @@ const task = defineTask({
     const stop = new AbortController();
     // a live run stops itself after --for (the stream's own timer)
     const timer = forMs === undefined || plan ? undefined : setTimeout(() => stop.abort(), forMs);
-    interrupt.signal.addEventListener("abort", () => stop.abort(), { once: true });
+    interrupt.signal.addEventListener("abort", () => stop.abort(interrupt.signal.reason), {
+      once: true,
+    });
     const onAlert = json ? (a: ArbitrageAlert) => console.log(JSON.stringify(a)) : terminalView();
     const onProblem = (m: string) => console.error(`mts arbitrage: ${m}`);
     try {

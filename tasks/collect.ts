@@ -21,6 +21,8 @@ import {
 import { backupCollected } from "../lib/services/collect_backup.ts";
 import { interruptSignal, TerminalProgress } from "../lib/services/collect_cli.ts";
 import { collectPrices } from "../lib/services/collector.ts";
+import { openEventPublisher } from "../lib/services/event_publisher.ts";
+import { runFinishedEvent, runStartedEvent } from "../lib/services/published_events.ts";
 
 const HELP = `Usage: deno task collect [options]
 
@@ -72,6 +74,10 @@ const task = defineTask({
     const interrupt = interruptSignal();
     const wiring = { signal: interrupt.signal, onEvent: (e: NetEvent) => progress.net(e), redact };
     let report;
+    // with REDIS_URL, the run's start and outcome reach the API server's WebSocket clients
+    const events = values.ping ? undefined : await openEventPublisher(config, {
+      warn: (m) => console.error(`mts collect: warning: ${safeEcho(m, 400)}`),
+    });
     try {
       if (values.ping) {
         const r = await pingCoinGecko(config, wiring);
@@ -82,6 +88,16 @@ const task = defineTask({
       }
       const source = priceSourceFor(config, sourceName, wiring);
       source.checkRequest(interval, days);
+      events?.sink(
+        "collection",
+        runStartedEvent({
+          task: "collect",
+          source: sourceName,
+          subjects: [...assets],
+          interval,
+          days,
+        }),
+      );
       report = await collectPrices(store(), {
         source,
         assets,
@@ -94,9 +110,11 @@ const task = defineTask({
         params: sourceName === "coingecko" ? { plan: config.coingecko.plan } : {},
         redact,
       });
+      events?.sink("collection", runFinishedEvent("collect", report));
     } finally {
       progress.done();
       interrupt.dispose();
+      await events?.close();
     }
 
     const backup = config.collect.csvBackup && !values["no-backup"]

@@ -16,6 +16,8 @@ import { checkNetAccess, macroClientsFor, macroUrls } from "../lib/services/api_
 import { backupCollected } from "../lib/services/collect_backup.ts";
 import { interruptSignal, TerminalProgress } from "../lib/services/collect_cli.ts";
 import { collectMacro } from "../lib/services/macro_collector.ts";
+import { openEventPublisher } from "../lib/services/event_publisher.ts";
+import { runFinishedEvent, runStartedEvent } from "../lib/services/published_events.ts";
 
 const HELP = `Usage: deno task macro [options]
 
@@ -64,7 +66,12 @@ const task = defineTask({
     const wiring = { signal: interrupt.signal, onEvent: (e: NetEvent) => progress.net(e), redact };
     const { fred, cboe } = macroClientsFor(config, indicators, wiring);
     let report;
+    // with REDIS_URL, the run's start and outcome reach the API server's WebSocket clients
+    const events = await openEventPublisher(config, {
+      warn: (m) => console.error(`mts macro: warning: ${safeEcho(m, 400)}`),
+    });
     try {
+      events.sink("collection", runStartedEvent({ task: "macro", subjects: indicators, days }));
       report = await collectMacro(store(), {
         indicators,
         days,
@@ -76,9 +83,11 @@ const task = defineTask({
         onProgress: (p) => progress.collect(p),
         redact,
       });
+      events.sink("collection", runFinishedEvent("macro", report));
     } finally {
       progress.done();
       interrupt.dispose();
+      await events.close();
     }
 
     const collected = report.items.filter((i) => i.status !== "skipped").map((i) => i.indicator);

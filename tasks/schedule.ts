@@ -16,6 +16,9 @@ import { getLogger } from "../lib/log/logger.ts";
 import { type Cadence, parseCadence } from "../lib/scheduler/plan/cadence.ts";
 import { DURATION_FORM, formatDuration, parseDuration } from "../lib/scheduler/plan/duration.ts";
 import { jsonLine, type SchedulerEvent } from "../lib/scheduler/plan/events.ts";
+import { type EventPublisher, openEventPublisher } from "../lib/services/event_publisher.ts";
+import { type EventChannel, schedulerEvent } from "../lib/services/published_events.ts";
+import type { PublishedEvent } from "../lib/streams/published.ts";
 import type { ScheduleOverrides } from "../lib/scheduler/plan/resolve.ts";
 import { interruptSignal } from "../lib/services/collect_cli.ts";
 import { type ListedRun, listSchedule, type ScheduleList } from "../lib/services/schedule_list.ts";
@@ -171,6 +174,8 @@ const task = defineTask({
       throw new UsageError("--for: not with --once (--once exits once the due jobs have run)");
     }
     // the store opens on first use, so a bad flag or job file creates no database
+    // with REDIS_URL, the jobs' runs and signals reach the API server's WebSocket clients
+    const events: { publisher?: EventPublisher } = {};
     const wiring = {
       config,
       get store() {
@@ -178,6 +183,7 @@ const task = defineTask({
       },
       registry: STRATEGIES,
       redact,
+      events: (channel: EventChannel, e: PublishedEvent) => events.publisher?.sink(channel, e),
     };
     if (flags.list) {
       const prepared = await prepareSchedule(wiring, { file: flags.file, overrides });
@@ -205,12 +211,19 @@ const task = defineTask({
       }, { once: true });
     }
     let failed = 0;
+    const publisher = events.publisher = await openEventPublisher(config, {
+      warn: (m) => console.error(`mts schedule: warning: ${safeEcho(m, 400)}`),
+    });
     const onEvent = (e: SchedulerEvent) => {
+      const published = schedulerEvent(e);
+      if (published) publisher.sink("collection", published);
       if (e.type === "finished" && e.outcome !== "success") failed++;
       const line = json ? jsonLine(e) : describeEvent(e);
       if (line !== undefined) console.log(line);
       if (json && e.type === "finished" && e.error) {
-        console.error(`mts schedule: ${e.job}: ${e.outcome}: ${safeEcho(e.error, 400)}`);
+        // "cancelled: interrupted by SIGTERM" already names the outcome
+        const text = e.error.startsWith(`${e.outcome}: `) ? e.error : `${e.outcome}: ${e.error}`;
+        console.error(`mts schedule: ${e.job}: ${safeEcho(text, 400)}`);
       }
     };
     try {
@@ -227,6 +240,7 @@ const task = defineTask({
       clearTimeout(timer);
     } finally {
       interrupt.dispose();
+      await publisher.close();
     }
     return flags.once && failed > 0 ? 1 : 0;
   },

@@ -21,6 +21,9 @@ import { defineTask } from "../lib/cli/task.ts";
 import { fmtNum, fmtPct, formatTable } from "../lib/cli/table.ts";
 import { runSignals, type SignalReport } from "../lib/services/signal_runner.ts";
 import { signalsJson } from "../lib/services/signal_json.ts";
+import { openEventPublisher } from "../lib/services/event_publisher.ts";
+import { signalRunEvents } from "../lib/services/published_events.ts";
+import { safeEcho } from "../lib/core/text.ts";
 import { checkStrategyParams } from "../lib/services/check_params.ts";
 import { describeSources } from "../lib/core/provenance.ts";
 import type { PublicationRule } from "../lib/engine/feed.ts";
@@ -215,7 +218,15 @@ const task = defineTask({
       maxMacroAgeMs,
       save: !flags["no-save"],
     });
-    if (json) printJson(signalsJson(report));
+    const body = signalsJson(report);
+    // with REDIS_URL, one message per signal and the run's summary reach the API server's
+    // WebSocket clients (channel "signals"), as a run through POST /signals/generate does
+    const events = await openEventPublisher(ctx.config, {
+      warn: (m) => console.error(`mts signals: warning: ${safeEcho(m, 400)}`),
+    });
+    for (const e of signalRunEvents(body)) events.sink("signals", e);
+    await events.close();
+    if (json) printJson(body);
     else {
       for (const w of report.warnings) console.error(`warning: ${w}`);
       console.log(formatSignals(report));

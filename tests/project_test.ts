@@ -57,7 +57,8 @@ const NET: Record<string, readonly string[]> = {
     "fapi.binance.com",
     "api.bybit.com",
   ],
-  // WebSocket streams and REST depth snapshots of both exchanges (BYBIT_BASE_URL for the backfill)
+  // WebSocket streams, REST depth snapshots and symbol lists of both exchanges (BYBIT_BASE_URL:
+  // the symbol check and the backfill)
   stream: [
     "stream.binance.com:9443",
     "fstream.binance.com",
@@ -66,13 +67,15 @@ const NET: Record<string, readonly string[]> = {
     "stream.bybit.com",
     "api.bybit.com",
   ],
-  // plain `deno task arbitrage` runs the stream's live run in-process (no funding backfill)
+  // plain `deno task arbitrage` runs the stream's live run in-process (no funding backfill;
+  // api.bybit.com: the stream's symbol check, /v5/market/instruments-info)
   arbitrage: [
     "stream.binance.com:9443",
     "fstream.binance.com",
     "api.binance.com",
     "fapi.binance.com",
     "stream.bybit.com",
+    "api.bybit.com",
   ],
   // serve --schedule runs the scheduler's jobs in-process
   // serve --schedule runs the scheduler's jobs, serve --stream the streams' WebSockets and REST
@@ -110,6 +113,10 @@ const READ_EXTRA: Record<string, readonly string[]> = {
  * (the debug package's options, which mts never reads) is the one denied.
  */
 const ENV_DENY: Record<string, readonly string[]> = {
+  // collect, macro and signals publish their events on Redis (REDIS_URL): they load ioredis
+  collect: ["DEBUG_*"],
+  macro: ["DEBUG_*"],
+  signals: ["DEBUG_*"],
   schedule: ["DEBUG_*"],
   stream: ["DEBUG_*"],
   serve: ["DEBUG_*"],

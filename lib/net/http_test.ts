@@ -59,14 +59,14 @@ Deno.test("a refused connection is a NetworkError of kind refused", async () => 
 });
 
 Deno.test("a body that stalls past the timeout is a timeout, not a hang", async () => {
-  const srv = stallingServer(2_000);
+  const srv = stallingServer(6_000);
   try {
     const t0 = Date.now();
     await assert.rejects(
       httpGet(`${srv.url}/stall`, { timeoutMs: 150 }),
       (e) => e instanceof NetworkError && e.kind === "timeout",
     );
-    assert.ok(Date.now() - t0 < 1_500);
+    assert.ok(Date.now() - t0 < 4_000, "gave up long before the body would end");
     const ok = await httpGet(`${srv.url}/y`, { timeoutMs: 1_000 });
     assert.equal(ok.body, "hello");
   } finally {

@@ -12,7 +12,7 @@
  */
 import { RateLimitError } from "../core/errors.ts";
 import { backoffDelay } from "./backoff.ts";
-import { BreakerRegistry, type CircuitBreaker } from "./circuit_breaker.ts";
+import { BreakerRegistry, type BreakerState, type CircuitBreaker } from "./circuit_breaker.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { CircuitOpenError, HttpStatusError, NetworkError, redactSecrets } from "./errors.ts";
 import { type FetchFn, httpGet, type HttpResponse, parseRetryAfter } from "./http.ts";
@@ -44,6 +44,18 @@ export type NetEvent =
   | { type: "rate_limited"; url: string; waitMs: number; reason: string }
   | { type: "fallback"; from: string; to: string; reason: string };
 
+/** How one HTTP attempt ended. */
+export type AttemptOutcome = "ok" | "rate_limited" | "server_error" | "unreachable" | "error";
+
+/**
+ * What a monitor (the API server's `/metrics`) is told besides the {@link NetEvent}s: every
+ * attempt's outcome, and every change of a host's circuit breaker as this client observed it
+ * (open turns half-open when a request finds the cooldown over).
+ */
+export type ClientObservation =
+  | { type: "attempt"; endpoint: string; outcome: AttemptOutcome }
+  | { type: "circuit"; endpoint: string; host: string; state: BreakerState };
+
 /** Resilience settings every API client accepts (timeouts, retries, breakers, test seams). */
 export interface ApiClientOptions {
   /** Per-request timeout, covering the whole body, ms. */
@@ -66,6 +78,8 @@ export interface ApiClientOptions {
   signal?: AbortSignal;
   /** Retries, fallbacks and waits, for logs and tests. */
   onEvent?: (e: NetEvent) => void;
+  /** Attempt outcomes and circuit changes (monitoring; no progress display needs them). */
+  onObservation?: (o: ClientObservation) => void;
   /**
    * Removes configured secrets from every text the client puts into an error or an event (a
    * server may echo the API key in its error body). Query-string keys are redacted regardless.
@@ -96,6 +110,7 @@ export function apiOptionsOf(o: ApiClientOptions): ApiClientOptions {
     fetchFn: o.fetchFn,
     signal: o.signal,
     onEvent: o.onEvent,
+    onObservation: o.onObservation,
     redact: o.redact,
   };
 }
@@ -138,6 +153,8 @@ export class ResilientClient {
     & ResilientClientOptions;
   readonly #clock: Clock;
   readonly #breakers: BreakerRegistry;
+  /** The circuit state last reported per base URL (the first attempt reports "closed"). */
+  readonly #circuits = new Map<string, BreakerState>();
   #sent = 0;
 
   /** Validates the options; throws a RangeError without endpoints or with `maxAttempts < 1`. */
@@ -182,12 +199,40 @@ export class ResilientClient {
       if (!this.#admit(state, ep, breaker)) continue;
       await this.#throttle(ep, url, options.weight ?? 1);
       const sent = await this.#send(ep, url);
-      const step = sent instanceof NetworkError
-        ? this.#afterUnreachable(state, sent, breaker, url)
-        : this.#afterResponse(state, sent, ep, breaker, url);
+      let step: Step;
+      try {
+        step = sent instanceof NetworkError
+          ? this.#afterUnreachable(state, sent, breaker, url)
+          : this.#afterResponse(state, sent, ep, breaker, url);
+      } finally {
+        this.#observe(ep, breaker, sent);
+      }
       if (step.kind === "done") return step.response;
       if (step.kind === "retry") await this.#wait(step);
     }
+  }
+
+  /** Tells the monitor how the attempt ended and whether the host's circuit changed. */
+  #observe(ep: Endpoint, breaker: CircuitBreaker, sent: HttpResponse | NetworkError): void {
+    if (!this.#o.onObservation) return;
+    const outcome: AttemptOutcome = sent instanceof NetworkError
+      ? "unreachable"
+      : outcomeOf(sent, this.#o.inspect?.(sent));
+    this.#o.onObservation({ type: "attempt", endpoint: ep.name, outcome });
+    this.#noteCircuit(ep, breaker);
+  }
+
+  #noteCircuit(ep: Endpoint, breaker: CircuitBreaker): void {
+    if (!this.#o.onObservation) return;
+    const state = breaker.state;
+    if (this.#circuits.get(ep.baseUrl) === state) return;
+    this.#circuits.set(ep.baseUrl, state);
+    this.#o.onObservation({
+      type: "circuit",
+      endpoint: ep.name,
+      host: new URL(ep.baseUrl).host,
+      state,
+    });
   }
 
   #url(ep: Endpoint, path: string, query: RequestOptions["query"]): string {
@@ -230,7 +275,9 @@ export class ResilientClient {
    * {@link CircuitOpenError}.
    */
   #admit(state: RequestState, ep: Endpoint, breaker: CircuitBreaker): boolean {
-    if (breaker.allowRequest()) return true;
+    const allowed = breaker.allowRequest();
+    this.#noteCircuit(ep, breaker);
+    if (allowed) return true;
     const err = new CircuitOpenError(
       new URL(ep.baseUrl).host,
       breaker.lastFailureKind,
@@ -443,6 +490,13 @@ function classify(res: HttpResponse, verdict: ResponseVerdict): ResponseClass {
     return "server_error";
   }
   return "final";
+}
+
+/** The monitor's name for an answer. */
+function outcomeOf(res: HttpResponse, verdict: ResponseVerdict): AttemptOutcome {
+  const c = classify(res, verdict);
+  if (c !== "final") return c;
+  return res.status >= 200 && res.status < 300 && verdict?.kind !== "error" ? "ok" : "error";
 }
 
 function snippet(body: string): string {

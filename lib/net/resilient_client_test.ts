@@ -2,8 +2,14 @@ import assert from "node:assert/strict";
 import { RateLimitError } from "../core/errors.ts";
 import { ManualClock } from "./clock.ts";
 import { HttpStatusError, NetworkError } from "./errors.ts";
+import { BreakerRegistry } from "./circuit_breaker.ts";
 import { TokenBucket } from "./rate_limiter.ts";
-import { type Endpoint, ResilientClient, type ResilientClientOptions } from "./resilient_client.ts";
+import {
+  type ClientObservation,
+  type Endpoint,
+  ResilientClient,
+  type ResilientClientOptions,
+} from "./resilient_client.ts";
 
 // A scripted fetch: each host answers from its own queue; "refused" throws like Deno's fetch does.
 type Step = "refused" | { status: number; body?: string; headers?: Record<string, string> };
@@ -227,4 +233,38 @@ Deno.test("a secret the server echoes in its error body is redacted by the clien
     });
   }
   assert.ok(events.length > 0 && events.every((e) => !e.includes(secret)), events.join("\n"));
+});
+
+Deno.test("the monitor hears every attempt's outcome and each circuit change: closed, open, half-open, closed", async () => {
+  const clock = new ManualClock(0);
+  const seen: ClientObservation[] = [];
+  const c = new ResilientClient({
+    endpoints: [PUB],
+    timeoutMs: 1_000,
+    maxAttempts: 2,
+    backoff: { baseMs: 10, maxMs: 10 },
+    clock,
+    random: () => 0,
+    breakers: new BreakerRegistry({ failureThreshold: 2, cooldownMs: 5_000, clock }),
+    fetchFn: scriptedFetch({
+      "pub.test": [{ status: 503 }, { status: 503 }, { status: 429 }, { status: 200 }],
+    }).fetchFn,
+    onObservation: (o) => seen.push(o),
+  });
+  await assert.rejects(c.get("/x"), HttpStatusError); // two 503s: the second opens the circuit
+  await assert.rejects(c.get("/x"), /circuit/i); // refused while open: no attempt
+  clock.advance(5_000); // the cooldown is over: one trial, a 429 (the host is alive), then a 200
+  await c.get("/x");
+  const line = (o: ClientObservation) =>
+    o.type === "attempt" ? `attempt ${o.outcome}` : `circuit ${o.state} ${o.host}`;
+  assert.deepEqual(seen.map(line), [
+    "circuit closed pub.test",
+    "attempt server_error",
+    "attempt server_error",
+    "circuit open pub.test",
+    "circuit half_open pub.test",
+    "attempt rate_limited",
+    "circuit closed pub.test",
+    "attempt ok",
+  ]);
 });

@@ -54,6 +54,14 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * An aborted run's error: why it was aborted, then what the job said — unless the job only
+ * repeated why (a job that stops on its signal reports its reason: `interrupted: cancelled: …`).
+ */
+function abortError(why: string, jobError: string | undefined): string {
+  return jobError && !jobError.includes(why) ? `${why}: ${jobError}` : why;
+}
+
 function reasonOf(signal: AbortSignal): RunAbort {
   const r = signal.reason;
   return r instanceof RunAbort ? r : new RunAbort("cancelled", `cancelled: ${String(r)}`);
@@ -134,7 +142,7 @@ export async function executeRun(input: ExecuteInput): Promise<FinishedEvent | u
   const error = done.outcome === "success"
     ? undefined
     : ac.signal.aborted
-    ? [reasonOf(ac.signal).message, done.result?.error].filter(Boolean).join(": ")
+    ? abortError(reasonOf(ac.signal).message, done.result?.error)
     : done.result?.error;
   const endMs = input.now();
   const detail = done.result?.detail ? { ...done.result.detail } : undefined;

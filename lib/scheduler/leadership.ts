@@ -29,6 +29,7 @@ export class Leadership {
   #beating?: Promise<void>;
   #stopped = false;
   #failing = false;
+  #reported = false;
 
   /** Leadership over `options.lock`; call {@link Leadership.start}. */
   constructor(options: LeadershipOptions) {
@@ -62,10 +63,12 @@ export class Leadership {
       this.#failing = true;
     }
     if (held) this.#validUntil = began + this.#o.ttlMs;
-    const changed = held !== this.#leading;
+    // the first beat always reports, so an instance that starts as a standby says so
+    const changed = held !== this.#leading || !this.#reported;
     // recorded even when stopping, so that stop() releases a lock this last beat took
     this.#leading = held;
     if (this.#stopped) return;
+    this.#reported = true;
     if (changed) this.#o.onChange(held);
     this.#timer = setTimeout(() => {
       this.#beating = this.#beat();

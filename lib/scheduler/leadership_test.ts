@@ -90,3 +90,45 @@ Deno.test("a leader that loses the lock cancels its running job, and reruns that
     await redis.stop();
   }
 });
+
+Deno.test("an instance that starts while another leads reports standing by, then leads when the lock is free", async () => {
+  const redis = await testRedis();
+  if (!redis) return;
+  const key = `mts:test:leader:${crypto.randomUUID()}`;
+  const other = new Redis(redis.url);
+  await other.set(key, "the-other-instance", "PX", 60_000);
+  const lock = await RedisLeaderLock.connect(redis.url, { key });
+  const store = SqliteStore.open(":memory:");
+  const events: SchedulerEvent[] = [];
+  const handle = startScheduler({
+    store,
+    settings: { ...DEFAULT_SETTINGS, leaderTtlMs: 600 },
+    leader: lock,
+    onEvent: (e) => events.push(e),
+    jobs: [{
+      name: "job",
+      kind: "test",
+      cadence: everyCadence("1d"),
+      timeoutMs: 60_000,
+      retries: 0,
+      retryDelayMs: 0,
+      options: {},
+      run: () => Promise.resolve({ outcome: "success" }),
+    }],
+  });
+  const states = () => events.flatMap((e) => e.type === "leader" ? [e.state] : []);
+  try {
+    await until(() => states().length > 0, "the first leadership event");
+    assert.deepEqual(states(), ["standby"]);
+    assert.equal(events.some((e) => e.type === "started"), false);
+    await other.del(key);
+    await until(() => events.some((e) => e.type === "finished"), "the run once leading");
+    assert.deepEqual(states(), ["standby", "leader"]);
+  } finally {
+    await handle.stop();
+    await lock.close();
+    other.disconnect();
+    store.close();
+    await redis.stop();
+  }
+});

@@ -1,8 +1,10 @@
 /**
  * User price alerts: evaluated whenever new prices arrive — a new or changed latest close in the
  * store (written by `collect`, `schedule` or `import` in any process sharing the database; the
- * watcher polls the series summaries) and every relayed book (`stream`, through the cache; its
- * mid price). An alert fires once: the store marks it (atomically, so two servers on one
+ * watcher polls the series summaries, and checks at once when a collection run's `run_finished`
+ * event arrives) and every relayed book (`stream`, through the cache): a book alert on its mid
+ * price, and an asset alert on the mid of a live spot book of the asset's symbol (`symbolOf`:
+ * bitcoin → BTCUSDT, on Binance or Bybit, whichever moves first). An alert fires once: the store marks it (atomically, so two servers on one
  * database do not both fire it) and the hub publishes it on the `alerts` channel.
  * @module
  */
@@ -53,6 +55,11 @@ export interface AlertWatcherOptions {
   readonly now?: () => number;
   /** Told of an evaluation that failed (the database was busy, …). */
   readonly onError?: (e: Error) => void;
+  /**
+   * The exchange symbol of an asset (`bitcoin` → `BTCUSDT`): asset alerts are also evaluated
+   * on the mid price of the live spot books of that symbol. Unset: only on stored closes.
+   */
+  readonly symbolOf?: (asset: string) => string | undefined;
 }
 
 /** Watches prices and fires alerts. */
@@ -105,16 +112,19 @@ export class AlertWatcher {
     return this.#busy;
   }
 
-  /** Evaluates the book alerts of a relayed book. */
+  /** Evaluates the book alerts of a relayed book, and the asset alerts of its symbol (spot). */
   onBook(book: PublishedBook): void {
     if (book.state !== "live") return;
     const mid = midPrice(book);
     if (mid === undefined) return;
     const subject = bookSubject(book);
+    const symbolOf = book.market === "spot" ? this.#o.symbolOf : undefined;
     this.#busy = this.#busy.then(async () => {
       try {
         const active = (await this.#store.listAlerts({ active: true })).filter((a) =>
-          a.kind === "book" && a.subject === subject
+          a.kind === "book"
+            ? a.subject === subject
+            : a.kind === "prices" && symbolOf?.(a.subject) === book.symbol
         );
         for (const a of active) await this.#fire(a, mid);
       } catch (e) {

@@ -5,6 +5,7 @@
  * @module
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { type ClientMetrics, clientMetrics } from "./client_metrics.ts";
 
 /** The service's metrics. */
 export interface ServerMetrics {
@@ -52,6 +53,8 @@ export interface ServerMetrics {
   readonly rowsWritten: Gauge<"task" | "source">;
   /** Seconds since the service started. */
   readonly uptime: Gauge;
+  /** The API clients run in this process (`--schedule`): `mts_api_client_*`. */
+  readonly clients: ClientMetrics;
 }
 
 /** Creates the registry and its metrics (one set per server, so tests never share counters). */
@@ -149,6 +152,7 @@ export function createMetrics(): ServerMetrics {
       help: "Seconds since the service started",
       registers,
     }),
+    clients: clientMetrics(registry),
   };
 }
 

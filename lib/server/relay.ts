@@ -7,6 +7,7 @@
  * and on Redis (another process publishes).
  * @module
  */
+import { eventProblem } from "../services/published_events.ts";
 import type { Cache } from "../storage/cache.ts";
 import {
   ARBITRAGE_CHANNEL,
@@ -16,6 +17,7 @@ import {
   FUNDING_INDEX_KEY,
   parseMarket,
   type PublishedBook,
+  type PublishedEvent,
   type PublishedFunding,
 } from "../streams/published.ts";
 import type { Exchange } from "../streams/sync.ts";
@@ -31,6 +33,8 @@ export interface RelayOptions {
   readonly now?: () => number;
   /** Called with every relayed book (alert evaluation). */
   readonly onBook?: (book: PublishedBook) => void;
+  /** Called with every event relayed from `EVENT_CHANNELS` (alerts check on `run_finished`). */
+  readonly onEvent?: (channel: string, event: PublishedEvent) => void;
   /** Called with a message that is not what the contract says (logged by the caller). */
   readonly onInvalid?: (channel: string, reason: string) => void;
 }
@@ -89,8 +93,15 @@ export class CacheRelay {
           this.#options.onInvalid?.(channel, 'not an event {"type", "data"}');
           return;
         }
+        const event = { type: e.type.slice(0, 40), data: e.data ?? null };
+        const problem = eventProblem(hubChannel, event);
+        if (problem) {
+          this.#options.onInvalid?.(channel, problem);
+          return;
+        }
         this.#options.metrics?.relayed.inc({ kind: "event" });
-        this.#hub.publish(hubChannel, e.type.slice(0, 40), e.data ?? null);
+        this.#hub.publish(hubChannel, event.type, event.data);
+        this.#options.onEvent?.(hubChannel, event);
       });
     }
     await this.refresh();

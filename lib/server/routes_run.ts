@@ -8,6 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { isoTime } from "../core/time.ts";
 import { runBacktestJob } from "../services/backtest_runner.ts";
+import { signalRunEvents } from "../services/published_events.ts";
 import { signalsJson } from "../services/signal_json.ts";
 import { runSignals } from "../services/signal_runner.ts";
 import { createSignalPipeline } from "../signals/pipeline.ts";
@@ -123,17 +124,7 @@ function signalRoute(app: App, deps: ServerDeps): void {
 
 /** One `signal` message per signal and one `run` summary (also when nothing fired). */
 function publishSignals(deps: ServerDeps, body: ReturnType<typeof signalsJson>): void {
-  for (const s of body.signals) deps.hub.publish("signals", "signal", s);
-  for (const s of body.aggregate.signals) deps.hub.publish("signals", "signal", s);
-  deps.hub.publish("signals", "run", {
-    now: body.now,
-    at: body.at,
-    assets: body.assets,
-    strategies: body.strategies,
-    signals: body.signals.length,
-    aggregate: body.aggregate.signals.length,
-    stored: body.stored,
-  });
+  for (const e of signalRunEvents(body)) deps.hub.publish("signals", e.type, e.data);
 }
 
 type BacktestBody = z.infer<typeof BacktestRequestSchema>;

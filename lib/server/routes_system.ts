@@ -3,6 +3,7 @@
  * OpenAPI document (`/openapi.json`).
  * @module
  */
+import { EVENT_COMPONENTS } from "../services/published_events.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { isoTime } from "../core/time.ts";
 import { collectionStatus, type StatusReport } from "../services/status.ts";
@@ -187,6 +188,10 @@ export function systemRoutes(app: App, deps: ServerDeps): void {
   // the WebSocket protocol's messages, typed in the document's components
   app.openAPIRegistry.register("WsMessage", WsMessageSchema);
   app.openAPIRegistry.register("WsClientMessage", WsClientMessageSchema);
+  // the `data` of the events any process publishes (lib/services/published_events.ts)
+  for (const [name, schema] of Object.entries(EVENT_COMPONENTS)) {
+    app.openAPIRegistry.register(name, schema as Any);
+  }
   app.openAPIRegistry.registerPath({
     method: "get",
     path: "/ws",

@@ -4,7 +4,7 @@
  * `/metrics`. Without `--stream` there is no view and both fall back to what the cache holds.
  * @module
  */
-import type { BookState, Exchange, Market } from "../streams/sync.ts";
+import { BOOK_STATES, type BookState, type Exchange, type Market } from "../streams/sync.ts";
 import type { ServerMetrics } from "./metrics.ts";
 
 /** One book of a running stream, at the time it was asked. */
@@ -22,6 +22,8 @@ export interface StreamBookView {
   readonly gaps: number;
   /** When the last message for this book was received, UTC ms; null before the first. */
   readonly lastMessageAtMs: number | null;
+  /** Why the book is `unknown-symbol` (the exchange's message). */
+  readonly error?: string | null;
 }
 
 /** What the service asks of streams it runs. */
@@ -35,7 +37,7 @@ export interface StreamView {
 }
 
 /** The book states a Prometheus `state` label takes. */
-export const BOOK_STATES: readonly BookState[] = ["syncing", "live", "resyncing", "stale"];
+export { BOOK_STATES };
 
 /** Sets the `mts_stream_*` metrics from the view, just before a scrape. */
 export function refreshStreamMetrics(m: ServerMetrics, view: StreamView, nowMs: number): void {
@@ -71,6 +73,7 @@ export function streamReadiness(view: StreamView, nowMs: number): {
     messages: b.messages,
     resyncs: b.resyncs,
     gaps: b.gaps,
+    ...(b.error ? { error: b.error } : {}),
   }));
   const reasons: string[] = [];
   if (view.status === "failed" || view.status === "stopped") {

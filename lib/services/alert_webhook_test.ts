@@ -84,7 +84,7 @@ Deno.test("webhook: an endpoint that is down never blocks the sender and is give
   });
   const t = performance.now();
   for (let i = 0; i < 5; i++) hook.send({ i });
-  assert.ok(performance.now() - t < 50, "send() returns at once");
+  assert.ok(performance.now() - t < 500, "send() returns at once (no network wait)");
   await hook.flush(10_000);
   assert.equal(hook.stats.failed, 5);
   assert.match(errors[0], /connection failed after 3 attempts/);

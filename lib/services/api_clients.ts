@@ -18,7 +18,7 @@ import type { ResolvedConfig } from "../config/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { BreakerRegistry } from "../net/circuit_breaker.ts";
 import { type ConfiguredUrl, missingNetPermissions } from "../net/permissions.ts";
-import type { ApiClientOptions, NetEvent } from "../net/resilient_client.ts";
+import type { ApiClientOptions, ClientObservation, NetEvent } from "../net/resilient_client.ts";
 import { binanceSource, coinGeckoSource, type PriceSource } from "./price_sources.ts";
 
 /** The price sources `collect` can use. */
@@ -26,6 +26,16 @@ export const PRICE_SOURCES = ["coingecko", "binance"] as const;
 
 /** A price source's name. */
 export type PriceSourceName = typeof PRICE_SOURCES[number];
+
+/** Everything a client reports: its retries, waits and fallbacks, attempts and circuit changes. */
+export type ApiClientEvent = NetEvent | ClientObservation;
+
+/**
+ * Told of every {@link ApiClientEvent} with the client's name (`coingecko`, `binance`,
+ * `binance_futures`, `bybit`, `fred`, `cboe`): how `deno task serve` feeds its `/metrics`
+ * (`lib/server/client_metrics.ts`) without the clients knowing about Prometheus.
+ */
+export type ApiClientMonitor = (client: string, e: ApiClientEvent) => void;
 
 /** What every client of one run shares. */
 export interface RunWiring {
@@ -35,13 +45,21 @@ export interface RunWiring {
   readonly onEvent: (e: NetEvent) => void;
   /** Removes configured secrets from every error text the clients produce. */
   readonly redact: (text: string) => string;
+  /** Monitoring of every client of the run (the API server's metrics), when set. */
+  readonly monitor?: ApiClientMonitor;
 }
 
 /**
  * The configuration's resilience settings (timeout, retries, backoff) for every client of one
- * run, sharing one set of circuit breakers, the run's abort signal, its event sink and redactor.
+ * run, sharing one set of circuit breakers, the run's abort signal, its event sink and redactor;
+ * `client` names the client to the run's monitor.
  */
-export function apiClientOptions(config: ResolvedConfig, wiring: RunWiring): ApiClientOptions {
+export function apiClientOptions(
+  config: ResolvedConfig,
+  wiring: RunWiring,
+  client = "api",
+): ApiClientOptions {
+  const monitor = wiring.monitor;
   return {
     timeoutMs: config.httpTimeoutMs,
     maxAttempts: config.http.maxRetries + 1,
@@ -49,7 +67,13 @@ export function apiClientOptions(config: ResolvedConfig, wiring: RunWiring): Api
     backoff: { baseMs: config.http.backoffBaseMs, maxMs: 30_000 },
     breakers: new BreakerRegistry(),
     signal: wiring.signal,
-    onEvent: wiring.onEvent,
+    onEvent: monitor
+      ? (e) => {
+        wiring.onEvent(e);
+        monitor(client, e);
+      }
+      : wiring.onEvent,
+    onObservation: monitor ? (o) => monitor(client, o) : undefined,
     redact: wiring.redact,
   };
 }
@@ -87,7 +111,7 @@ export async function checkNetAccess(urls: readonly ConfiguredUrl[]): Promise<vo
 
 function coinGeckoClient(config: ResolvedConfig, wiring: RunWiring): CoinGeckoClient {
   return new CoinGeckoClient({
-    ...apiClientOptions(config, wiring),
+    ...apiClientOptions(config, wiring, "coingecko"),
     plan: config.coingecko.plan,
     apiKey: config.coingecko.apiKey,
     baseUrl: config.coingecko.baseUrl,
@@ -104,7 +128,7 @@ export function priceSourceFor(
 ): PriceSource {
   if (name === "coingecko") return coinGeckoSource(coinGeckoClient(config, wiring));
   const binance = new BinanceClient({
-    ...apiClientOptions(config, wiring),
+    ...apiClientOptions(config, wiring, "binance"),
     baseUrl: config.binance.baseUrl,
     weightPerMinute: config.binance.weightPerMinute,
   });
@@ -125,11 +149,10 @@ export function macroClientsFor(
   indicators: readonly string[],
   wiring: RunWiring,
 ): { fred?: FredClient; cboe?: CboeClient } {
-  const common = apiClientOptions(config, wiring);
   if (config.fred.apiKey !== undefined) {
     return {
       fred: new FredClient({
-        ...common,
+        ...apiClientOptions(config, wiring, "fred"),
         apiKey: config.fred.apiKey,
         baseUrl: config.fred.baseUrl,
         ratePerMinute: config.fred.ratePerMinute,
@@ -137,6 +160,11 @@ export function macroClientsFor(
     };
   }
   return indicators.includes("VIX")
-    ? { cboe: new CboeClient({ ...common, vixUrl: config.cboeVixUrl }) }
+    ? {
+      cboe: new CboeClient({
+        ...apiClientOptions(config, wiring, "cboe"),
+        vixUrl: config.cboeVixUrl,
+      }),
+    }
     : {};
 }

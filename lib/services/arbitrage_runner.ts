@@ -209,7 +209,9 @@ export async function followCache(o: FollowOptions): Promise<void> {
   });
   clearInterval(tick);
   clearInterval(rescan);
-  for (const unsubscribe of subs.values()) await unsubscribe();
+  // a cache that went away (Redis down) cannot unsubscribe, and need not: its subscriptions
+  // ended with the connection, and the stop must still close the open opportunities
+  for (const unsubscribe of subs.values()) await unsubscribe().catch(() => {});
   o.fanout.emit(o.detector.closeAll(now(), "stopped"));
   await o.fanout.settle();
 }

@@ -114,3 +114,47 @@ Deno.test("followCache with the data clock: recorded times, not the wall clock, 
   await running;
   await cache.close();
 });
+
+Deno.test("followCache stops cleanly when the cache's connection is gone (unsubscribe fails)", async () => {
+  class GoneCache extends MemoryCache {
+    override async subscribe(channel: string, handler: (m: unknown) => void) {
+      await super.subscribe(channel, handler);
+      return () => Promise.reject(new Error("Connection is closed."));
+    }
+  }
+  const cache = new GoneCache({ ttlSeconds: 60 });
+  const detector = new ArbitrageDetector({
+    fees: ZERO_FEES,
+    minNotional: 0,
+    minDuration: { updates: 1 },
+  });
+  const seen: ArbitrageAlert[] = [];
+  const fanout = new AlertFanout({ source: "live", onAlert: (a) => seen.push(a) });
+  const stop = new AbortController();
+  const running = followCache({
+    cache,
+    detector,
+    fanout,
+    symbols: ["BTCUSDT"],
+    signal: stop.signal,
+    now: () => 1_000_000,
+  });
+  await wait(20);
+  const at = { atMs: 1_000_000 };
+  await cache.publish(
+    "mts:book:binance:spot:BTCUSDT",
+    book("binance", "spot", "BTCUSDT", { bids: [[99, 1]], asks: [[100, 1]] }, at),
+  );
+  await cache.publish(
+    "mts:book:bybit:perp:BTCUSDT",
+    book("bybit", "perp", "BTCUSDT", { bids: [[101, 1]], asks: [[102, 1]] }, at),
+  );
+  await wait(20);
+  stop.abort();
+  await running; // rejected with "Connection is closed." before the fix (exit 1 on SIGTERM)
+  assert.deepEqual(seen.map((a) => [a.event, a.reason]), [["opened", undefined], [
+    "closed",
+    "stopped",
+  ]]);
+  await cache.close();
+});

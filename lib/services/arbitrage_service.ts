@@ -15,7 +15,7 @@ import { openCache } from "../storage/open_cache.ts";
 import type { ArbitrageAlert } from "../streams/arbitrage/alert.ts";
 import { ArbitrageDetector } from "../streams/arbitrage/detector.ts";
 import type { AlertEvaluation } from "../streams/arbitrage/evaluate.ts";
-import type { DetectorOptions } from "../streams/arbitrage/settings.ts";
+import { type DetectorOptions, resolveDetector } from "../streams/arbitrage/settings.ts";
 import { AlertWebhook } from "./alert_webhook.ts";
 import { readRecording, replayArbitrage, type ReplaySummary } from "./arbitrage_replay.ts";
 import { AlertFanout, followCache } from "./arbitrage_runner.ts";
@@ -95,6 +95,12 @@ export async function runArbitrage(
   w: ArbitrageWiring,
   run: ArbitrageRun,
 ): Promise<ArbitrageOutcome> {
+  try {
+    resolveDetector({ fees: w.config.arbitrage.fees });
+  } catch (e) {
+    // the message names the variable, as for every other bad variable
+    throw new ConfigError(`ARBITRAGE_FEES: ${(e as Error).message}`, "ARBITRAGE_FEES");
+  }
   const fees = { ...(w.config.arbitrage.fees ?? {}), ...(run.detector.fees ?? {}) };
   let detector: ArbitrageDetector;
   try {

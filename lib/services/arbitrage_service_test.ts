@@ -56,3 +56,36 @@ Deno.test("runArbitrage beside a publisher in the same process: its own memory c
     store.close();
   }
 });
+
+Deno.test("a bad ARBITRAGE_FEES is refused before anything runs, naming the variable", async () => {
+  const config = resolveConfig({
+    LOG_FILE: "",
+    REDIS_URL: "",
+    ARBITRAGE_FEES: '{"binance:spot":0.5}',
+  });
+  const store = SqliteStore.open(":memory:");
+  try {
+    await assert.rejects(
+      () =>
+        runArbitrage({ config, store: () => store, redact: (t) => t }, {
+          mode: "cache",
+          cache: new MemoryCache({ ttlSeconds: 60 }),
+          clock: "data",
+          detector: {},
+          store: true,
+          signal: AbortSignal.abort(),
+          onAlert: () => {},
+          onProblem: () => {},
+        }),
+      (e: Error) => {
+        assert.match(
+          e.message,
+          /^ARBITRAGE_FEES: fee binance:spot: expected a fraction in \[0, 0\.1\)/,
+        );
+        return true;
+      },
+    );
+  } finally {
+    store.close();
+  }
+});

@@ -29,7 +29,7 @@ import { DAY_MS, isoTime } from "../core/time.ts";
 import { getLogger } from "../log/logger.ts";
 import type { ConfiguredUrl } from "../net/permissions.ts";
 import type { FundingObservation, QualityIssue, RunItem, Store } from "../storage/store.ts";
-import { apiClientOptions, type RunWiring } from "./api_clients.ts";
+import { type ApiClientMonitor, apiClientOptions, type RunWiring } from "./api_clients.ts";
 import { closeInterruptedRuns } from "./collector.ts";
 
 /** The exchanges with a funding history. */
@@ -69,6 +69,8 @@ export interface FundingBackfillOptions {
   readonly clock?: () => number;
   /** Progress for a terminal display. */
   readonly onProgress?: (p: { exchange: string; symbol: string; rows: number }) => void;
+  /** Monitoring of the clients built from `config` (the API server's metrics). */
+  readonly monitor?: ApiClientMonitor;
 }
 
 /** One (exchange, symbol) of a backfill. */
@@ -138,10 +140,19 @@ export function fundingUrls(
 
 /** The history clients of one run, sharing its breakers, abort signal, events and redactor. */
 export function fundingClientsFor(config: ResolvedConfig, wiring: RunWiring): FundingClients {
+  // one breaker registry for both (they share no host), each named to the run's monitor
   const api = apiClientOptions(config, wiring);
   return {
-    binance: new BinanceFundingClient({ ...api, baseUrl: config.binance.futuresBaseUrl }),
-    bybit: new BybitClient({ ...api, baseUrl: config.bybit.baseUrl }),
+    binance: new BinanceFundingClient({
+      ...apiClientOptions(config, wiring, "binance_futures"),
+      breakers: api.breakers,
+      baseUrl: config.binance.futuresBaseUrl,
+    }),
+    bybit: new BybitClient({
+      ...apiClientOptions(config, wiring, "bybit"),
+      breakers: api.breakers,
+      baseUrl: config.bybit.baseUrl,
+    }),
   };
 }
 
@@ -194,6 +205,7 @@ export async function backfillFunding(
     signal: o.signal,
     onEvent: () => {},
     redact: o.redact ?? ((t) => t),
+    monitor: o.monitor,
   });
   const window = { fromMs: o.nowMs - Math.round(o.days * DAY_MS), toMs: o.nowMs };
   const runId = await store.startRun(FUNDING_TASK, {

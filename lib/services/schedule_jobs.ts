@@ -22,6 +22,7 @@ import type { JobSpec } from "../scheduler/plan/resolve.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
 import type { Store } from "../storage/store.ts";
 import {
+  type ApiClientMonitor,
   checkNetAccess,
   macroClientsFor,
   macroUrls,
@@ -47,6 +48,13 @@ import {
   macroOptions,
   signalsOptions,
 } from "./schedule_kinds.ts";
+import {
+  type EventSink,
+  runFinishedEvent,
+  runStartedEvent,
+  signalRunEvents,
+} from "./published_events.ts";
+import { signalsJson } from "./signal_json.ts";
 import { runSignals } from "./signal_runner.ts";
 
 /** What a funding backfill reports (the fields the job reads of {@link FundingBackfillReport}). */
@@ -81,6 +89,13 @@ export interface JobWiring {
   readonly registry: StrategyRegistry;
   /** Removes configured secrets from every error text. */
   readonly redact: (text: string) => string;
+  /**
+   * Where the jobs' events go: collection runs (`run_started`, `run_finished`) and signal runs
+   * (`signal`, `run`) — the hub in `serve --schedule`, Redis in `deno task schedule`.
+   */
+  readonly events?: EventSink;
+  /** Told of every API client event of the jobs (`serve --schedule` feeds its `/metrics`). */
+  readonly monitor?: ApiClientMonitor;
   /** Replaces the funding backfill (default: {@link backfillFunding} with `config`'s clients). */
   readonly fundingBackfill?: FundingBackfill;
 }
@@ -109,7 +124,12 @@ function collectJob(spec: JobSpec, w: JobWiring) {
   const assets = o.assets ?? [...w.config.collect.assets];
   const base = o.days ?? 1;
   const sourceOf = (signal: AbortSignal) =>
-    priceSourceFor(w.config, sourceName, { signal, onEvent: netLog(spec.name), redact: w.redact });
+    priceSourceFor(w.config, sourceName, {
+      signal,
+      onEvent: netLog(spec.name),
+      redact: w.redact,
+      monitor: w.monitor,
+    });
   const preflight = async () => {
     if (assets.length === 0) {
       throw new ConfigError(`${at(spec, "assets")}: no assets (COLLECT_ASSETS is empty)`);
@@ -125,6 +145,17 @@ function collectJob(spec: JobSpec, w: JobWiring) {
     } catch {
       days = base; // the source cannot serve the wider window: catch up what it can
     }
+    w.events?.(
+      "collection",
+      runStartedEvent({
+        task: "collect",
+        source: sourceName,
+        subjects: [...assets],
+        interval,
+        days,
+        job: ctx.job,
+      }),
+    );
     const report = await collectPrices(w.store, {
       source,
       assets,
@@ -139,6 +170,7 @@ function collectJob(spec: JobSpec, w: JobWiring) {
       },
       redact: w.redact,
     });
+    w.events?.("collection", runFinishedEvent("collect", report, ctx.job));
     const backup = (o.backup ?? w.config.collect.csvBackup) && !ctx.signal.aborted
       ? await backupCollected(w.store, w.config.dataDir, {
         assets,
@@ -168,11 +200,26 @@ function macroJob(spec: JobSpec, w: JobWiring) {
     await checkNetAccess(macroUrls(w.config, indicators));
   };
   const run: JobRunner = async (ctx) => {
-    const wiring = { signal: ctx.signal, onEvent: netLog(spec.name), redact: w.redact };
+    const wiring = {
+      signal: ctx.signal,
+      onEvent: netLog(spec.name),
+      redact: w.redact,
+      monitor: w.monitor,
+    };
     const { fred, cboe } = macroClientsFor(w.config, indicators, wiring);
+    const days = coverDays(base, ctx);
+    w.events?.(
+      "collection",
+      runStartedEvent({
+        task: "macro",
+        subjects: indicators,
+        days,
+        job: ctx.job,
+      }),
+    );
     const report = await collectMacro(w.store, {
       indicators,
-      days: coverDays(base, ctx),
+      days,
       nowMs: ctx.nowMs,
       fred,
       cboe,
@@ -181,6 +228,7 @@ function macroJob(spec: JobSpec, w: JobWiring) {
       params: { scheduled: { job: ctx.job, slot: isoTime(ctx.slot), attempt: ctx.attempt } },
       redact: w.redact,
     });
+    w.events?.("collection", runFinishedEvent("macro", report, ctx.job));
     const collected = report.items.filter((i) => i.status !== "skipped").map((i) => i.indicator);
     const backup =
       (o.backup ?? w.config.collect.csvBackup) && collected.length && !ctx.signal.aborted
@@ -238,6 +286,7 @@ function signalsJob(spec: JobSpec, w: JobWiring) {
       limits: w.config.risk,
       save: true,
     });
+    for (const e of w.events ? signalRunEvents(signalsJson(report)) : []) w.events!("signals", e);
     return {
       outcome: "success",
       detail: {
@@ -284,6 +333,7 @@ function fundingJob(spec: JobSpec, w: JobWiring) {
         ...options,
         config: w.config,
         redact: w.redact,
+        monitor: w.monitor,
       }));
   const preflight = async () => {
     try {

@@ -13,6 +13,7 @@ import { STRATEGIES } from "../../strategies/mod.ts";
 import { BUILT_IN_SCHEDULE, KIND_OPTIONS, kindDefaults } from "./schedule_kinds.ts";
 import { coverDays, type FundingBackfill, type JobWiring, scheduledJobs } from "./schedule_jobs.ts";
 import type { JobRunContext } from "../scheduler/job.ts";
+import { prepareSchedule } from "./scheduler_service.ts";
 
 const D = 86_400_000;
 const config = resolveConfig({ SIGNAL_GENERATION_INTERVAL_MINUTES: "15" });
@@ -185,5 +186,37 @@ Deno.test("the complete job file of docs/scheduler.md is valid and every job in 
     assert.ok(jobs.every((j) => j.run !== undefined));
   } finally {
     store.close();
+  }
+});
+
+Deno.test("a job that cannot run as written is one line naming the job file and the option", async () => {
+  const dir = `data/test-schedule-prep-${crypto.randomUUID().slice(0, 8)}`;
+  const root = new URL("../../", import.meta.url).pathname;
+  await Deno.mkdir(`${root}${dir}`, { recursive: true });
+  const file = `${dir}/jobs.json`;
+  await Deno.writeTextFile(
+    `${root}${file}`,
+    JSON.stringify({ jobs: { s: { kind: "signals", options: { strategies: ["nope"] } } } }),
+  );
+  const store = SqliteStore.open(":memory:");
+  try {
+    await assert.rejects(
+      () =>
+        prepareSchedule({ config, store, registry: STRATEGIES, redact: (t) => t }, {
+          file: `${root}${file}`,
+        }),
+      (e: Error) => {
+        assert.ok(e instanceof ConfigError);
+        // was "jobs.s.options.strategies: …", without the file the file's own checks name
+        assert.match(
+          e.message,
+          /jobs\.json: jobs\.s\.options\.strategies: unknown strategy "nope"/,
+        );
+        return true;
+      },
+    );
+  } finally {
+    store.close();
+    await Deno.remove(`${root}${dir}`, { recursive: true });
   }
 });

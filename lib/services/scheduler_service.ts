@@ -6,7 +6,7 @@
  * @module
  */
 import type { ResolvedConfig } from "../config/config.ts";
-import { UsageError } from "../core/errors.ts";
+import { ConfigError, UsageError } from "../core/errors.ts";
 import { safeEcho } from "../core/text.ts";
 import { resolveUserPath } from "../cli/paths.ts";
 import type { ScheduledJob } from "../scheduler/job.ts";
@@ -86,7 +86,17 @@ export async function prepareSchedule(
     kinds: kindDefaults(w.config),
     overrides: request.overrides,
   });
-  return { source, settings: resolved.settings, jobs: await scheduledJobs(resolved.jobs, w) };
+  let jobs: ScheduledJob[];
+  try {
+    jobs = await scheduledJobs(resolved.jobs, w);
+  } catch (e) {
+    // a job's option is named by its JSON path; say in which file, as the file's own checks do
+    if (e instanceof ConfigError && source.fromFile && e.message.startsWith("jobs.")) {
+      throw new ConfigError(`${source.name}: ${e.message}`, e.variable);
+    }
+    throw e;
+  }
+  return { source, settings: resolved.settings, jobs };
 }
 
 /** The leader lock when `REDIS_URL` is set (one key for every scheduler of that Redis). */

@@ -5,6 +5,7 @@
  * awaited, the relay unsubscribed, the server drained.
  * @module
  */
+import { binanceSymbol } from "../clients/binance/symbols.ts";
 import type { ResolvedConfig } from "../config/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { getLogger, type Logger } from "../log/logger.ts";
@@ -14,15 +15,17 @@ import type { ServerDeps } from "../server/context.ts";
 import { AlertWatcher } from "../server/alerts.ts";
 import { Hub } from "../server/hub.ts";
 import { BacktestJobs } from "../server/jobs.ts";
+import { recordClientEvent } from "../server/client_metrics.ts";
 import { createMetrics } from "../server/metrics.ts";
 import { CacheRelay } from "../server/relay.ts";
 import type { StreamView } from "../server/stream_view.ts";
 import type { StrategyRegistry } from "../signals/registry.ts";
 import type { Cache } from "../storage/cache.ts";
 import type { Store } from "../storage/store.ts";
-import { jsonLine } from "../scheduler/plan/events.ts";
+import type { PublishedEvent } from "../streams/published.ts";
 import type { SchedulerHandle } from "../scheduler/runner.ts";
 import type { JobWiring } from "./schedule_jobs.ts";
+import { schedulerEvent } from "./published_events.ts";
 import { startConfiguredScheduler } from "./scheduler_service.ts";
 
 /** What {@link startService} needs. */
@@ -60,6 +63,11 @@ export interface RunningService {
   readonly deps: ServerDeps;
   /** Stops gracefully; resolves once everything is closed. */
   shutdown(): Promise<void>;
+}
+
+/** Evaluates the alerts at once when a collection run finished (new prices in the store). */
+function checkAlertsOn(alerts: AlertWatcher, channel: string, e: PublishedEvent): void {
+  if (channel === "collection" && e.type === "run_finished") void alerts.check();
 }
 
 /** True for a loopback bind address. */
@@ -116,6 +124,7 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
   const alerts = new AlertWatcher(o.store, hub, {
     pollMs: o.alertPollMs,
     now,
+    symbolOf: (asset) => binanceSymbol(asset, o.config.binance.symbolMap),
     onError: (e) => log.warn(`alerts: ${e.message}`, {}),
   });
   await alerts.start();
@@ -124,6 +133,8 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
     now,
     pollMs: o.relayPollMs,
     onBook: (b) => alerts.onBook(b),
+    // another process wrote new prices: evaluate now rather than at the next poll
+    onEvent: (channel, e) => checkAlertsOn(alerts, channel, e),
     onInvalid: (channel, reason) => log.warn(`relay ${channel}: ${reason}`, {}),
   });
   await relay.start();
@@ -176,19 +187,35 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
 /**
  * `deno task serve --schedule`: runs the scheduler in the service's process, each finished run
  * and skipped slot published on the `collection` channel (the JSON line `schedule --json`
- * prints). Aborting `signal` stops it gracefully; await `done` before shutting the service down.
+ * prints), and its API clients counted on `/metrics` (`mts_api_client_*`). Aborting `signal` stops it gracefully; await `done` before shutting the service down.
  */
 export async function attachScheduler(
   service: RunningService,
   wiring: JobWiring,
   request: { readonly file?: string; readonly signal?: AbortSignal },
 ): Promise<SchedulerHandle> {
-  const { handle } = await startConfiguredScheduler(wiring, {
+  const clients = service.deps.metrics.clients;
+  const hub = service.deps.hub;
+  const monitored: JobWiring = {
+    ...wiring,
+    // the jobs' signals and collection runs go to this server's clients, as another
+    // process's would through Redis
+    events: (channel, e) => {
+      hub.publish(channel, e.type, e.data);
+      checkAlertsOn(service.deps.alerts, channel, e);
+      wiring.events?.(channel, e);
+    },
+    monitor: (client, e) => {
+      recordClientEvent(clients, client, e);
+      wiring.monitor?.(client, e);
+    },
+  };
+  const { handle } = await startConfiguredScheduler(monitored, {
     file: request.file,
     signal: request.signal,
     onEvent: (e) => {
-      const line = jsonLine(e);
-      if (line !== undefined) service.deps.hub.publish("collection", e.type, JSON.parse(line));
+      const event = schedulerEvent(e);
+      if (event) hub.publish("collection", event.type, event.data);
     },
   });
   return handle;

@@ -86,6 +86,7 @@ export class LiveStreamView implements StreamView {
         resyncs: s.counters.resyncs,
         gaps: s.counters.gaps,
         lastMessageAtMs: s.lastMessageAtMs,
+        error: s.error,
       };
     });
   }

@@ -8,14 +8,16 @@
  * @module
  */
 import { RateLimitError } from "../core/errors.ts";
+import { HttpStatusError } from "../net/errors.ts";
 import { getLogger } from "../log/logger.ts";
 import type { FetchFn } from "../net/http.ts";
 import { perMinuteLimiter, type TokenBucket } from "../net/rate_limiter.ts";
 import { ResilientClient } from "../net/resilient_client.ts";
 import type { EngineEffect } from "../streams/engine.ts";
 import type { StreamEvent } from "../streams/events.ts";
+import { instrumentsPath, isBinanceInvalidSymbol } from "../streams/instruments.ts";
 import { BYBIT_ARGS_PER_REQUEST, type ConnectionPlan, type StreamPlan } from "../streams/plan.ts";
-import { bookId } from "../streams/sync.ts";
+import { bookId, type Exchange, type Market } from "../streams/sync.ts";
 import { WsConnection } from "../streams/ws_connection.ts";
 import type { StreamPipeline } from "./stream_pipeline.ts";
 
@@ -31,6 +33,8 @@ export interface LiveEndpoints {
   readonly binanceFuturesWs: string;
   /** Bybit v5 WebSocket (`BYBIT_WS_URL`). */
   readonly bybitWs: string;
+  /** Bybit v5 REST (`BYBIT_BASE_URL`): the instruments check. */
+  readonly bybitRest: string;
 }
 
 /** Options of {@link LiveStreams}. */
@@ -89,6 +93,7 @@ export class LiveStreams {
   readonly #intervals: ReturnType<typeof setInterval>[] = [];
   readonly #spot: ResilientClient;
   readonly #futures: ResilientClient;
+  readonly #bybit: ResilientClient;
   #stopped = false;
   /** Events whose handling threw (a bug; logged as errors). */
   internalErrors = 0;
@@ -118,6 +123,12 @@ export class LiveStreams {
       perMinuteLimiter(Math.floor((options.futuresWeightPerMinute ?? 2400) * 0.8), {
         minBurst: 20,
       }),
+    );
+    // Bybit allows 600 requests per 5 s per IP; the instruments check stays far below
+    this.#bybit = client(
+      "bybit",
+      options.endpoints.bybitRest,
+      perMinuteLimiter(1200, { minBurst: 20 }),
     );
   }
 
@@ -199,6 +210,70 @@ export class LiveStreams {
     }
   }
 
+  /** One metadata request, its answer (or failure) ingested as an `instruments` event. */
+  async #instruments(
+    exchange: Exchange,
+    market: Market,
+    symbols: readonly string[],
+  ): Promise<{ status?: number; body?: string }> {
+    const client = exchange === "bybit"
+      ? this.#bybit
+      : market === "spot"
+      ? this.#spot
+      : this.#futures;
+    const path = instrumentsPath(exchange, market).split("?")[0];
+    const query: Record<string, string> = exchange === "bybit"
+      ? { category: market === "spot" ? "spot" : "linear", symbol: symbols[0] }
+      : market === "spot"
+      ? symbols.length === 1 ? { symbol: symbols[0] } : { symbols: JSON.stringify(symbols) }
+      : {};
+    // spot: 20 per request; USDⓈ-M: 1; Bybit: one request
+    const weight = exchange === "binance" && market === "spot" ? 20 : 1;
+    const base = { t: "instruments" as const, exchange, market, symbols };
+    try {
+      const res = await client.get(path, { query, weight });
+      this.#ingest({ ...base, at: Date.now(), body: res.body });
+      return { body: res.body };
+    } catch (err) {
+      if (this.#stopped) return {};
+      const http = err instanceof HttpStatusError
+        ? { status: err.status, body: err.detail.replace(/ \(after \d+ attempts\)$/, "") }
+        : {};
+      this.#ingest({ ...base, at: Date.now(), ...http, error: (err as Error).message });
+      return http;
+    }
+  }
+
+  /**
+   * Checks the plan's symbols against each market's instrument list (unknown ones end
+   * `unknown-symbol` in the engine). Runs beside the streams: a failed check delays nothing.
+   */
+  async #checkSymbols(): Promise<void> {
+    const tasks: Promise<unknown>[] = [];
+    for (const exchange of this.#plan.exchanges) {
+      for (const market of this.#plan.markets) {
+        const symbols = this.#plan.symbols;
+        if (exchange === "bybit") {
+          for (const s of symbols) tasks.push(this.#instruments(exchange, market, [s]));
+        } else if (market === "perp") {
+          tasks.push(this.#instruments(exchange, market, []));
+        } else {
+          tasks.push(
+            this.#instruments(exchange, market, symbols).then(async (r) => {
+              // -1121 for several symbols does not say which: ask per symbol
+              if (symbols.length > 1 && isBinanceInvalidSymbol(r.status, r.body)) {
+                for (const s of symbols) {
+                  if (!this.#stopped) await this.#instruments(exchange, market, [s]);
+                }
+              }
+            }),
+          );
+        }
+      }
+    }
+    await Promise.all(tasks);
+  }
+
   /** Opens every connection and starts the timers. */
   start(): void {
     for (const c of this.#plan.connections) {
@@ -219,6 +294,7 @@ export class LiveStreams {
     if (this.#plan.books.some((b) => b.exchange === "binance" && b.market === "perp")) {
       void this.#fetchFundingInfo();
     }
+    void this.#checkSymbols();
     this.#intervals.push(setInterval(() => {
       this.#ingest({ t: "tick", at: Date.now() });
       if (!this.#stopped) this.#o.onTick?.();

@@ -118,6 +118,7 @@ export async function runLive(o: LiveRunOptions): Promise<StreamResult> {
       binanceWs: c.binance.wsUrl,
       binanceFuturesWs: c.binance.futuresWsUrl,
       bybitWs: c.bybit.wsUrl,
+      bybitRest: c.bybit.baseUrl,
     },
     spotWeightPerMinute: c.binance.weightPerMinute,
     timeoutMs: c.httpTimeoutMs,
@@ -218,6 +219,7 @@ export async function checkStreamNet(c: ResolvedConfig, plan: PlanOptions): Prom
     binanceWs: c.binance.wsUrl,
     binanceFuturesWs: c.binance.futuresWsUrl,
     bybitWs: c.bybit.wsUrl,
+    bybitRest: c.bybit.baseUrl,
   };
   const urls = built.connections.map((conn) => ({
     variable: conn.exchange === "bybit"
@@ -232,6 +234,10 @@ export async function checkStreamNet(c: ResolvedConfig, plan: PlanOptions): Prom
   }
   if (built.books.some((b) => b.exchange === "binance" && b.market === "perp")) {
     urls.push({ variable: "BINANCE_FUTURES_BASE_URL", url: c.binance.futuresBaseUrl });
+  }
+  if (built.books.some((b) => b.exchange === "bybit")) {
+    // the instruments check (unknown symbols)
+    urls.push({ variable: "BYBIT_BASE_URL", url: c.bybit.baseUrl });
   }
   const missing = await missingNetPermissions(urls);
   if (missing.length > 0) throw new ConfigError(missing[0]);

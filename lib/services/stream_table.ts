@@ -105,7 +105,8 @@ export class StreamScreen {
     const st = engine.summary().stats;
     const problem = pipeline.stats.lastProblem;
     const status = `${st.frames} frames, ${st.reconnects} reconnects, ${st.malformed} malformed, ` +
-      `${st.exchangeErrors} exchange errors, ${pipeline.stats.published} published` +
+      `${st.exchangeErrors} exchange errors, ${st.unknownSymbols} unknown symbols, ` +
+      `${pipeline.stats.published} published` +
       (problem
         ? `\nlast problem: ${escapeControls(excerpt(problem, 160), { singleLine: true })}`
         : "");
@@ -141,7 +142,12 @@ export function finalTables(r: StreamResult): string {
     "",
     `stopped: ${r.stoppedBy}; ${s.frames} frames, ${s.resyncs} resyncs, ${s.gaps} gaps, ` +
     `${s.reconnects} reconnects, ${s.malformed} malformed frames, ${s.exchangeErrors} exchange errors` +
+    (s.unknownSymbols > 0 ? `, ${s.unknownSymbols} unknown symbols` : "") +
+    (s.symbolCheckFailures > 0 ? `, ${s.symbolCheckFailures} failed symbol checks` : "") +
     (r.recorded !== undefined ? `; ${r.recorded} events recorded` : ""),
+    ...r.summary.books.filter((b) => b.error !== undefined).map((b) =>
+      `${bookId(b)}: ${escapeControls(excerpt(b.error!, 200), { singleLine: true })}`
+    ),
   ];
   return lines.join("\n");
 }

@@ -26,6 +26,9 @@ export const MAX_QTY_CHARS = 48;
 
 const DOT = 46, ZERO = 48, NINE = 57;
 
+/** 10^0 … 10^22: every one exact in a double. */
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
 /**
  * Scans a plain non-negative decimal string (`123`, `0.0015`, `35743.98000000`; no sign, no
  * exponent, no spaces). Returns the number of significant digits, `0` for a zero value, or `-1`
@@ -65,6 +68,31 @@ function scanDecimal(s: string, maxChars: number): number {
  * ```
  */
 export function priceKey(s: string): number {
+  // One pass that validates and computes the value: the digits from the first non-zero one as an
+  // integer `m` (at most 15 of them: exact in a double) over 10^k, k the fraction's digits. For
+  // k ≤ 22, 10^k is exact too, so the one IEEE division is correctly rounded: the same double
+  // `Number(s)` gives (Clinger's fast path), without its runtime call. Longer spellings (trailing
+  // zeros past 15 digits, long fractions) take the careful path.
+  const n = s.length;
+  if (n === 0 || n > MAX_PRICE_CHARS) return NaN;
+  let m = 0, digits = 0, dot = -1;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - ZERO;
+    if (d >>> 0 > 9) {
+      if (d !== DOT - ZERO || dot >= 0 || i === 0 || i === n - 1) return NaN;
+      dot = i;
+    } else if (m > 0 || d > 0) {
+      if (++digits > MAX_PRICE_DIGITS) return carefulPriceKey(s);
+      m = m * 10 + d;
+    }
+  }
+  if (m === 0) return NaN;
+  const k = dot < 0 ? 0 : n - dot - 1;
+  return k === 0 ? m : k <= 22 ? m / POW10[k] : Number(s);
+}
+
+/** {@link priceKey} for spellings with more than 15 digits from the first non-zero one. */
+function carefulPriceKey(s: string): number {
   const digits = scanDecimal(s, MAX_PRICE_CHARS);
   return digits > 0 && digits <= MAX_PRICE_DIGITS ? Number(s) : NaN;
 }

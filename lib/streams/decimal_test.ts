@@ -51,3 +51,30 @@ Deno.test("normalizeDecimal spells equal values the same way", () => {
   ];
   for (const [input, want] of cases) assert.equal(normalizeDecimal(input), want, input);
 });
+
+Deno.test("priceKey's one-pass value is the double Number() gives, for every accepted spelling (10⁵ random)", () => {
+  // the fast path (digits / 10^k) must agree with the correctly rounded conversion bit for bit;
+  // independent reference: Number(), which V8 rounds correctly
+  let state = 12345;
+  const rand = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  const digits = (n: number) => Array.from({ length: n }, () => String(rand(10))).join("");
+  let checked = 0;
+  for (let i = 0; i < 100_000; i++) {
+    const int = rand(4) === 0 ? "0" : digits(1 + rand(9));
+    const frac = rand(3) === 0 ? "" : digits(1 + rand(22)) + "0".repeat(rand(8));
+    const s = frac === "" ? int : `${int}.${frac}`;
+    if (s.length > 32) continue;
+    const key = priceKey(s);
+    const sig = s.replace(".", "").replace(/^0+/, "").replace(/0+$/, "").length;
+    if (sig === 0 || sig > 15) {
+      assert.ok(Number.isNaN(key), `"${s}" (${sig} significant digits) must be refused`);
+    } else {
+      assert.equal(key, Number(s), `"${s}"`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 30_000, `${checked} accepted spellings checked`);
+});

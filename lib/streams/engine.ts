@@ -20,6 +20,7 @@ import { type BybitBookMessage, parseBybitFrame } from "./bybit/parse.ts";
 import { BybitBookSync } from "./bybit/sync.ts";
 import { ExchangeError } from "./errors.ts";
 import type { StreamEvent } from "./events.ts";
+import { bybitRefusedSymbols, instrumentsPath, instrumentVerdict } from "./instruments.ts";
 import { type FundingEntry, FundingState } from "./funding.ts";
 import type { ConnectionPlan, StreamPlan } from "./plan.ts";
 import {
@@ -86,6 +87,8 @@ export interface SummaryBook {
   readonly resyncs: number;
   readonly gaps: number;
   readonly messages: number;
+  /** Only on an `unknown-symbol` book: the exchange's message. */
+  readonly error?: string;
 }
 
 /** One perpetual's funding in the summary. */
@@ -119,6 +122,13 @@ export interface EngineStats {
   snapshotFailures: number;
   /** Funding changes. */
   fundingUpdates: number;
+  /** Symbol metadata answers (instrument lists), and the failed ones among them. */
+  symbolChecks: number;
+  symbolCheckFailures: number;
+  /** Books found to have no such symbol on their exchange (state `unknown-symbol`). */
+  unknownSymbols: number;
+  /** Times a book still syncing had no message for `--stale-after` (a symbol may not exist). */
+  silentBooks: number;
   /** Time from the first to the last event, ms. */
   durationMs: number;
 }
@@ -174,6 +184,10 @@ export class StreamEngine {
     snapshots: 0,
     snapshotFailures: 0,
     fundingUpdates: 0,
+    symbolChecks: 0,
+    symbolCheckFailures: 0,
+    unknownSymbols: 0,
+    silentBooks: 0,
     durationMs: 0,
   };
 
@@ -245,6 +259,9 @@ export class StreamEngine {
       case "fundingInfo":
         this.#fundingInfo(ev.body, ev.error, ev.at, out);
         break;
+      case "instruments":
+        this.#instruments(ev, out);
+        break;
       case "tick":
         this.#tick(ev.at, out);
         break;
@@ -311,9 +328,21 @@ export class StreamEngine {
           book.resync = undefined;
         }
         return;
-      case "stale":
+      case "stale": {
         this.#dirty.add(book.id);
+        const s = book.sync.status();
+        if (s.state === "syncing" && s.counters.messages === 0) {
+          this.#stats.silentBooks++;
+          out.push({
+            type: "problem",
+            where: book.id,
+            message: `no message for ${
+              Math.round(e.silentMs / 1000)
+            } s since subscribing: is ${book.key.symbol} listed on ${book.key.exchange} ${book.key.market}?`,
+          });
+        }
         return;
+      }
     }
   }
 
@@ -386,11 +415,13 @@ export class StreamEngine {
       }
     } else if (f.kind === "op" && !f.success) {
       this.#stats.exchangeErrors++;
-      out.push({
-        type: "problem",
-        where: conn.plan.id,
-        message: `bybit ${f.op} failed: ${f.message}`,
-      });
+      const message = `bybit ${f.op} failed: ${f.message}`;
+      out.push({ type: "problem", where: conn.plan.id, message });
+      if (f.op !== "subscribe") return;
+      for (const symbol of bybitRefusedSymbols(f.message)) {
+        const book = this.#bookOf(conn, symbol);
+        if (book) this.#unknownSymbol(book, message, at, out);
+      }
     }
   }
 
@@ -471,10 +502,66 @@ export class StreamEngine {
     }
   }
 
+  /** A book the exchange says it does not have: terminal, unless its stream says otherwise. */
+  #unknownSymbol(book: BookSlot, message: string, at: number, out: EngineEffect[]): void {
+    const s = book.sync.status();
+    if (s.state === "unknown-symbol") return;
+    if (s.counters.messages > 0) {
+      // the stream carries it: the metadata is wrong (another host, a listing just now)
+      out.push({
+        type: "problem",
+        where: book.id,
+        message: `${message} — but its stream carries it: kept`,
+      });
+      return;
+    }
+    this.#feed(book, { type: "unknownSymbol", atMs: at, message }, out);
+    this.#stats.unknownSymbols++;
+    this.#dirty.add(book.id);
+    out.push({ type: "problem", where: book.id, message: `unknown symbol: ${message}` });
+  }
+
+  #instruments(ev: Extract<StreamEvent, { t: "instruments" }>, out: EngineEffect[]): void {
+    if (
+      !(ev.exchange === "binance" || ev.exchange === "bybit") ||
+      !(ev.market === "spot" || ev.market === "perp") || !Array.isArray(ev.symbols)
+    ) {
+      throw new DataError("instruments event without exchange, market and symbols", "stream event");
+    }
+    this.#stats.symbolChecks++;
+    const wanted = this.plan.books.filter((b) =>
+      b.exchange === ev.exchange && b.market === ev.market
+    ).map((b) => b.symbol);
+    const v = instrumentVerdict({ ...ev, wanted });
+    const where = `${ev.exchange} ${instrumentsPath(ev.exchange, ev.market)}`;
+    if (v.failure !== undefined) {
+      this.#stats.symbolCheckFailures++;
+      out.push({
+        type: "problem",
+        where,
+        message: `cannot check symbols (streaming without the check): ${v.failure}`,
+      });
+      return;
+    }
+    for (const u of v.unknown) {
+      const book = this.#books.get(`${ev.exchange}:${ev.market}:${u.symbol}`);
+      if (book) this.#unknownSymbol(book, `${where}: ${u.message}`, ev.at, out);
+    }
+    if (v.notTrading.length > 0) {
+      out.push({
+        type: "problem",
+        where,
+        message: `listed but not trading (their books may stay silent): ${v.notTrading.join(", ")}`,
+      });
+    }
+  }
+
   #tick(at: number, out: EngineEffect[]): void {
     for (const b of this.#books.values()) this.#feed(b, { type: "tick", atMs: at }, out);
     for (const c of this.#conns.values()) {
       if (c.opened === 0 || c.reconnectAsked || c.lastDataAt === null) continue;
+      // a connection of unknown symbols only is silent by nature: reconnecting cannot help
+      if (c.books.every((b) => b.sync.status().state === "unknown-symbol")) continue;
       if (at - c.lastDataAt >= this.plan.staleAfterMs) {
         c.reconnectAsked = true;
         out.push({ type: "reconnect", conn: c.plan.id, reason: "silent" });
@@ -514,6 +601,7 @@ export class StreamEngine {
       resyncs: s.counters.resyncs,
       gaps: s.counters.gaps,
       messages: s.counters.messages,
+      ...(s.error === null ? {} : { error: s.error }),
     };
   }
 

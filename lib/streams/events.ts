@@ -7,6 +7,7 @@
  * @module
  */
 import type { PlanOptions } from "./plan.ts";
+import type { Exchange, Market } from "./sync.ts";
 
 /** Version of the recording format (the `start` line carries it). */
 export const RECORDING_VERSION = 1;
@@ -49,6 +50,23 @@ export type StreamEvent =
     readonly body?: string;
     readonly error?: string;
   }
+  /**
+   * The answer of an exchange's symbol metadata (instruments) request for `market`: Binance spot
+   * `/api/v3/exchangeInfo` (`symbols` asked; one symbol per request after a `-1121`), Binance
+   * USDⓈ-M `/fapi/v1/exchangeInfo` (every symbol: `symbols` empty), Bybit
+   * `/v5/market/instruments-info` (one symbol). `body`: the 2xx body, or the body of an HTTP
+   * error with its `status`; `error`: why there is no usable answer (network, 5xx, 429, …).
+   */
+  | {
+    readonly t: "instruments";
+    readonly at: number;
+    readonly exchange: Exchange;
+    readonly market: Market;
+    readonly symbols: readonly string[];
+    readonly body?: string;
+    readonly status?: number;
+    readonly error?: string;
+  }
   /** The timer (about once a second): stale detection, overdue snapshots. */
   | { readonly t: "tick"; readonly at: number }
   /** A text frame sent on connection `c` (recorded for the reader; the engine ignores it). */
@@ -64,6 +82,7 @@ export const EVENT_KINDS: ReadonlySet<string> = new Set([
   "frame",
   "snapshot",
   "fundingInfo",
+  "instruments",
   "tick",
   "sent",
   "stop",

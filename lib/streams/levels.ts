@@ -30,13 +30,20 @@ export const NO_LEVELS = [] as unknown as CheckedLevels;
  */
 export function checkLevels(v: unknown, where: string, field: string): CheckedLevels {
   if (!Array.isArray(v)) throw new FrameError(where, field, `expected a list, got ${show(v)}`);
+  const memo = MEMOS[next];
+  next ^= 1;
+  memo.levels = undefined; // while checking, nothing is remembered
+  if (memo.keys.length < v.length) memo.keys = new Float64Array(2 * v.length);
   for (let i = 0; i < v.length; i++) {
     const l = v[i];
     if (!Array.isArray(l) || l.length !== 2) {
       throw new FrameError(where, path(field, i), `expected [price, qty], got ${show(l)}`);
     }
     const p = l[0], q = l[1];
-    if (typeof p !== "string" || !(priceKey(p) > 0)) {
+    const key = typeof p === "string" ? priceKey(p) : NaN;
+    memo.keys[i] = key;
+    memo.prices[i] = p;
+    if (!(key > 0)) {
       throw new FrameError(
         where,
         `${path(field, i)}[0]`,
@@ -51,7 +58,43 @@ export function checkLevels(v: unknown, where: string, field: string): CheckedLe
       );
     }
   }
+  memo.levels = v;
+  memo.count = v.length;
   return v as unknown as CheckedLevels;
+}
+
+/**
+ * The price keys {@link checkLevels} computed for the last two lists it checked (a message's bids
+ * and asks), so the book does not convert the same strings again right after. A memo answers only
+ * for the very list it checked, and the book uses a key only where the price at that position is
+ * still the very string that was checked ({@link memoKey}): strings are immutable, so a reused key
+ * is always the key of the string in hand.
+ */
+interface KeyMemo {
+  levels: unknown;
+  count: number;
+  keys: Float64Array;
+  prices: unknown[];
+}
+
+const MEMOS: KeyMemo[] = [0, 1].map(() => ({
+  levels: undefined,
+  count: 0,
+  keys: new Float64Array(64),
+  prices: [],
+}));
+let next = 0;
+
+/** The memo of `levels` when they were among the last two lists checked, else `undefined`. */
+export function keyMemo(levels: CheckedLevels): KeyMemo | undefined {
+  const a = MEMOS[0], b = MEMOS[1];
+  const m = a.levels === levels ? a : b.levels === levels ? b : undefined;
+  return m !== undefined && m.count === levels.length ? m : undefined;
+}
+
+/** The memoised key of `levels[i]` (see {@link keyMemo}), or `NaN` when it cannot be trusted. */
+export function memoKey(memo: KeyMemo | undefined, level: WireLevel, i: number): number {
+  return memo !== undefined && memo.prices[i] === level[0] ? memo.keys[i] : NaN;
 }
 
 /**

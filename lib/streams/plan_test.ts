@@ -41,6 +41,7 @@ Deno.test("connection URLs and Bybit subscribe requests of at most 10 args", () 
     binanceWs: "wss://stream.binance.com:9443",
     binanceFuturesWs: "wss://fstream.binance.com",
     bybitWs: "wss://stream.bybit.com",
+    bybitRest: "https://api.bybit.com",
   };
   const byId = (id: string) => p.connections.find((c) => c.id === id)!;
   assert.equal(

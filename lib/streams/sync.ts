@@ -34,9 +34,20 @@ export function bookId(key: BookKey): string {
 /**
  * `syncing`: never in sync yet. `live`: in sync and checked on every message. `resyncing`: was
  * live, lost sync, rebuilding (its levels are not to be shown as current). `stale`: was live, then
- * went silent or lost its connection; it keeps its levels but they may be old.
+ * went silent or lost its connection; it keeps its levels but they may be old. `unknown-symbol`:
+ * terminal — the exchange says it has no such symbol on this market (its message is the status'
+ * `error`); the book never gets levels and its events are ignored.
  */
-export type BookState = "syncing" | "live" | "resyncing" | "stale";
+export type BookState = "syncing" | "live" | "resyncing" | "stale" | "unknown-symbol";
+
+/** Every {@link BookState}, in a fixed order (metrics labels, validation). */
+export const BOOK_STATES: readonly BookState[] = [
+  "syncing",
+  "live",
+  "resyncing",
+  "stale",
+  "unknown-symbol",
+];
 
 /**
  * Why a live (or stale) book is being rebuilt: a `gap` in the update ids, an id sequence going
@@ -72,7 +83,9 @@ export type SyncEvent<D> =
     readonly epoch: number;
     readonly retryAfterMs?: number;
   }
-  | { readonly type: "tick"; readonly atMs: number };
+  | { readonly type: "tick"; readonly atMs: number }
+  /** The exchange says it has no such symbol (`message`: its words): the book stops for good. */
+  | { readonly type: "unknownSymbol"; readonly atMs: number; readonly message: string };
 
 /** What a sync machine asks the IO side to do, or tells it happened. */
 export type SyncEffect =
@@ -153,6 +166,8 @@ export interface BookStatus {
   readonly lastMessageAtMs: number | null;
   /** Time the state last changed. */
   readonly stateSinceMs: number;
+  /** Why the book is `unknown-symbol` (the exchange's message), else `null`. */
+  readonly error: string | null;
   /** Counters. */
   readonly counters: Readonly<BookCounters>;
 }
@@ -195,6 +210,8 @@ export class SyncCore {
   lastMessageAtMs: number | null = null;
   /** Time the state last changed. */
   stateSinceMs = 0;
+  /** Why the book is `unknown-symbol`, else `null`. */
+  error: string | null = null;
   /** Counters, updated by the machine. */
   readonly counters: BookCounters = {
     messages: 0,
@@ -231,6 +248,22 @@ export class SyncCore {
   #enter(state: BookState, atMs: number): void {
     if (this.state !== state) this.stateSinceMs = atMs;
     this.state = state;
+  }
+
+  /** Whether the book stopped for good (`unknown-symbol`): the machines then ignore events. */
+  get terminal(): boolean {
+    return this.state === "unknown-symbol";
+  }
+
+  /**
+   * The exchange has no such symbol: enter the terminal `unknown-symbol` state with its message.
+   * Returns whether the state changed (a second verdict changes nothing).
+   */
+  reject(atMs: number, message: string): boolean {
+    if (this.terminal) return false;
+    this.#enter("unknown-symbol", atMs);
+    this.error = message;
+    return true;
   }
 
   /** A message or a connection event was heard at `atMs` (resets the silence timer). */
@@ -319,6 +352,7 @@ export class SyncCore {
       buffered,
       lastMessageAtMs: this.lastMessageAtMs,
       stateSinceMs: this.stateSinceMs,
+      error: this.error,
       counters: { ...this.counters },
     };
   }

@@ -45,6 +45,7 @@ async function setup() {
   const env = {
     BINANCE_BASE_URL: spot.url,
     BINANCE_WS_URL: spot.wsUrl,
+    BYBIT_BASE_URL: bybit.url,
     BYBIT_WS_URL: bybit.wsUrl,
     DATABASE_PATH: `${dir}/mts.db`,
     DATA_DIR: dir,
@@ -163,6 +164,33 @@ Deno.test({
       } finally {
         db.close();
       }
+    } finally {
+      try {
+        p.child.kill("SIGTERM");
+      } catch { /* ended */ }
+      await p.exit().catch(() => {});
+      await s.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "plain arbitrage on SIGTERM: the summary says why the stream stopped",
+  ignore: !haveReference(),
+  fn: async () => {
+    const s = await setup();
+    const p = new ArbitrageProcess([...WHAT, "--no-store", ...DETECT], s.env);
+    try {
+      const until = Date.now() + 30_000;
+      while (!p.lines.some((l) => l.includes(" opened ")) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      p.child.kill("SIGTERM");
+      const end = await p.exit();
+      assert.equal(end.code, 0, end.stderr);
+      assert.match(end.stdout, /closed {2}BTC bybit:spot>binance:spot after .* \(stopped\)/);
+      // was "stream stopped: The signal has been aborted"
+      assert.match(end.stdout, /stream stopped: interrupted by SIGTERM; 2 books/);
     } finally {
       try {
         p.child.kill("SIGTERM");

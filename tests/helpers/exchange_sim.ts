@@ -1,8 +1,11 @@
 /**
  * Local exchanges for stream tests: `Deno.serve` on 127.0.0.1, port 0, speaking the real wire
  * formats of Binance spot and USDⓈ-M (combined-stream WebSocket `/stream?streams=…`, REST
- * `/api/v3/depth`, `/fapi/v1/depth`, `/fapi/v1/fundingInfo`) and Bybit v5 (`/v5/public/spot`,
- * `/v5/public/linear`: subscribe/unsubscribe/ping, `orderbook.50` snapshot + deltas, `tickers`).
+ * `/api/v3/depth`, `/fapi/v1/depth`, `/fapi/v1/fundingInfo`, the symbol lists `/api/v3/exchangeInfo`
+ * and `/fapi/v1/exchangeInfo`) and Bybit v5 (`/v5/public/spot`, `/v5/public/linear`:
+ * subscribe/unsubscribe/ping, `orderbook.50` snapshot + deltas, `tickers`; REST
+ * `/v5/market/instruments-info`). The symbols a simulator was started with are the ones it lists;
+ * any other is unknown, answered as the real exchange answers it.
  * Each symbol's book starts from the real captured snapshot in ../shared/reference/messages/ and
  * moves by seeded random updates on a price grid around it; the server keeps its own book, so a
  * test compares the client's books with the server's. Faults are queued per market: a gap, a
@@ -143,10 +146,12 @@ function seedSnapshot(kind: SimOptions["kind"]) {
 export class SimExchange {
   readonly books = new Map<string, SimBook>();
   readonly faults: SimFault[] = [];
-  /** REST requests received, by path. */
+  /** REST requests received: path and query. */
   readonly requests: string[] = [];
   /** WebSocket connections accepted. */
   connections = 0;
+  /** When set, the symbol-list endpoints answer with this HTTP status (a metadata outage). */
+  metadataStatus: number | undefined;
   /** Updates to send per symbol before the books stand still (a test may change it). */
   maxUpdates: number | undefined;
   readonly #o: SimOptions;
@@ -195,7 +200,7 @@ export class SimExchange {
   #handle(req: Request): Response {
     const url = new URL(req.url);
     if (req.headers.get("upgrade") === "websocket") return this.#upgrade(req, url);
-    this.requests.push(url.pathname);
+    this.requests.push(`${url.pathname}${url.search}`);
     if (url.pathname === "/fapi/v1/fundingInfo") {
       return Response.json(this.#o.symbols.map((symbol) => ({
         symbol,
@@ -208,7 +213,123 @@ export class SimExchange {
     if (url.pathname === "/api/v3/depth" || url.pathname === "/fapi/v1/depth") {
       return this.#depth(url.searchParams.get("symbol") ?? "");
     }
+    const metadata = [
+      "/api/v3/exchangeInfo",
+      "/fapi/v1/exchangeInfo",
+      "/v5/market/instruments-info",
+    ];
+    if (metadata.includes(url.pathname)) {
+      if (this.metadataStatus !== undefined) {
+        return Response.json({ code: -1000, msg: "An unknown error occurred." }, {
+          status: this.metadataStatus,
+        });
+      }
+      if (url.pathname === "/api/v3/exchangeInfo") return this.#spotInfo(url.searchParams);
+      if (url.pathname === "/fapi/v1/exchangeInfo") return this.#futuresInfo();
+      return this.#bybitInstruments(url.searchParams);
+    }
     return new Response("not found", { status: 404 });
+  }
+
+  /** A symbol entry of exchangeInfo (the fields mts reads, and a few real neighbours). */
+  #symbolInfo(symbol: string, futures: boolean): Record<string, unknown> {
+    const base = symbol.replace(/(USDT|USDC|BTC)$/, "");
+    return futures
+      ? {
+        symbol,
+        pair: symbol,
+        contractType: "PERPETUAL",
+        deliveryDate: 4133404800000,
+        onboardDate: 1569398400000,
+        status: "TRADING",
+        baseAsset: base,
+        quoteAsset: symbol.slice(base.length),
+        marginAsset: symbol.slice(base.length),
+        pricePrecision: 2,
+        quantityPrecision: 3,
+      }
+      : {
+        symbol,
+        status: "TRADING",
+        baseAsset: base,
+        baseAssetPrecision: 8,
+        quoteAsset: symbol.slice(base.length),
+        quotePrecision: 8,
+        quoteAssetPrecision: 8,
+        orderTypes: ["LIMIT", "MARKET"],
+        isSpotTradingAllowed: true,
+        filters: [],
+        permissions: [],
+      };
+  }
+
+  #exchangeInfo(symbols: string[], futures: boolean): Response {
+    return Response.json({
+      timezone: "UTC",
+      serverTime: Date.now(),
+      rateLimits: [
+        { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 6000 },
+      ],
+      exchangeFilters: [],
+      symbols: symbols.map((s) => this.#symbolInfo(s, futures)),
+    });
+  }
+
+  /** Binance spot: `symbol` or `symbols=["A","B"]`; one unknown symbol fails the whole request. */
+  #spotInfo(q: URLSearchParams): Response {
+    let asked: string[] = [...this.books.keys()];
+    if (q.has("symbol")) asked = [q.get("symbol")!];
+    else if (q.has("symbols")) {
+      try {
+        asked = JSON.parse(q.get("symbols")!);
+      } catch {
+        return Response.json({
+          code: -1100,
+          msg: "Illegal characters found in parameter 'symbols'.",
+        }, {
+          status: 400,
+        });
+      }
+    }
+    if (asked.some((s) => !this.books.has(s))) {
+      return Response.json({ code: -1121, msg: "Invalid symbol." }, { status: 400 });
+    }
+    return this.#exchangeInfo(asked, false);
+  }
+
+  /** Binance USDⓈ-M: every symbol, no filter. */
+  #futuresInfo(): Response {
+    return this.#exchangeInfo([...this.books.keys()], true);
+  }
+
+  /** Bybit v5: retCode 0 and an empty list for a symbol it does not trade. */
+  #bybitInstruments(q: URLSearchParams): Response {
+    const category = q.get("category") ?? "";
+    if (category !== "spot" && category !== "linear") {
+      return Response.json({
+        retCode: 10001,
+        retMsg: "params error: category is invalid",
+        result: {},
+        retExtInfo: {},
+        time: Date.now(),
+      });
+    }
+    const symbol = q.get("symbol");
+    const symbols = symbol === null ? [...this.books.keys()] : [symbol];
+    const list = symbols.filter((s) => this.books.has(s)).map((s) => ({
+      symbol: s,
+      ...(category === "linear" ? { contractType: "LinearPerpetual" } : {}),
+      status: "Trading",
+      baseCoin: s.replace(/USDT$/, ""),
+      quoteCoin: "USDT",
+    }));
+    return Response.json({
+      retCode: 0,
+      retMsg: "OK",
+      result: { category, list, ...(category === "linear" ? { nextPageCursor: "" } : {}) },
+      retExtInfo: {},
+      time: Date.now(),
+    });
   }
 
   #depth(symbol: string): Response {

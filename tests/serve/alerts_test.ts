@@ -110,6 +110,41 @@ Deno.test("a relayed book's mid price fires a book alert", async () => {
   });
 });
 
+Deno.test("an asset alert fires on the mid of a live spot book of its symbol (stream prices)", async () => {
+  await withService({}, async ({ url, cache }) => {
+    const ws = await wsClient(`${url.replace("http", "ws")}/ws?token=${SECRET}`);
+    try {
+      ws.send({ type: "subscribe", channels: ["alerts"] });
+      await ws.next((m) => m.type === "subscribed");
+      const r = await call(`${url}/alerts`, {
+        method: "POST",
+        token: SECRET,
+        json: { asset: "bitcoin", above: 70_000 },
+      });
+      assert.equal(r.status, 201, r.text);
+      const spot = { exchange: "binance", market: "spot", symbol: "BTCUSDT" } as const;
+      const perp = { ...spot, market: "perp" } as const;
+      await call(`${url}/books/binance/spot/BTCUSDT`, { token: SECRET }); // relay subscribes
+      await call(`${url}/books/binance/perp/BTCUSDT`, { token: SECRET });
+      await cache.set("mts:books", ["binance:spot:BTCUSDT", "binance:perp:BTCUSDT"]);
+      await new Promise((res) => setTimeout(res, 300)); // the relay re-reads the index
+      // a perp book above the threshold, and a spot book above it that is not live: nothing
+      await cache.publish(bookCacheKey(perp), { ...sampleBook(1, 71_000), market: "perp" });
+      await cache.publish(bookCacheKey(spot), { ...sampleBook(2, 71_000), state: "syncing" });
+      // the live spot book: bid 70,500, ask 70,500.5, mid 70,500.25
+      await cache.publish(bookCacheKey(spot), sampleBook(3, 70_500));
+      const fired = await ws.next((m) => m.channel === "alerts");
+      assert.equal(fired.data.id, r.body.id);
+      assert.equal(fired.data.subject, "bitcoin");
+      assert.equal(fired.data.triggeredPrice, 70_500.25);
+      await new Promise((res) => setTimeout(res, 200));
+      assert.equal(ws.messages.filter((m) => m.channel === "alerts").length, 1);
+    } finally {
+      await ws.close();
+    }
+  });
+});
+
 Deno.test("bad alert requests are 400s naming the field; a move without a price is 422", async () => {
   await withService({}, async ({ url }) => {
     const post = (json: unknown, token = SECRET) =>

@@ -22,6 +22,23 @@ Deno.test("health, openapi and strategies answer; the OpenAPI document lists eve
     assert.ok(h.body.uptimeSeconds >= 0);
     const doc = (await call(`${url}/openapi.json`)).body;
     assert.equal(doc.openapi, "3.1.0");
+    // the WebSocket messages and the events' data are typed components
+    for (
+      const c of [
+        "WsMessage",
+        "SignalEvent",
+        "SignalRunEvent",
+        "CollectionRunStartedEvent",
+        "CollectionRunFinishedEvent",
+        "JobFinishedEvent",
+        "JobSkippedEvent",
+      ]
+    ) assert.ok(doc.components.schemas[c], `component ${c}`);
+    assert.deepEqual(doc.components.schemas.SignalEvent.properties.direction.enum, [
+      "long",
+      "short",
+      "flat",
+    ]);
     for (
       const p of [
         "/health",

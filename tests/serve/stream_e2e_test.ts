@@ -4,7 +4,8 @@
  * loopback) against the local exchanges of tests/stream in their real wire formats. The streams
  * publish into the cache the service reads: the served book equals the exchange's book, a
  * WebSocket client receives it live, `/ready` shows the in-process books' states, `/metrics`
- * (promtool-clean) counts their messages, the one resync and the one gap the test caused, and
+ * (promtool-clean) counts their messages, the one resync and the one gap the test caused, price
+ * alerts fire on the streamed mids, and
  * SIGTERM stops streams and server with exit 0.
  */
 import assert from "node:assert/strict";
@@ -51,8 +52,23 @@ Deno.test({
     const s = await spawnServe(env, ["--stream"]);
     try {
       const ws = await wsClient(`${s.url.replace("http", "ws")}/ws?token=${SECRET}`);
-      ws.send({ type: "subscribe", channels: ["books:binance:spot:BTCUSDT"] });
+      ws.send({
+        type: "subscribe",
+        channels: ["books:binance:spot:BTCUSDT", "books:bybit:spot:BTCUSDT", "alerts"],
+      });
       await ws.next((m) => m.type === "subscribed");
+      // alerts on the streamed prices: a book's mid, and an asset's (its symbol's spot books)
+      const alertIds: number[] = [];
+      for (
+        const json of [
+          { book: { exchange: "binance", market: "spot", symbol: "BTCUSDT" }, above: 1 },
+          { asset: "bitcoin", above: 1 },
+        ]
+      ) {
+        const r = await call(`${s.url}/alerts`, { method: "POST", token: SECRET, json });
+        assert.equal(r.status, 201, r.text);
+        alertIds.push(r.body.id);
+      }
       const live = await ws.next(
         (m) => m.channel === "books:binance:spot:BTCUSDT" && m.data.state === "live",
         20_000,
@@ -94,6 +110,14 @@ Deno.test({
         funding.body.funding.map((f: any) => [f.exchange, f.symbol, f.rate]).sort(),
         [["binance", "BTCUSDT", 0.00058455], ["bybit", "BTCUSDT", -0.005]],
       );
+      // both alerts fired once, each at the mid of a live spot book the server relayed
+      const fired = ws.messages.filter((m) => m.channel === "alerts");
+      assert.deepEqual(fired.map((m) => m.data.id).sort(), [...alertIds].sort());
+      const mids = new Set(
+        ws.messages.filter((m) => m.channel?.startsWith("books:") && m.data.state === "live")
+          .map((m) => (m.data.bids[0][0] + m.data.asks[0][0]) / 2),
+      );
+      for (const f of fired) assert.ok(mids.has(f.data.triggeredPrice), JSON.stringify(f.data));
       const relayed = ws.messages.filter((m) => m.channel === "books:binance:spot:BTCUSDT");
       assert.equal(relayed.at(-1).data.updateId, sims.spot.books.get("BTCUSDT")!.id);
 

@@ -210,18 +210,37 @@ Deno.test("events other processes publish on mts:events:* reach the WebSocket ch
     try {
       c.send({ type: "subscribe", channels: ["collection", "signals"] });
       await c.next((m) => m.type === "subscribed");
-      const finished = { job: "collect", outcome: "success", slot: "2026-01-01T00:00:00Z" };
+      const finished = {
+        job: "collect",
+        slot: "2026-01-01T00:00:00Z",
+        start: "2026-01-01T00:00:01Z",
+        end: "2026-01-01T00:00:09Z",
+        outcome: "success",
+        catchUp: false,
+        missedSlots: 0,
+        attempts: 1,
+      };
       assert.equal(
         await cache.publish(EVENT_CHANNELS.collection, { type: "finished", data: finished }),
         1,
       );
-      // not an event: dropped, nothing relayed
+      // not an event, and a `run` that breaks its schema: dropped, nothing relayed
       await cache.publish(EVENT_CHANNELS.signals, "garbage");
       await cache.publish(EVENT_CHANNELS.signals, { type: "run", data: { signals: 2 } });
+      const summary = {
+        now: "2024-06-29T00:00:00Z",
+        at: "2024-06-28",
+        assets: ["bitcoin"],
+        strategies: [{ name: "mean_reversion", params: {} }],
+        signals: 2,
+        aggregate: 1,
+        stored: 3,
+      };
+      await cache.publish(EVENT_CHANNELS.signals, { type: "run", data: summary });
       const got = await c.next((m) => m.channel === "collection");
       assert.deepEqual([got.type, got.seq, got.data], ["finished", 1, finished]);
       const run = await c.next((m) => m.channel === "signals");
-      assert.deepEqual([run.type, run.seq, run.data], ["run", 1, { signals: 2 }]);
+      assert.deepEqual([run.type, run.seq, run.data], ["run", 1, summary]);
     } finally {
       await c.close();
     }

@@ -20,6 +20,19 @@ const bar = (ts: number, close: number, extra: Partial<Candle> = {}): Candle => 
   ...extra,
 });
 
+/** `p`, or a failure naming `what` if it has not settled within 20 s (a hung driver). */
+async function within<T>(what: string, p: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within 20 s`)), 20_000);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 contractTest(
   "upserts count inserted, updated and unchanged rows and values round-trip exactly",
   async (db) => {
@@ -58,6 +71,45 @@ contractTest(
     assert.ok(Number.isNaN(rows[0].marketCap));
     const [s] = await store.listSeries();
     assert.deepEqual(s, { ...key, count: 6, firstTs: 0, lastTs: 5 * DAY, updatedAt: 5 });
+  },
+);
+
+contractTest(
+  "a batch reaching before and after the stored bars inserts those and upserts the ones between",
+  async (db) => {
+    const store = db.open({ now: () => 7 });
+    await store.upsertCandles(key, [bar(2 * DAY, 2), bar(3 * DAY, 3), bar(4 * DAY, 4)]);
+    // out of order; day 3 changes, days 2 and 4 are given again as they are
+    const batch = [6, 0, 3, 5, 2, 1, 4].map((d) => bar(d * DAY, d === 3 ? 30 : d));
+    assert.deepEqual(await store.upsertCandles(key, batch), {
+      inserted: 4,
+      updated: 1,
+      unchanged: 2,
+    });
+    const rows = await store.getCandles(key);
+    assert.deepEqual(rows.map((r) => [r.ts / DAY, r.close]), [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 30],
+      [4, 4],
+      [5, 5],
+      [6, 6],
+    ]);
+    assert.deepEqual(rows.map((r) => r.high), [2, 3, 4, 32, 6, 7, 8]);
+    // the same ts twice in one batch counts as two writes in turn; the last one given wins
+    assert.deepEqual(await store.upsertCandles(key, [bar(7 * DAY, 1), bar(7 * DAY, 8)]), {
+      inserted: 1,
+      updated: 1,
+      unchanged: 0,
+    });
+    // 8 → 5 → 8: two updates, though the row ends as it was
+    assert.deepEqual(await store.upsertCandles(key, [bar(7 * DAY, 5), bar(7 * DAY, 8)]), {
+      inserted: 0,
+      updated: 2,
+      unchanged: 0,
+    });
+    assert.deepEqual((await store.getCandles(key, { from: 7 * DAY })).map((r) => r.close), [8]);
   },
 );
 
@@ -130,6 +182,43 @@ contractTest(
     assert.equal(back.length, n);
     assert.equal(back[n - 1].ts, (n - 1) * 60_000);
     assert.equal(back[n - 1].close, 100 + ((n - 1) % 7));
+  },
+);
+
+contractTest(
+  "a batch the database rejects leaves nothing, new or over stored rows, and the store goes on",
+  async (db) => {
+    const store = db.open();
+    const minute: SeriesKey = { ...key, interval: "1m" };
+    // 40,000 rows: several pieces of PostgreSQL's COPY stream; a close of NaN breaks NOT NULL
+    const rows = Array.from({ length: 40_000 }, (_, i) => bar(i * 60_000, 100 + (i % 7)));
+    for (const bad of [0, 20_000, rows.length - 1]) {
+      const broken = rows.map((r, i) => i === bad ? { ...r, close: NaN } : r);
+      await assert.rejects(
+        within(`bad row ${bad}`, store.upsertCandles(minute, broken)),
+        /not[- ]null/i,
+      );
+      assert.equal((await store.getCandles(minute)).length, 0, `bad row ${bad}`);
+    }
+    assert.deepEqual(await store.upsertCandles(minute, rows.slice(0, 30_000)), {
+      inserted: 30_000,
+      updated: 0,
+      unchanged: 0,
+    });
+    // over stored rows (the upsert path), with new ones after them
+    const over = rows.map((r, i) => i === 10 ? { ...r, close: NaN } : { ...r, close: r.close + 1 });
+    await assert.rejects(
+      within("bad row over stored rows", store.upsertCandles(minute, over)),
+      /not[- ]null/i,
+    );
+    const back = await store.getCandles(minute);
+    assert.equal(back.length, 30_000);
+    assert.equal(back[10].close, 100 + (10 % 7));
+    assert.deepEqual(await store.upsertCandles(minute, rows), {
+      inserted: 10_000,
+      updated: 0,
+      unchanged: 30_000,
+    });
   },
 );
 

@@ -192,9 +192,10 @@ Deno.test({
       }
       assert.equal(counters(run, "bybit:spot:BTCUSDT").crossed, 1);
       assert.equal(run.result.summary.stats.exchangeErrors, 2, "one refused subscribe per market");
-      assert.match(run.pipeline.stats.lastProblem ?? "", /Invalid symbol :\[.*NOPEUSDT/);
+      assert.equal(run.result.summary.stats.unknownSymbols, 2, "NOPEUSDT on spot and linear");
       for (const b of run.result.summary.books.filter((x) => x.symbol === "NOPEUSDT")) {
-        assert.equal(b.state, "syncing");
+        assert.equal(b.state, "unknown-symbol");
+        assert.match(b.error ?? "", /NOPEUSDT/);
         assert.deepEqual([b.bids, b.asks, b.updateId], [[], [], null]);
       }
       const funding = run.result.summary.funding;

@@ -268,4 +268,15 @@ CREATE TABLE arbitrage_opportunities (
 CREATE INDEX arbitrage_opportunities_opened ON arbitrage_opportunities (opened_at);
 `,
   },
+  {
+    version: 6,
+    name: "candles BRIN autosummarize",
+    sql: `
+-- A BRIN index skips only block ranges it has summarized; ranges filled after it was built stay
+-- unsummarized (read by every scan) until a VACUUM. With autosummarize, autovacuum summarizes
+-- each range as soon as the next one is started, so a table that only grows (minute bars
+-- arriving, history imported) keeps its time-range scans narrow without waiting for a VACUUM.
+ALTER INDEX candles_ts_brin SET (autosummarize = on);
+`,
+  },
 ];

@@ -121,12 +121,16 @@ async function storedIn(sql: Sql, t: LedgerTarget, from: number, to: number): Pr
 }
 
 async function newestStored(sql: Sql, t: LedgerTarget): Promise<number | undefined> {
+  // ORDER BY … LIMIT 1 reads one index entry however stale the statistics are; MAX(ts) right
+  // after a large import into a new series (statistics still saying "empty") was planned as a
+  // scan of the whole series: 200 ms per 500,000 rows
   const [r] = t.table === "candles"
-    ? await sql`SELECT MAX(ts) AS t FROM candles
-        WHERE source = ${t.source} AND asset = ${t.subject} AND interval = ${t.interval}`
-    : await sql`SELECT MAX(ts) AS t FROM macro_observations
-        WHERE series = ${t.subject} AND source = ${t.source}`;
-  return optNum(r.t);
+    ? await sql`SELECT ts AS t FROM candles
+        WHERE source = ${t.source} AND asset = ${t.subject} AND interval = ${t.interval}
+        ORDER BY ts DESC LIMIT 1`
+    : await sql`SELECT ts AS t FROM macro_observations
+        WHERE series = ${t.subject} AND source = ${t.source} ORDER BY ts DESC LIMIT 1`;
+  return r === undefined ? undefined : optNum(r.t);
 }
 
 /** The series whose gaps or staleness `issues` record, with the time range they touch. */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { PublishedBook, PublishedFunding, PublishedLevel } from "../published.ts";
-import { bookId } from "../sync.ts";
+import { BOOK_STATES, bookId } from "../sync.ts";
 import { type FeeKey, splitSymbol } from "./costs.ts";
 import { dec } from "./exact.ts";
 import type { Dec } from "./exact.ts";
@@ -96,7 +96,7 @@ export function bookProblem(v: unknown): string | undefined {
   if (typeof b.symbol !== "string" || !splitSymbol(b.symbol)) {
     return `symbol: expected a symbol ending in a known quote currency, got ${String(b.symbol)}`;
   }
-  if (!["syncing", "live", "resyncing", "stale"].includes(String(b.state))) return "state: unknown";
+  if (!(BOOK_STATES as readonly string[]).includes(String(b.state))) return "state: unknown";
   for (const f of ["updateId", "receivedAtMs"]) {
     if (typeof b[f] !== "number" || !Number.isFinite(b[f])) return `${f}: expected a number`;
   }

@@ -179,15 +179,25 @@ export class ArbitrageDetector {
       this.unpriced.add(`${buy.base} ${sell.quote}/${buy.quote}`);
       return this.#miss(key, t, nowMs, "unpriced", out);
     }
-    const open = t?.phase === "open";
-    const threshold = open ? s.closeNetBps : s.minNetBps;
-    if (!mayCross(buy, sell, s, c.rate, open ? this.#closeBps : this.#minBps)) {
-      return this.#miss(key, t, nowMs, "edge", out);
-    }
-    this.stats.walks++;
-    const quote = quotePair(buy, sell, c.conv, s, threshold);
+    // sized to clear --min-net-bps; an open one whose edge fell below it is kept (at the size
+    // that clears the close threshold) until it falls below min − hysteresis
+    const quote = this.#quote(buy, sell, c, s.minNetBps, this.#minBps) ??
+      (t?.phase === "open" ? this.#quote(buy, sell, c, s.closeNetBps, this.#closeBps) : undefined);
     if (!quote) return this.#miss(key, t, nowMs, "edge", out);
     this.#hit(key, t, { buy, sell, quote, nowMs }, out, fromTick);
+  }
+
+  /** The double screen, then the exact walk at `threshold`. */
+  #quote(
+    buy: HeldBook,
+    sell: HeldBook,
+    c: { conv: Conversion; rate: number },
+    threshold: DetectorSettings["minNetBps"],
+    thresholdBps: number,
+  ): PairQuote | undefined {
+    if (!mayCross(buy, sell, this.settings, c.rate, thresholdBps)) return undefined;
+    this.stats.walks++;
+    return quotePair(buy, sell, c.conv, this.settings, threshold);
   }
 
   #miss(key: string, t: Tracked | undefined, nowMs: number, why: string, out: ArbitrageAlert[]) {
@@ -227,7 +237,11 @@ export class ArbitrageDetector {
       t.openedAtMs = e.nowMs;
       t.peakBps = bps;
       out.push(this.#alert("opened", t, e.nowMs));
-    } else if (Math.abs(bps - t.lastBps) >= this.settings.updateBps) {
+    } else {
+      // a move of at least --update-bps; with --update-bps 0, any move (an unchanged edge is no
+      // update, or every tick would send one)
+      const moved = Math.abs(bps - t.lastBps);
+      if (moved === 0 || moved < this.settings.updateBps) return;
       out.push(this.#alert("updated", t, e.nowMs));
     }
   }

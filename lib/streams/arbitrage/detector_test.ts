@@ -86,6 +86,48 @@ Deno.test("hysteresis: open above 5 bps, kept at 4, updated, closed once below 3
   assert.deepEqual(events(10_001, T0 + 6, 7), []);
 });
 
+Deno.test("an open opportunity keeps a size that clears --min-net-bps; the hysteresis only decides when it closes", () => {
+  // zero fees; buy 1 @ 100 then 1 @ 100.9 on spot, sell up to 2 @ 101 on perp: the first BTC gains
+  // 1 (100 bps), the second 0.1. Net ≥ 60 bps asks P(q) − 0.006 × N(q) ≥ 0: 1 − 0.6 = 0.4 at q = 1,
+  // then falling by 0.6054 − 0.1 = 0.5054 per BTC: q = 1 + 0.4 / 0.5054 = 1.79145231 (floored to
+  // 8 dp), notional 100 + 0.79145231 × 100.9 = 179.857538079, net 1.079145231 → 60 bps.
+  // Sized at the close threshold (58 bps) it would be 1.86558674 at 58 bps instead: an "updated"
+  // event made only by the threshold changing, reporting an edge below --min-net-bps.
+  const d = detector({ minNetBps: 60, hysteresisBps: 2, minDuration: { updates: 1 } });
+  const at = (ms: number, id: number) => ({
+    spot: book("binance", "spot", "BTCUSDT", { bids: [[99, 1]], asks: [[100, 1], [100.9, 1]] }, {
+      atMs: ms,
+      updateId: id,
+    }),
+    perp: book("bybit", "perp", "BTCUSDT", { bids: [[101, 2]], asks: [[102, 1]] }, {
+      atMs: ms,
+      updateId: id,
+    }),
+  });
+  d.onBook(at(T0, 1).spot, T0);
+  const opened = d.onBook(at(T0, 1).perp, T0);
+  assert.deepEqual(opened.map((x) => [x.event, x.size, x.notional, x.netAmount, x.netBps]), [
+    ["opened", 1.79145231, 179.857538079, 1.079145231, 60],
+  ]);
+  assert.deepEqual(d.onBook(at(T0 + 1, 2).perp, T0 + 1), [], "the same books: no event");
+  assert.deepEqual(d.tick(T0 + 2), []);
+  const [x] = d.closeAll(T0 + 3, "stopped");
+  assert.equal(x.size, 1.79145231);
+  assert.equal(x.netBps, 60);
+});
+
+Deno.test("--update-bps 0: every move is an update, an unchanged edge (a tick) is none", () => {
+  const d = detector({ minDuration: { updates: 1 }, updateBps: 0 });
+  const a = crossing(100, 101, T0, 1);
+  d.onBook(a.spot, T0);
+  assert.deepEqual(d.onBook(a.perp, T0).map((x) => [x.event, x.netBps]), [["opened", 100]]);
+  assert.deepEqual(d.tick(T0 + 250), [], "the books did not change");
+  assert.deepEqual(d.onBook(crossing(100, 101, T0 + 300, 2).perp, T0 + 300), []);
+  // 100.99 − 100 = 0.99 on 100: 99 bps
+  const moved = d.onBook(crossing(100, 100.99, T0 + 400, 3).perp, T0 + 400);
+  assert.deepEqual(moved.map((x) => [x.event, x.netBps]), [["updated", 99]]);
+});
+
 Deno.test("a stale or old book vetoes: no alert, and an open opportunity closes at once", () => {
   const d = detector({ minDuration: { updates: 1 }, maxAgeMs: 5000 });
   const a = crossing(100, 101, T0, 1);

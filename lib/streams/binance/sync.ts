@@ -127,6 +127,10 @@ export class BinanceBookSync implements BookSync<BinanceDepth> {
 
   /** Feeds one event; returns the effects to carry out. */
   handle(event: SyncEvent<BinanceDepth>): readonly SyncEffect[] {
+    if (this.#core.terminal) {
+      if (event.type === "depth") this.#core.counters.messages++;
+      return NO_EFFECTS;
+    }
     switch (event.type) {
       case "depth":
         return this.depth(event.message, event.atMs);
@@ -140,6 +144,10 @@ export class BinanceBookSync implements BookSync<BinanceDepth> {
         return this.closed(event.atMs);
       case "tick":
         return effects(this.#core.tick(event.atMs));
+      case "unknownSymbol":
+        // no snapshot is asked for again, an answer in flight is void (new epoch)
+        if (this.#core.reject(event.atMs, event.message)) this.#reset();
+        return NO_EFFECTS;
     }
   }
 

@@ -95,6 +95,10 @@ export class BybitBookSync implements BookSync<BybitBookMessage> {
 
   /** Feeds one event; returns the effects to carry out. */
   handle(event: SyncEvent<BybitBookMessage>): readonly SyncEffect[] {
+    if (this.#core.terminal) {
+      if (event.type === "depth") this.#core.counters.messages++;
+      return NO_EFFECTS;
+    }
     switch (event.type) {
       case "depth":
         return this.depth(event.message, event.atMs);
@@ -107,6 +111,10 @@ export class BybitBookSync implements BookSync<BybitBookMessage> {
       case "snapshot":
       case "snapshotFailed":
         this.#core.counters.snapshotsDiscarded++;
+        return NO_EFFECTS;
+      case "unknownSymbol":
+        // no more resubscriptions: the topic is refused
+        if (this.#core.reject(event.atMs, event.message)) this.#awaitingSince = null;
         return NO_EFFECTS;
     }
   }
