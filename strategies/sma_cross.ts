@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import type { Signal } from "../lib/core/signal.ts";
-import type { BarView, StrategyContext } from "../lib/core/strategy.ts";
+import type { BarView, Strategy, StrategyContext } from "../lib/core/strategy.ts";
 import { compareMeans, RollingMean } from "../lib/indicators/rolling_mean.ts";
 import { defineStrategy } from "../lib/signals/define.ts";
 import defaults from "./sma_cross.json" with { type: "json" };
@@ -37,6 +37,10 @@ interface Track {
   sign: number;
 }
 
+/** The reasons, built once (not a new string per signal). */
+const REASON_UP = "fast SMA crossed above slow SMA";
+const REASON_DOWN = "fast SMA crossed below slow SMA";
+
 /** Feeds the bars not seen yet; +1 for a cross up at the newest bar, −1 for a cross down, else 0. */
 function advance(t: Track, bars: BarView): number {
   let prev = NaN;
@@ -50,6 +54,68 @@ function advance(t: Track, bars: BarView): number {
   return prev < 0 && t.sign > 0 ? 1 : prev > 0 && t.sign < 0 ? -1 : 0;
 }
 
+/** The parameters of `sma_cross`. */
+type SmaCrossParams = z.output<typeof schema>;
+
+/**
+ * One run of `sma_cross`. A class, so that every run's `onBar` is the same function: an engine
+ * that calls thousands of fresh instances (an optimiser's trials) keeps one optimised call site.
+ */
+class SmaCrossRun implements Strategy {
+  readonly name = "sma_cross";
+  readonly params: SmaCrossParams;
+  readonly warmup: number;
+  readonly macroSeries: readonly string[] = [];
+  #assets: readonly string[] = [];
+  #tracks: Track[] = [];
+  // The views of the context last seen, looked up once per context rather than once per bar.
+  #seen: StrategyContext | undefined;
+  #views: BarView[] = [];
+
+  constructor(params: SmaCrossParams) {
+    this.params = params;
+    this.warmup = params.slow + 1;
+  }
+
+  onBar(ctx: StrategyContext): readonly Signal[] {
+    if (this.#assets !== ctx.assets) {
+      this.#assets = ctx.assets;
+      this.#tracks = ctx.assets.map(() => ({
+        fast: new RollingMean(this.params.fast),
+        slow: new RollingMean(this.params.slow),
+        sign: NaN,
+      }));
+      this.#seen = undefined;
+    }
+    if (this.#seen !== ctx) {
+      this.#seen = ctx;
+      this.#views = ctx.assets.map((a) => ctx.bars(a));
+    }
+    const tracks = this.#tracks, views = this.#views;
+    let out: Signal[] | undefined;
+    for (let a = 0; a < tracks.length; a++) {
+      const cross = advance(tracks[a], views[a]);
+      if (cross !== 0) (out ??= []).push(this.#signal(ctx, a, cross));
+    }
+    return out ?? NONE;
+  }
+
+  #signal(ctx: StrategyContext, a: number, cross: number): Signal {
+    const assets = this.#assets, t = this.#tracks[a];
+    const direction = cross > 0 ? "long" : this.params.allow_short ? "short" : "flat";
+    return {
+      ts: ctx.now,
+      asset: assets[a],
+      direction,
+      confidence: 1,
+      size: direction === "flat" ? 0 : 1 / assets.length,
+      strategy: "sma_cross",
+      reason: cross > 0 ? REASON_UP : REASON_DOWN,
+      inputs: { sma_fast: t.fast.exactMean(), sma_slow: t.slow.exactMean() },
+    };
+  }
+}
+
 /** `sma_cross` (`SmaCrossStrategy`). */
 export const smaCross = defineStrategy({
   name: "sma_cross",
@@ -57,43 +123,5 @@ export const smaCross = defineStrategy({
   description: "Long when the fast SMA crosses above the slow SMA; flat or short on a cross down",
   schema,
   defaults,
-  make(params) {
-    let assets: readonly string[] = [];
-    let tracks: Track[] = [];
-    const signal = (ctx: StrategyContext, a: number, cross: number): Signal => {
-      const direction = cross > 0 ? "long" : params.allow_short ? "short" : "flat";
-      return {
-        ts: ctx.now,
-        asset: assets[a],
-        direction,
-        confidence: 1,
-        size: direction === "flat" ? 0 : 1 / assets.length,
-        strategy: "sma_cross",
-        reason: `fast SMA crossed ${cross > 0 ? "above" : "below"} slow SMA`,
-        inputs: { sma_fast: tracks[a].fast.exactMean(), sma_slow: tracks[a].slow.exactMean() },
-      };
-    };
-    return {
-      name: "sma_cross",
-      params,
-      warmup: params.slow + 1,
-      macroSeries: [],
-      onBar(ctx: StrategyContext): readonly Signal[] {
-        if (assets !== ctx.assets) {
-          assets = ctx.assets;
-          tracks = assets.map(() => ({
-            fast: new RollingMean(params.fast),
-            slow: new RollingMean(params.slow),
-            sign: NaN,
-          }));
-        }
-        let out: Signal[] | undefined;
-        for (let a = 0; a < assets.length; a++) {
-          const cross = advance(tracks[a], ctx.bars(assets[a]));
-          if (cross !== 0) (out ??= []).push(signal(ctx, a, cross));
-        }
-        return out ?? NONE;
-      },
-    };
-  },
+  make: (params) => new SmaCrossRun(params),
 });

@@ -134,3 +134,54 @@ Deno.test("sma_cross called once with a whole history still sees the last cross"
   assert.equal(out.length, 1);
   assert.equal(out[0].direction, "long");
 });
+
+Deno.test("two sma_cross runs side by side keep their own state; inputs are the plain means bit for bit", () => {
+  // Every run is an instance of one class: interleaving two must not mix their means.
+  let x = 777;
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const cs: number[] = [];
+  let p = 500;
+  for (let i = 0; i < 6_000; i++) {
+    p = Math.max(1, p * (1 + (rnd() - 0.5) * 0.04));
+    cs.push(p);
+  }
+  const plain = (end: number, n: number) => {
+    let s = 0;
+    for (let j = end - n + 1; j <= end; j++) s += cs[j];
+    return s / n;
+  };
+  const runs = [{ fast: 3, slow: 7 }, { fast: 10, slow: 30 }].map((q) => ({
+    ...q,
+    s: smaCross.create({ ...q, allow_short: false }),
+    got: [] as string[],
+    inputs: [] as [number, number, number][],
+  }));
+  runBacktest({
+    series: [closes("y", cs)],
+    interval: "1d",
+    strategies: [{
+      name: "both",
+      params: {},
+      warmup: 0,
+      macroSeries: [],
+      onBar(ctx) {
+        for (const r of runs) {
+          for (const sig of r.s.onBar(ctx)) {
+            const t = sigIndex(sig);
+            r.got.push(`${sig.asset}:${t}:${sig.direction}`);
+            r.inputs.push([t, sig.inputs!.sma_fast as number, sig.inputs!.sma_slow as number]);
+          }
+        }
+        return [];
+      },
+    }],
+    capital: 1,
+  });
+  for (const r of runs) {
+    assert.deepEqual(r.got, reference(cs, r.fast, r.slow), `fast ${r.fast} slow ${r.slow}`);
+    assert.ok(r.inputs.length > 50, `fast ${r.fast} slow ${r.slow}: the fixture crosses often`);
+    for (const [t, f, s] of r.inputs) {
+      assert.ok(Object.is(f, plain(t, r.fast)) && Object.is(s, plain(t, r.slow)), `bar ${t}`);
+    }
+  }
+});

@@ -286,8 +286,10 @@ export class Broker {
   }
 
   #cancelPending(i: number, ts: number, reason: string): void {
-    const a = this.#assets[i];
-    if (!this.pending.some((o) => o.asset === a)) return;
+    const a = this.#assets[i], pending = this.pending;
+    let any = false;
+    for (let k = 0; k < pending.length && !any; k++) any = pending[k].asset === a;
+    if (!any) return;
     const keep: Order[] = [];
     for (const o of this.pending) {
       if (o.asset !== a) keep.push(o);
@@ -443,17 +445,20 @@ export class Broker {
 
   /** One cancels the other: once the position is closed, its remaining SL/TP legs go. */
   #clearProtective(i: number, filled: Order, ts: number): void {
-    const had = this.#slOrder[i] !== undefined || this.#tpOrder[i] !== undefined;
-    for (const o of [this.#slOrder[i], this.#tpOrder[i]]) {
-      if (o && o !== filled) {
-        this.#emit?.({ type: "cancel", order: o, ts, reason: "position closed" });
+    const sl = this.#slOrder[i], tp = this.#tpOrder[i];
+    if (sl === undefined && tp === undefined) return;
+    if (this.#emit) {
+      for (const o of [sl, tp]) {
+        if (o && o !== filled) {
+          this.#emit({ type: "cancel", order: o, ts, reason: "position closed" });
+        }
       }
     }
     this.slPrice[i] = NaN;
     this.tpPrice[i] = NaN;
     this.#slOrder[i] = undefined;
     this.#tpOrder[i] = undefined;
-    if (had) this.#protected--;
+    this.#protected--;
   }
 
   #record(o: Order, ts: number, price: number, ref: number, qty: number, fee: number): void {

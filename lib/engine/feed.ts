@@ -243,14 +243,28 @@ export class FeedBarView implements BarView {
   }
 }
 
-/** A bar view for a strategy and, for its owner only, the function that moves its horizon. */
-export function barFeed(series: AssetSeries): {
-  view: FeedBarView;
+/**
+ * A bar view and, for its owner only, the method that moves its horizon. A class, so that the
+ * engine's per-bar `release` call has one target in every run (a closure per run would not).
+ */
+export class BarFeed {
+  /** The view to hand to strategies. */
+  readonly view: FeedBarView;
+
+  /** A feed of `series` with no bar released yet. */
+  constructor(series: AssetSeries) {
+    this.view = new FeedBarView(series);
+  }
+
   /** Makes bars `0 … n − 1` readable. */
-  release: (n: number) => void;
-} {
-  const view = new FeedBarView(series);
-  return { view, release: (n) => setReleased(view, n) };
+  release(n: number): void {
+    setReleased(this.view, n);
+  }
+}
+
+/** A bar view for a strategy and, for its owner only, the method that moves its horizon. */
+export function barFeed(series: AssetSeries): BarFeed {
+  return new BarFeed(series);
 }
 
 /**

@@ -15,6 +15,7 @@ import { intervalMs, nextBarTs } from "../core/time.ts";
 import { type BarPrices, Broker } from "./broker.ts";
 import {
   type AssetSeries,
+  type BarFeed,
   barFeed,
   buildTimeline,
   createFeedContext,
@@ -54,7 +55,7 @@ export class EventLoop {
   readonly #in: LoopInput;
   readonly #index: ReadonlyMap<string, number>;
   readonly #stepMs: number;
-  readonly #releases: ((n: number) => void)[];
+  readonly #feeds: BarFeed[];
   readonly #macroAdvance: ((now: number) => void)[] = [];
   /** Next unreleased bar per asset. */
   readonly #cursor: Int32Array;
@@ -89,7 +90,7 @@ export class EventLoop {
     }, input.onEvent);
     // The views go to strategies; only the loop holds the functions that move their horizon.
     const feeds = series.map(barFeed);
-    this.#releases = feeds.map((f) => f.release);
+    this.#feeds = feeds;
     const macroViews = new Map<string, FeedMacroView>();
     for (const m of input.macro) {
       const f = macroFeed(m);
@@ -185,7 +186,7 @@ export class EventLoop {
       mark[i] = c;
       this.#lastClose[i] = c;
       this.#lastCloseTs[i] = closeTs;
-      this.#releases[i](++cursor[i]);
+      this.#feeds[i].release(++cursor[i]);
     }
     let equity = pf.equity();
     if (equity <= 0 && pf.openCount > 0 && !this.#halted) {

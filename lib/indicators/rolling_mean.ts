@@ -41,6 +41,10 @@ export class RollingMean {
   readonly period: number;
   readonly #window: Float64Array;
   #count = 0;
+  /** Where the next value goes in the window (= count mod period). */
+  #slot = 0;
+  /** Values left until the next exact re-sum (= RESYNC_EVERY − count mod RESYNC_EVERY). */
+  #untilResync = RESYNC_EVERY;
   #sum = 0;
   #error = 0;
 
@@ -73,16 +77,18 @@ export class RollingMean {
 
   /** Adds the newest value; the oldest leaves the window once it is full. */
   push(value: number): void {
-    const j = this.#count;
-    const slot = j % this.period;
+    const j = this.#count, slot = this.#slot;
     const leaving = this.#window[slot];
     this.#window[slot] = value;
+    this.#slot = slot + 1 === this.period ? 0 : slot + 1;
     // The order of operations is part of the error bound below: add first, then subtract.
-    this.#sum += value;
-    if (j >= this.period) this.#sum -= leaving;
-    this.#error += EPS * (Math.abs(this.#sum) + Math.abs(value)) * 2;
+    let sum = this.#sum + value;
+    if (j >= this.period) sum -= leaving;
+    this.#sum = sum;
+    this.#error += EPS * (Math.abs(sum) + Math.abs(value)) * 2;
     this.#count = j + 1;
-    if (this.#count % RESYNC_EVERY === 0) {
+    if (--this.#untilResync === 0) {
+      this.#untilResync = RESYNC_EVERY;
       this.#sum = this.#exactSum();
       this.#error = EPS * Math.abs(this.#sum) * this.period;
     }
