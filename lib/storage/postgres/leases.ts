@@ -10,7 +10,7 @@
  *
  * A pooler in transaction mode (PgBouncer's `pool_mode = transaction`) breaks this: the lock stays
  * with whichever server connection ran the statement, which outlives the process and serves other
- * clients — a dead owner looks alive, and another client's `pg_advisory_unlock_all` can release a
+ * clients — a dead owner looks alive, and a client that unlocks all its locks there releases a
  * live owner's lock. A direct connection's backend never changes, so a lease checks that it is
  * still on the backend that took its lock: once when it is taken, while another connection of the
  * pool holds a transaction (a pooler then hands the lease's next statement to another server
@@ -40,6 +40,8 @@ export class PgLeases {
   #holds = 0;
   /** The server process that holds this store's advisory lock. */
   #backend?: number;
+  /** The key of this store's advisory lock. */
+  #lockKey?: number;
   #warned = false;
 
   /** Leases for the database behind `db`; `leaseMs` is the heartbeat horizon. */
@@ -97,7 +99,9 @@ export class PgLeases {
     if (!conn) return;
     try {
       if (this.#holds === 0) await conn`DELETE FROM leases WHERE token = ${this.#token ?? ""}`;
-      await conn`SELECT pg_advisory_unlock_all()`;
+      // this lock only: on a server connection shared through a pooler, unlocking all would
+      // release other processes' locks too
+      await conn`SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, ${this.#lockKey ?? 0})`;
     } catch { /* the connection ending releases the lock anyway */ }
     conn.release();
   }
@@ -112,6 +116,7 @@ export class PgLeases {
         INSERT INTO leases (token, pid, started_at, heartbeat_at, expires_at)
         VALUES (${token}, ${Deno.pid}, ${now}, ${now}, ${now + this.#leaseMs})
         RETURNING lock_key`;
+      this.#lockKey = Number(row.lock_key);
       const [locked] = await conn`
         SELECT pg_advisory_lock(${LOCK_NAMESPACE}, ${Number(row.lock_key)}) AS locked,
                pg_backend_pid() AS pid`;
@@ -119,7 +124,8 @@ export class PgLeases {
       await this.#checkDirect(conn);
     } catch (e) {
       await conn`DELETE FROM leases WHERE token = ${token}`.catch(() => {});
-      await conn`SELECT pg_advisory_unlock_all()`.catch(() => {});
+      await conn`SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, ${this.#lockKey ?? 0})`
+        .catch(() => {});
       conn.release();
       throw e;
     }
