@@ -1,7 +1,8 @@
 /**
- * Write speed of the PostgreSQL store: 500,000 one-minute candles upserted into a fresh table,
- * the same rows upserted again unchanged, and the same through SQLite for comparison. Target:
- * at least 200,000 rows/s into PostgreSQL on loopback. Rows/s = 500,000 / (time per iteration).
+ * Write speed of the PostgreSQL store: 500,000 one-minute candles upserted into a new series (by
+ * binary COPY), the same rows upserted again unchanged (staged + MERGE), and the same through
+ * SQLite for comparison. Target: at least 200,000 rows/s into PostgreSQL on loopback.
+ * Rows/s = 500,000 / (time per iteration). Reads: one series whole, one day of it, the series list.
  * Needs `PG_TEST_URL` (a role that may create databases; scripts/pg_test_cluster.sh starts one):
  * without it only the SQLite benches run.
  *
@@ -99,6 +100,33 @@ Deno.bench({
   async fn() {
     const got = await pg!.getCandles(fixed);
     if (got.length !== ROWS) throw new Error(`expected ${ROWS} rows, got ${got.length}`);
+  },
+});
+
+Deno.bench({
+  name: `read one day (1,440 bars) of one series from PostgreSQL`,
+  group: "read",
+  ignore: !pg,
+  n: 20,
+  warmup: 2,
+  async fn() {
+    const from = rows[100_000].ts;
+    const got = await pg!.getCandles(fixed, { from, to: from + 1_439 * 60_000 });
+    if (got.length !== 1_440) throw new Error(`expected 1,440 rows, got ${got.length}`);
+  },
+});
+
+Deno.bench({
+  name: `list the series of PostgreSQL (millions of candles by now)`,
+  group: "read",
+  ignore: !pg,
+  n: 20,
+  warmup: 2,
+  async fn() {
+    const series = await pg!.listSeries();
+    if (!series.some((s) => s.asset === "fixed" && s.count === ROWS)) {
+      throw new Error("the fixed series is missing from the list");
+    }
   },
 });
 

@@ -114,6 +114,26 @@ contractTest(
 );
 
 contractTest(
+  "the series list counts rows and spans; its update time moves only when a row changes",
+  async (db) => {
+    const early = db.open({ now: () => 5 });
+    const late = db.open({ now: () => 9 });
+    await early.upsertCandles(key, [bar(DAY, 1), bar(2 * DAY, 2)]);
+    await late.upsertCandles(key, [bar(DAY, 1), bar(2 * DAY, 2)]); // unchanged
+    assert.deepEqual(await late.listSeries(), [
+      { ...key, count: 2, firstTs: DAY, lastTs: 2 * DAY, updatedAt: 5 },
+    ]);
+    const other: SeriesKey = { ...key, asset: "Zcash" }; // "Z" sorts before "b" byte-wise
+    await late.upsertCandles(other, [bar(0, 3)]);
+    await late.upsertCandles(key, [bar(0, 0), bar(2 * DAY, 20), bar(3 * DAY, 3)]);
+    assert.deepEqual(await early.listSeries(), [
+      { ...other, count: 1, firstTs: 0, lastTs: 0, updatedAt: 9 },
+      { ...key, count: 4, firstTs: 0, lastTs: 3 * DAY, updatedAt: 9 },
+    ]);
+  },
+);
+
+contractTest(
   "close-only rows keep NaN open, high, low and volume; ranges are inclusive",
   async (db) => {
     const store = db.open();
@@ -142,6 +162,7 @@ contractTest(
       /import failed/,
     );
     assert.deepEqual(await store.getCandles(key), []);
+    assert.deepEqual(await store.listSeries(), []);
     assert.deepEqual(await store.listMacroSeries(), []);
     await store.transaction(async () => {
       await store.upsertCandles(key, [bar(0, 1)]);
@@ -219,6 +240,12 @@ contractTest(
       updated: 0,
       unchanged: 30_000,
     });
+    const [summary] = await store.listSeries();
+    assert.deepEqual([summary.count, summary.firstTs, summary.lastTs], [
+      40_000,
+      0,
+      39_999 * 60_000,
+    ]);
   },
 );
 

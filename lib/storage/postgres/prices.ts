@@ -67,10 +67,12 @@ export class PgPrices implements PriceStore {
         inserted += r.inserted;
         changed += r.changed;
       }
+      const range = span(candles);
+      if (changed > 0) await noteSeries(sql, key, { ...range, inserted, now });
       await resolveLedgerPg(
         this.#db,
         { table: "candles", source: key.source, subject: key.asset, interval: key.interval },
-        span(candles),
+        range,
         options.runId,
       );
       return { inserted, updated: changed - inserted, unchanged: candles.length - changed };
@@ -179,10 +181,11 @@ export class PgPrices implements PriceStore {
 
   async listSeries(): Promise<SeriesSummary[]> {
     const sql = await this.#db.sql();
+    // the summary the writes keep (migration 7), not a GROUP BY over every candle
     const rows = await sql`
-      SELECT source, asset, interval, COUNT(*)::bigint AS n, MIN(ts) AS first, MAX(ts) AS last,
-             MAX(updated_at) AS updated
-      FROM candles GROUP BY source, asset, interval
+      SELECT source, asset, interval, row_count AS n, first_ts AS first, last_ts AS last,
+             updated_at AS updated
+      FROM candle_series
       ORDER BY asset COLLATE "C", source COLLATE "C", interval COLLATE "C"`;
     return rows.map((r) => ({
       source: String(r.source),
@@ -246,6 +249,27 @@ async function copyIn(
     send(0);
   });
   await Promise.race([done, failed]);
+}
+
+/**
+ * Inside the write's transaction: the series' summary row (`candle_series`) after a write that
+ * inserted `inserted` rows and changed some, its rows spanning `from`–`to`, at `now`.
+ */
+async function noteSeries(
+  sql: Sql,
+  key: SeriesKey,
+  w: { from: number; to: number; inserted: number; now: number },
+): Promise<void> {
+  await sql`
+    INSERT INTO candle_series AS s
+      (source, asset, interval, row_count, first_ts, last_ts, updated_at)
+    VALUES (${key.source}, ${key.asset}, ${key.interval}, ${w.inserted}, ${w.from}, ${w.to},
+      ${w.now})
+    ON CONFLICT (source, asset, interval) DO UPDATE SET
+      row_count = s.row_count + excluded.row_count,
+      first_ts = least(s.first_ts, excluded.first_ts),
+      last_ts = greatest(s.last_ts, excluded.last_ts),
+      updated_at = greatest(s.updated_at, excluded.updated_at)`;
 }
 
 /** The columns of `candles`, in the order {@link CandleCopy} writes a keyed row. */
