@@ -217,7 +217,8 @@ const task = defineTask({
           const done = await detectBeside({ config, store, redact }, {
             cache,
             detector: { ...detector, symbols: plan.symbols },
-            clock: "wall",
+            // the stream's publish points: a replay of its recording gives the same alerts
+            clock: "stream",
             store: !flags["no-store"],
             onAlert,
             onProblem,

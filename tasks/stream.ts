@@ -299,7 +299,7 @@ async function execute(
     };
     if (!detector) return { result: await runLive(options) };
     const watched = { ...detector, symbols: plan.symbols };
-    return await withDetector(run, screen, cache, watched, "wall", () => runLive(options));
+    return await withDetector(run, screen, cache, watched, "stream", () => runLive(options));
   } finally {
     interrupt.dispose();
     await cache.close();
@@ -317,7 +317,7 @@ async function withDetector(
   screen: StreamScreen | undefined,
   cache: Cache,
   detector: DetectorOptions,
-  clock: "wall" | "data",
+  clock: "stream" | "data",
   stream: () => Promise<StreamResult>,
 ): Promise<Executed> {
   const alerts: ArbitrageAlert[] = [];

@@ -22,6 +22,7 @@ import {
   fundingCacheKey,
   type PublishedBook,
   type PublishedFunding,
+  STREAM_CLOCK_CHANNEL,
 } from "../streams/published.ts";
 import type { Exchange, Market } from "../streams/sync.ts";
 import type { AlertWebhook } from "./alert_webhook.ts";
@@ -121,11 +122,14 @@ export interface FollowOptions {
   readonly now?: () => number;
   /**
    * `wall` (default): ages are measured on `now`, and pairs are re-checked every `tickMs`.
-   * `data`: time is the newest `receivedAtMs` seen, and pairs are re-checked before each update —
-   * for a publisher replaying a recording in the same process (`stream --replay --arbitrage`),
-   * whose books carry recorded times.
+   * `data` and `stream`: time is the stream's publish points ({@link STREAM_CLOCK_CHANNEL}: each
+   * re-checks the pairs, then the books published at it are taken at its time), or the newest
+   * `receivedAtMs` seen when that is later (a recording of format 1 has no publish points) — for
+   * a publisher in the same process: a replay (`data`, `stream --replay --arbitrage`) or a live
+   * run (`stream`, `stream --arbitrage`), so both evaluate at the same points and times. At the
+   * stop, the books the stream published before its end message are taken first (at most 5 s).
    */
-  readonly clock?: "wall" | "data";
+  readonly clock?: "wall" | "data" | "stream";
   /** A message that is not a usable book or funding state (counted, skipped). */
   readonly onBadMessage?: (channel: string, reason: string) => void;
   /**
@@ -165,10 +169,24 @@ async function indexed(cache: Cache): Promise<{ books: string[]; funding: string
  * takes every message on its channel. Resolves after closing open opportunities as `stopped`.
  */
 export async function followCache(o: FollowOptions): Promise<void> {
-  const byData = o.clock === "data";
+  const byData = o.clock === "data" || o.clock === "stream";
   let seen = -Infinity;
   const now = byData ? () => (seen === -Infinity ? 0 : seen) : o.now ?? Date.now;
   const subs = new Map<string, () => Promise<void>>();
+  let ended!: () => void;
+  const end = new Promise<void>((resolve) => ended = resolve);
+  const onClock = (channel: string, m: unknown) => {
+    const c = m as Record<string, unknown> | null;
+    if (typeof c === "object" && c !== null && c.end === true) return ended();
+    if (typeof c !== "object" || c === null || !Number.isFinite(c.atMs)) {
+      return o.onBadMessage?.(channel, "not a publish point ({ atMs } or { end: true })");
+    }
+    const at = c.atMs as number;
+    if (at > seen) {
+      seen = at;
+      o.fanout.emit(o.detector.tick(seen));
+    }
+  };
   const onBook = (channel: string, m: unknown) => {
     const why = bookProblem(m);
     if (why) return o.onBadMessage?.(channel, why);
@@ -195,6 +213,13 @@ export async function followCache(o: FollowOptions): Promise<void> {
     for (const ch of c.funding) await follow(ch, onFunding);
     for (const ch of c.books) await follow(ch, onBook);
   };
+  if (byData) {
+    // a publish point, not a state: no current value to seed from
+    subs.set(
+      STREAM_CLOCK_CHANNEL,
+      await o.cache.subscribe(STREAM_CLOCK_CHANNEL, (m) => onClock(STREAM_CLOCK_CHANNEL, m)),
+    );
+  }
   await discover();
   o.onReady?.();
   const tick = byData
@@ -209,6 +234,12 @@ export async function followCache(o: FollowOptions): Promise<void> {
   });
   clearInterval(tick);
   clearInterval(rescan);
+  if (byData) {
+    // the stream's last books may still be on their way (Redis): take them before closing
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([end, new Promise<void>((r) => timer = setTimeout(r, 5_000))]);
+    clearTimeout(timer);
+  }
   // a cache that went away (Redis down) cannot unsubscribe, and need not: its subscriptions
   // ended with the connection, and the stop must still close the open opportunities
   for (const unsubscribe of subs.values()) await unsubscribe().catch(() => {});

@@ -45,8 +45,11 @@ export interface ArbitrageRun {
    * It is not closed here.
    */
   readonly cache?: Cache;
-  /** Time for ages in cache mode: `wall` (default) or `data` (recorded times, for a replay). */
-  readonly clock?: "wall" | "data";
+  /**
+   * Time in cache mode: `wall` (default), `stream` (the publish points of a live stream in this
+   * process) or `data` (the same for a replay: recorded times, alerts are history).
+   */
+  readonly clock?: "wall" | "data" | "stream";
   /** Each alert, for the terminal. */
   readonly onAlert: (alert: ArbitrageAlert, detector: ArbitrageDetector) => void;
   /** A sink or message problem (already redacted). */

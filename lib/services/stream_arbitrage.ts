@@ -17,8 +17,11 @@ export interface BesideOptions {
   readonly cache: Cache;
   /** Detector options; `symbols` should be the stream's (the channels are subscribed up front). */
   readonly detector: DetectorOptions;
-  /** `wall` for a live stream, `data` for a replay (ages by recorded time). */
-  readonly clock: "wall" | "data";
+  /**
+   * `stream` for a live stream, `data` for a replay: time is the stream's publish points (the
+   * recorded ones in a replay), so a replay of a live run's recording gives its alerts.
+   */
+  readonly clock: "wall" | "data" | "stream";
   /** Record opportunities in SQLite. */
   readonly store: boolean;
   /** Each alert. */

@@ -3,7 +3,8 @@
  * snapshots (through one shared REST-weight token bucket per Binance API, the weight of each
  * request taken before it is sent, so a burst of resyncs queues instead of getting the IP banned;
  * a 429/418 pauses the bucket for the server's Retry-After), Bybit resubscriptions, reconnects of
- * silent connections and after `serverShutdown`, the one-second tick, and the publish timer.
+ * silent connections and after `serverShutdown`, the one-second tick, and the publish timer (each
+ * publish point recorded as a `publish` event, so a replay publishes at the same points).
  * Every event goes through {@link StreamPipeline.ingest} — the path a replay takes too.
  * @module
  */
@@ -299,8 +300,9 @@ export class LiveStreams {
       this.#ingest({ t: "tick", at: Date.now() });
       if (!this.#stopped) this.#o.onTick?.();
     }, 1_000));
+    // a publish point is recorded (a `publish` event): a replay publishes at the same points
     this.#intervals.push(setInterval(() => {
-      if (!this.#stopped) void this.#pipe.flush();
+      if (!this.#stopped) void this.#pipe.publishAt(Date.now());
     }, this.#o.publishEveryMs ?? 100));
     if (this.#o.snapshotEveryMs) {
       this.#intervals.push(setInterval(() => {

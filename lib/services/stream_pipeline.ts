@@ -21,7 +21,9 @@ import {
   FUNDING_INDEX_KEY,
   fundingCacheKey,
   type PublishedBook,
+  type PublishedClock,
   type PublishedFunding,
+  STREAM_CLOCK_CHANNEL,
 } from "../streams/published.ts";
 import type { Recorder } from "../streams/recording.ts";
 import { fundingObservations } from "./funding_rows.ts";
@@ -139,26 +141,55 @@ export class StreamPipeline {
     }
   }
 
-  /** Publishes the books and funding that changed, and stores finished resyncs and funding. */
-  flush(): Promise<void> {
+  /**
+   * A publish point at `atMs` (live: the publish timer; a replay: a recorded `publish` event):
+   * records it as a `publish` event, then {@link flush}es with the clock message first. A point
+   * that finds the previous flush still running is skipped — and not recorded, so a replay
+   * publishes only where the live run did.
+   */
+  publishAt(atMs: number): Promise<void> {
+    if (this.#flushing) return this.#work;
+    this.ingest({ t: "publish", at: atMs });
+    return this.flush(atMs);
+  }
+
+  /**
+   * Publishes the books and funding that changed (their state now, taken before any await), and
+   * stores finished resyncs and funding. With `atMs` (a publish point), the
+   * {@link STREAM_CLOCK_CHANNEL} message goes first.
+   */
+  flush(atMs?: number): Promise<void> {
     if (this.recordError === undefined) void this.#sinks.recorder?.flush();
     // a slow cache or database must not pile up flushes: the changes wait in the engine
     if (this.#flushing) return this.#work;
     this.#flushing = true;
     const { books, funding } = this.engine.takeChanges();
+    // the states at this point: frames that arrive while the cache is written wait for the next
+    const values = books.map((k) => ({ key: k, value: this.published(k) }));
     this.#pendingFunding.push(...funding);
     const resyncs = this.#finishedResyncs;
     this.#finishedResyncs = [];
     const pendingFunding = this.#pendingFunding;
     this.#pendingFunding = [];
     this.#work = this.#work.then(async () => {
-      await this.#publishBooks(books);
+      if (atMs !== undefined) await this.#publishClock({ atMs });
+      await this.#publishBooks(values);
       await this.#publishFunding(pendingFunding);
       await this.#store(resyncs, pendingFunding);
     }).finally(() => {
       this.#flushing = false;
     });
     return this.#work;
+  }
+
+  async #publishClock(message: PublishedClock): Promise<void> {
+    const cache = this.#sinks.cache;
+    if (!cache) return;
+    // not counted in `published` (that counts books and funding)
+    await this.#guard(
+      `publish on ${STREAM_CLOCK_CHANNEL}`,
+      () => cache.publish(STREAM_CLOCK_CHANNEL, message),
+    );
   }
 
   async #guard(what: string, fn: () => Promise<unknown>): Promise<boolean> {
@@ -212,11 +243,12 @@ export class StreamPipeline {
     };
   }
 
-  async #publishBooks(books: readonly BookKey[]): Promise<void> {
+  async #publishBooks(
+    books: readonly { key: BookKey; value: PublishedBook | undefined }[],
+  ): Promise<void> {
     const cache = this.#sinks.cache;
     if (!cache) return;
-    for (const key of books) {
-      const value = this.published(key);
+    for (const { key, value } of books) {
       if (!value) continue;
       const name = bookCacheKey(key);
       const ok = await this.#guard(`publish ${name}`, async () => {
@@ -284,12 +316,16 @@ export class StreamPipeline {
     return this.#work;
   }
 
-  /** Final flush: publishes and stores everything, resyncs still open included (no duration). */
+  /**
+   * Final flush: publishes and stores everything, resyncs still open included (no duration),
+   * then `{ end: true }` on {@link STREAM_CLOCK_CHANNEL}.
+   */
   async close(): Promise<void> {
     this.#finishedResyncs.push(...this.#openResyncs.values());
     this.#openResyncs.clear();
     await this.#work;
     await this.flush();
+    await this.#publishClock({ end: true });
   }
 }
 

@@ -13,7 +13,7 @@ import type { BookStore } from "../storage/book_store.ts";
 import type { Cache } from "../storage/cache.ts";
 import type { FundingStore } from "../storage/funding_store.ts";
 import type { StreamSummary } from "../streams/engine.ts";
-import { RECORDING_VERSION } from "../streams/events.ts";
+import { OLDEST_RECORDING_VERSION, RECORDING_VERSION } from "../streams/events.ts";
 import { buildPlan, planFromJson, type PlanOptions, type StreamPlan } from "../streams/plan.ts";
 import { readRecording, Recorder } from "../streams/recording.ts";
 import { missingNetPermissions } from "../net/permissions.ts";
@@ -150,20 +150,33 @@ export async function runLive(o: LiveRunOptions): Promise<StreamResult> {
   };
 }
 
-/** Replays a recording through the same pipeline, without the network. */
+/**
+ * Replays a recording through the same pipeline, without the network: publishes at each recorded
+ * `publish` event with its time (format 2), so a detector beside it sees the books the live run
+ * published, at the same points and times; a format-1 recording (no publish events) publishes at
+ * each `tick`.
+ */
 export async function runReplay(path: string, o: CommonRunOptions): Promise<StreamResult> {
   let pipeline: StreamPipeline | undefined;
   let stoppedBy = "end of recording";
   let line = 0;
+  let publishAtTicks = false;
   for await (const ev of readRecording(path)) {
     line++;
     if (!pipeline) {
       if (ev.t !== "start") {
         throw new DataError('a recording starts with its plan (a "start" line)', `${path}:1`);
       }
-      if (ev.v !== RECORDING_VERSION) {
-        throw new DataError(`recording format ${ev.v}, expected ${RECORDING_VERSION}`, `${path}:1`);
+      if (
+        typeof ev.v !== "number" || ev.v < OLDEST_RECORDING_VERSION || ev.v > RECORDING_VERSION
+      ) {
+        throw new DataError(
+          `recording format ${ev.v}, expected ${OLDEST_RECORDING_VERSION} to ${RECORDING_VERSION}`,
+          `${path}:1`,
+        );
       }
+      // format 1 has no publish points: publish at each tick instead (other times than live)
+      publishAtTicks = ev.v < 2;
       let plan: StreamPlan;
       try {
         plan = buildPlan(planFromJson(ev.plan));
@@ -184,8 +197,9 @@ export async function runReplay(path: string, o: CommonRunOptions): Promise<Stre
       if (e instanceof DataError) throw new DataError(e.message, `${path}: event ${line}`);
       throw e;
     }
+    if (ev.t === "publish") await pipeline.flush(ev.at);
     if (ev.t === "tick") {
-      await pipeline.flush();
+      if (publishAtTicks) await pipeline.flush();
       o.onTick?.(pipeline);
     }
   }

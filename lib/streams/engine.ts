@@ -237,7 +237,7 @@ export class StreamEngine {
 
   /** Feeds one event; returns the effects to carry out, in order. */
   handle(ev: StreamEvent): EngineEffect[] {
-    if (ev.t === "start" || ev.t === "sent" || ev.t === "stop") return [];
+    if (ev.t === "start" || ev.t === "sent" || ev.t === "stop" || ev.t === "publish") return [];
     this.#stats.events++;
     this.#startAt ??= ev.at;
     this.#lastAt = ev.at;

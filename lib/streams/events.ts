@@ -9,8 +9,15 @@
 import type { PlanOptions } from "./plan.ts";
 import type { Exchange, Market } from "./sync.ts";
 
-/** Version of the recording format (the `start` line carries it). */
-export const RECORDING_VERSION = 1;
+/**
+ * Version of the recording format (the `start` line carries it). 2: the run's publish points are
+ * recorded (`publish` events). 1 (still read): no `publish` events — a replay publishes at each
+ * `tick` instead, so a detector beside it evaluates at other times than the live run did.
+ */
+export const RECORDING_VERSION = 2;
+
+/** The oldest recording format a replay reads. */
+export const OLDEST_RECORDING_VERSION = 1;
 
 /** One event of a stream run (one line of a recording). */
 export type StreamEvent =
@@ -69,6 +76,12 @@ export type StreamEvent =
   }
   /** The timer (about once a second): stale detection, overdue snapshots. */
   | { readonly t: "tick"; readonly at: number }
+  /**
+   * A publish point (live: every `publishEveryMs`, 100 ms): the books and funding that changed
+   * since the previous one were published to the cache at `at`, in this order relative to the
+   * other events. A replay publishes exactly here, with `at` as the clock; the engine ignores it.
+   */
+  | { readonly t: "publish"; readonly at: number }
   /** A text frame sent on connection `c` (recorded for the reader; the engine ignores it). */
   | { readonly t: "sent"; readonly at: number; readonly c: string; readonly d: string }
   /** The run stopped (Ctrl-C, SIGTERM, `--for`); the engine ignores it. */
@@ -84,6 +97,7 @@ export const EVENT_KINDS: ReadonlySet<string> = new Set([
   "fundingInfo",
   "instruments",
   "tick",
+  "publish",
   "sent",
   "stop",
 ]);

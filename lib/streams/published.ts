@@ -68,6 +68,23 @@ export function fundingCacheKey(exchange: Exchange, symbol: string): string {
   return `mts:funding:${exchange}:${symbol}`;
 }
 
+/**
+ * The channel of the stream's publish points: at each one the stream first publishes a
+ * {@link PublishedClock} here, then the books and funding that changed since the previous one
+ * (live every 100 ms; a replay at the recorded points, with the recorded times). A consumer in
+ * step with the stream (the arbitrage detector beside it) takes `atMs` as its clock, so a live
+ * run and a replay of its recording evaluate at the same times. `{ "end": true }` marks the end
+ * of the stream (everything before it has been published).
+ */
+export const STREAM_CLOCK_CHANNEL = "mts:stream:publish";
+
+/** A message on {@link STREAM_CLOCK_CHANNEL}. */
+export type PublishedClock =
+  /** A publish point: what follows on the book and funding channels was published at `atMs`. */
+  | { readonly atMs: number }
+  /** The stream ended: every book and funding state it published came before this message. */
+  | { readonly end: true };
+
 /** The channel arbitrage alerts are published on. */
 export const ARBITRAGE_CHANNEL = "mts:alerts:arbitrage";
 
