@@ -4,8 +4,9 @@
  *
  * Loop: at start (and whenever this instance becomes the leader) the last handled slot of every
  * job is read from the store. Each tick plans every idle job: a due job starts (or waits in line
- * when the cap is reached); a running job whose next slot has come has that slot skipped
- * (`overlap`), never queued; then one timer is set for the earliest next start. A run claims its
+ * when the cap is reached, keeping the slot it is due for: once the next slot has begun, that
+ * wait is coalesced into the current slot's run); a running job whose next slot has come has
+ * that slot skipped (`overlap`), never queued; then one timer is set for the earliest next start. A run claims its
  * slot in the store first, so two processes sharing the database never run it twice.
  *
  * {@link SchedulerHandle.stop} starts no new runs, lets running jobs finish within the grace
@@ -20,7 +21,7 @@ import { type ExecuteInput, executeRun, RunAbort } from "./execute.ts";
 import type { ScheduledJob } from "./job.ts";
 import { Leadership } from "./leadership.ts";
 import type { SchedulerEvent } from "./plan/events.ts";
-import { type DuePlan, overlapSkips, planJob, runAt } from "./plan/plan.ts";
+import { type DuePlan, overlapSkips, planAfterWait, planJob, runAt } from "./plan/plan.ts";
 import type { ScheduleSettings } from "./plan/resolve.ts";
 import { nextSlot, slotAt } from "./plan/slots.ts";
 import { type JobTrack, type JobView, jobView } from "./status.ts";
@@ -100,6 +101,12 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
 function reasonText(signal: AbortSignal): string {
   const r = signal.reason;
   return r instanceof Error ? r.message : r === undefined ? "shutdown" : String(r);
+}
+
+/** Takes a job out of the line: its slot is not run here (a restart or the new leader runs it). */
+function leaveLine(t: JobTrack): void {
+  t.queued = false;
+  t.waiting = undefined;
 }
 
 /** See the module doc. */
@@ -188,7 +195,7 @@ class Scheduler implements SchedulerHandle {
       return;
     }
     clearTimeout(this.#timer);
-    this.#queue.splice(0).forEach((t) => (t.queued = false));
+    this.#queue.splice(0).forEach(leaveLine);
     this.#cancel.abort(new RunAbort("cancelled", "cancelled: leadership lost"));
   }
 
@@ -217,7 +224,7 @@ class Scheduler implements SchedulerHandle {
         wake = Math.min(wake, this.#skipOverlaps(t, now));
         continue;
       }
-      const plan = planJob({
+      const plan = t.waiting ? this.#afterWait(t, t.waiting, now) : planJob({
         name: t.job.name,
         cadence: t.job.cadence,
         handledSlot: t.handled,
@@ -240,6 +247,27 @@ class Scheduler implements SchedulerHandle {
     }
     if (this.#o.once) this.#finishOnce();
     else if (wake < Infinity) this.#timer = setTimeout(() => this.#tick(), Math.max(0, wake - now));
+  }
+
+  /** The run of a job that got a place in line (see `planAfterWait`); says when it coalesces. */
+  #afterWait(t: JobTrack, queued: DuePlan, now: number): DuePlan {
+    const plan = planAfterWait({
+      name: t.job.name,
+      cadence: t.job.cadence,
+      queued,
+      handledSlot: t.handled,
+      nowMs: now,
+      maxCatchUpMs: this.#o.settings.maxCatchUpMs,
+    });
+    if (plan.slot !== queued.slot) {
+      this.#log.warn("waited for a concurrency place past the next slot: coalesced", {
+        job: t.job.name,
+        queuedSlot: queued.slot,
+        slot: plan.slot,
+        missedSlots: plan.missedSlots,
+      });
+    }
+    return plan;
   }
 
   #alreadyRan(t: JobTrack, now: number): void {
@@ -275,10 +303,13 @@ class Scheduler implements SchedulerHandle {
 
   #launch(t: JobTrack, plan: DuePlan): void {
     if (this.#active >= this.#o.settings.concurrency) {
+      // in line with the slot it is due for: a wait never drops that slot (see planAfterWait)
       t.queued = true;
+      t.waiting = plan;
       this.#queue.push(t);
       return;
     }
+    t.waiting = undefined;
     this.#active++;
     const run = this.#run(t, plan);
     t.running = { slot: plan.slot, startMs: this.#now(), promise: run };
@@ -335,7 +366,7 @@ class Scheduler implements SchedulerHandle {
 
   async #shutdown(o: StopOptions): Promise<void> {
     clearTimeout(this.#timer);
-    this.#queue.splice(0).forEach((t) => (t.queued = false));
+    this.#queue.splice(0).forEach(leaveLine);
     const running = Promise.all(this.#tracks.map((t) => t.running?.promise));
     const grace = o.graceMs ?? this.#o.settings.shutdownTimeoutMs;
     if (!await within(running, grace)) {

@@ -393,3 +393,60 @@ Deno.test("a scheduler that cannot read its job state stops, and done rejects wi
   });
   await assert.rejects(() => h.done, /database is not open|closed/i);
 });
+
+Deno.test("a job that waits in line past its next slot loses no slot: the wait is coalesced into the current slot's run", async () => {
+  // fresh database, concurrency 1, two 3-second jobs every 4 s, started 3.5 s into a slot:
+  // `b` waits for `a` (slot T0) until T0+6.5 s, past its next slot T0+4 s
+  const clock = fakeClock(T0 + 3_500);
+  const store = SqliteStore.open(":memory:");
+  const work = (name: string) =>
+    job(name, "4s", async () => {
+      await sleep(3 * S);
+      return { outcome: "success" };
+    });
+  const r = recorder();
+  try {
+    const h = startScheduler({
+      store,
+      jobs: [work("a"), work("b")],
+      settings: settings({ concurrency: 1 }),
+      onEvent: r.onEvent,
+    });
+    await clock.tickAsync(30 * S);
+    const stopped = h.stop({ graceMs: Infinity });
+    await clock.tickAsync(10 * S);
+    await stopped;
+    const [b] = r.finished().filter((e) => e.job === "b");
+    // b joined the line for slot T0 and got a place at T0+6.5 s, in slot T0+4 s: one run for
+    // T0+4 s that coalesces T0 (catchUp, missedSlots 1) — not a run for T0+4 s alone
+    assert.deepEqual(
+      [b.slot, b.startMs, b.catchUp, b.missedSlots],
+      [T0 + 4 * S, T0 + 6_500, true, 1],
+    );
+    const rows = await store.listJobRuns();
+    const first = (await store.listJobRuns({ job: "b" })).at(-1)!;
+    assert.deepEqual([first.slot, first.status, first.missedSlots], [T0 + 4 * S, "success", 1]);
+    // every slot of either job, from T0 to its newest record, is accounted for exactly once: a
+    // run for it, a run that coalesced it (the missedSlots slots before the run's own), or a
+    // recorded skip
+    for (const name of ["a", "b"]) {
+      const mine = rows.filter((x) => x.job === name);
+      const newest = Math.max(...mine.map((x) => x.slot));
+      const counted = new Map<number, number>();
+      const count = (slot: number) => counted.set(slot, (counted.get(slot) ?? 0) + 1);
+      for (const x of mine) {
+        assert.notEqual(x.status, "running", "every run ended");
+        count(x.slot);
+        for (let k = 1; k <= x.missedSlots; k++) count(x.slot - k * 4 * S);
+      }
+      for (let slot = T0; slot <= newest; slot += 4 * S) {
+        assert.equal(counted.get(slot), 1, `${name}: slot +${(slot - T0) / S}s accounted once`);
+      }
+      assert.equal(counted.size, (newest - T0) / (4 * S) + 1, `${name}: no slot before T0`);
+    }
+    assert.ok(r.finished().some((e) => e.job === "a" && e.startMs > e.slot), "a ran late too");
+  } finally {
+    store.close();
+    clock.uninstall();
+  }
+});

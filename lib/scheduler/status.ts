@@ -5,6 +5,7 @@
  */
 import type { ScheduledJob } from "./job.ts";
 import { describeCadence } from "./plan/cadence.ts";
+import type { DuePlan } from "./plan/plan.ts";
 
 /** The runner's working state of one job. */
 export interface JobTrack {
@@ -16,6 +17,8 @@ export interface JobTrack {
   running?: { readonly slot: number; readonly startMs: number; readonly promise: Promise<void> };
   /** Waiting for a free place under the concurrency cap. */
   queued: boolean;
+  /** While queued: the run it was due with (its slot is kept, see `planAfterWait`). */
+  waiting?: DuePlan;
   /** `once`: this job has had its turn. */
   onceDone?: boolean;
   /** The next run as last planned. */

@@ -9,6 +9,9 @@
  * - A job that missed slots (the process was down, the machine asleep) is due at once, for the
  *   current slot, as **one** catch-up run: the missed slots are coalesced into it, counting only
  *   those not older than `maxCatchUpMs`. It also counts as the current slot's run.
+ * - A due job that waited in line (the concurrency cap) keeps the slot it was due for: it runs
+ *   late for that slot while the slot lasts; once the next slot has begun, the slots it waited
+ *   through are coalesced into the current slot's run by the same rule ({@link planAfterWait}).
  * @module
  */
 import type { Cadence } from "./cadence.ts";
@@ -106,6 +109,58 @@ export function planJob(p: PlanInput): Plan {
   const at = runAt(p.name, p.cadence, current);
   if (p.ignoreJitter || at <= p.nowMs) return { ...fresh, dropped };
   return { due: false, slot: current, runAtMs: at };
+}
+
+/** What {@link planAfterWait} decides from. */
+export interface WaitInput {
+  /** The job's name. */
+  readonly name: string;
+  /** The job's cadence. */
+  readonly cadence: Cadence;
+  /** The plan the job was due with when it joined the line. */
+  readonly queued: DuePlan;
+  /** The newest slot the job handled before it joined the line; none on a fresh database. */
+  readonly handledSlot?: number;
+  /** The time it got a place, UTC ms. */
+  readonly nowMs: number;
+  /** Missed slots older than this (before `nowMs - maxCatchUpMs`) are not caught up. */
+  readonly maxCatchUpMs: number;
+}
+
+/**
+ * The run a job makes when it gets a place after waiting in line under the concurrency cap
+ * (see the module doc). While the slot it was due for lasts, that is its run, as planned (late:
+ * its start shows how late). Once a later slot has begun, the run is for the current slot and
+ * coalesces the slot it waited for and every slot that began since — `catchUp`, with
+ * `missedSlots` counting them besides those it already coalesced — so no slot goes without a
+ * record, even on a fresh database.
+ *
+ * @example
+ * ```ts
+ * import { everyCadence } from "./cadence.ts";
+ * import { planAfterWait } from "./plan.ts";
+ * const queued = { due: true, slot: 0, catchUp: false, missedSlots: 0, dropped: false } as const;
+ * planAfterWait({ name: "b", cadence: everyCadence("4s"), queued, nowMs: 6_500,
+ *   maxCatchUpMs: 86_400_000 }); // { due: true, slot: 4000, catchUp: true, missedSlots: 1, … }
+ * ```
+ */
+export function planAfterWait(w: WaitInput): DuePlan {
+  const current = slotAt(w.cadence, w.nowMs);
+  if (current <= w.queued.slot) return w.queued;
+  const horizon = w.nowMs - w.maxCatchUpMs;
+  const own = w.queued.slot >= horizon ? 1 : 0;
+  const since = countSlots(w.cadence, w.queued.slot, current, horizon).count;
+  const missed = w.queued.missedSlots + own + since;
+  const cover = w.queued.coverFromMs ??
+    (w.handledSlot === undefined ? undefined : Math.max(w.handledSlot, horizon));
+  return {
+    due: true,
+    slot: current,
+    catchUp: missed > 0,
+    missedSlots: missed,
+    dropped: w.queued.dropped || own === 0,
+    ...(cover === undefined ? {} : { coverFromMs: cover }),
+  };
 }
 
 /** The slots a running job skips (see {@link overlapSkips}). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { cronCadence, everyCadence } from "./cadence.ts";
 import { jitterMs } from "./jitter.ts";
-import { overlapSkips, planJob } from "./plan.ts";
+import { type DuePlan, overlapSkips, planAfterWait, planJob } from "./plan.ts";
 
 const M = 60_000;
 const H = 60 * M;
@@ -144,4 +144,41 @@ Deno.test("a run that outlasts many slots counts them all but lists the newest t
   assert.equal(s.total, Math.floor((5_000_000 - js - 1_000) / 1_000) + 1);
   assert.equal(s.slots.length, 1_000);
   assert.equal(s.slots[s.slots.length - 1], s.total * 1_000);
+});
+
+Deno.test("a job that waited in line keeps its slot while it lasts, then coalesces the slots it waited through", () => {
+  const queued: DuePlan = { due: true, slot: T0, catchUp: false, missedSlots: 0, dropped: false };
+  const base = { name: "collect", cadence: hourly, queued, maxCatchUpMs: WEEK };
+  // a place within its slot: the planned run, late (fresh database or not)
+  assert.deepEqual(planAfterWait({ ...base, nowMs: T0 + 50 * M }), queued);
+  // a place 2 h 10 min later, on a fresh database: the run for 02:00 stands for 00:00 and 01:00
+  assert.deepEqual(planAfterWait({ ...base, nowMs: T0 + 2 * H + 10 * M }), {
+    due: true,
+    slot: T0 + 2 * H,
+    catchUp: true,
+    missedSlots: 2,
+    dropped: false,
+  });
+  // with a last run at 23:00 the day before: it covers from then, and agrees with planJob
+  const handled = T0 - H;
+  const after = planAfterWait({ ...base, handledSlot: handled, nowMs: T0 + 2 * H + 10 * M });
+  assert.deepEqual(after, {
+    due: true,
+    slot: T0 + 2 * H,
+    catchUp: true,
+    missedSlots: 2,
+    dropped: false,
+    coverFromMs: handled,
+  });
+  assert.deepEqual(
+    after,
+    planJob({ ...base, handledSlot: handled, nowMs: T0 + 2 * H + 10 * M }),
+  );
+  // a queued catch-up keeps what it coalesced: 5 missed + its own slot + 01:00
+  const catchUp: DuePlan = { ...queued, catchUp: true, missedSlots: 5, coverFromMs: T0 - 6 * H };
+  assert.deepEqual(planAfterWait({ ...base, queued: catchUp, nowMs: T0 + 2 * H }), {
+    ...catchUp,
+    slot: T0 + 2 * H,
+    missedSlots: 7,
+  });
 });
