@@ -43,7 +43,7 @@ export {
   seriesFromCandles,
 } from "./engine/feed.ts";
 export { FLAT_PORTFOLIO, Market, type MarketData, type PortfolioView } from "./engine/market.ts";
-export { compareMeans, RollingMean } from "./indicators/rolling_mean.ts";
+export { compareMeans, MeanPair, RollingMean } from "./indicators/rolling_mean.ts";
 export {
   evaluateStrategy,
   explainingStrategy,

@@ -7,14 +7,15 @@
  * Nothing is signalled on other bars; the first possible cross is at the `slow + 1`-th bar. "All
  * equity" is per asset sleeve: with N assets each target is 1 / N of equity.
  *
- * The means are incremental ({@link RollingMean}) and compared with {@link compareMeans}, which
- * falls back to exactly summed means near a tie, so the decisions are those of the definition.
+ * The means are incremental ({@link MeanPair}: both means in one window, compared as
+ * `compareMeans` does), falling back to exactly summed means near a tie, so the decisions are
+ * those of the definition.
  * @module
  */
 import { z } from "zod";
 import type { Signal } from "../lib/core/signal.ts";
 import type { BarView, Strategy, StrategyContext } from "../lib/core/strategy.ts";
-import { compareMeans, RollingMean } from "../lib/indicators/rolling_mean.ts";
+import { MeanPair } from "../lib/indicators/rolling_mean.ts";
 import { defineStrategy } from "../lib/signals/define.ts";
 import defaults from "./sma_cross.json" with { type: "json" };
 
@@ -32,8 +33,7 @@ const NONE: readonly Signal[] = Object.freeze([]);
 
 /** One asset's means and the sign of fast − slow at the newest bar fed (NaN before both fill). */
 interface Track {
-  readonly fast: RollingMean;
-  readonly slow: RollingMean;
+  readonly means: MeanPair;
   sign: number;
 }
 
@@ -43,15 +43,15 @@ const REASON_DOWN = "fast SMA crossed below slow SMA";
 
 /** Feeds the bars not seen yet; +1 for a cross up at the newest bar, −1 for a cross down, else 0. */
 function advance(t: Track, bars: BarView): number {
-  let prev = NaN;
-  for (let j = t.fast.count; j < bars.length; j++) {
-    const close = bars.close(j);
-    t.fast.push(close);
-    t.slow.push(close);
-    prev = t.sign;
-    t.sign = t.slow.ready ? compareMeans(t.fast, t.slow) : NaN;
+  const means = t.means, n = bars.length;
+  let prev = NaN, sign = t.sign;
+  for (let j = means.count; j < n; j++) {
+    means.push(bars.close(j));
+    prev = sign;
+    sign = means.ready ? means.sign() : NaN;
   }
-  return prev < 0 && t.sign > 0 ? 1 : prev > 0 && t.sign < 0 ? -1 : 0;
+  t.sign = sign;
+  return prev < 0 && sign > 0 ? 1 : prev > 0 && sign < 0 ? -1 : 0;
 }
 
 /** The parameters of `sma_cross`. */
@@ -81,8 +81,7 @@ class SmaCrossRun implements Strategy {
     if (this.#assets !== ctx.assets) {
       this.#assets = ctx.assets;
       this.#tracks = ctx.assets.map(() => ({
-        fast: new RollingMean(this.params.fast),
-        slow: new RollingMean(this.params.slow),
+        means: new MeanPair(this.params.fast, this.params.slow),
         sign: NaN,
       }));
       this.#seen = undefined;
@@ -111,7 +110,7 @@ class SmaCrossRun implements Strategy {
       size: direction === "flat" ? 0 : 1 / assets.length,
       strategy: "sma_cross",
       reason: cross > 0 ? REASON_UP : REASON_DOWN,
-      inputs: { sma_fast: t.fast.exactMean(), sma_slow: t.slow.exactMean() },
+      inputs: { sma_fast: t.means.fastExactMean(), sma_slow: t.means.slowExactMean() },
     };
   }
 }

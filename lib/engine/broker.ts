@@ -188,7 +188,10 @@ export class Broker {
     if (this.pending.length === 0) return;
     // 2. market entries at the open
     this.#openedAtOpen.length = 0;
-    for (const o of this.#snapshotOfPending()) {
+    const snap = this.#snapshot;
+    let n = this.#snapshotOfPending();
+    for (let k = 0; k < n; k++) {
+      const o = snap[k];
       if (o.role !== "entry" || o.type !== "market") continue;
       const i = this.#index.get(o.asset)!;
       if (!this.#has(at, count, i)) continue;
@@ -198,7 +201,9 @@ export class Broker {
     // 3. SL/TP of positions opened at this open
     for (const i of this.#openedAtOpen) this.#checkProtective(i, bar(i), openTs, closeTs);
     // 4. limit and stop entries
-    for (const o of this.#snapshotOfPending()) {
+    n = this.pending.length === 0 ? 0 : this.#snapshotOfPending();
+    for (let k = 0; k < n; k++) {
+      const o = snap[k];
       if (o.role !== "entry" || o.type === "market") continue;
       const i = this.#index.get(o.asset)!;
       if (!this.#has(at, count, i)) continue;
@@ -261,12 +266,17 @@ export class Broker {
     this.pending = [];
   }
 
-  /** The pending orders as they are now (the same reused array: iterate it before the next call). */
-  #snapshotOfPending(): readonly Order[] {
-    const snap = this.#snapshot;
-    snap.length = 0;
-    for (let k = 0; k < this.pending.length; k++) snap.push(this.pending[k]);
-    return snap;
+  /**
+   * Copies the pending orders as they are now into the reused `#snapshot` and returns how many
+   * (iterate them before the next call). Entries past that count are stale and never read.
+   */
+  #snapshotOfPending(): number {
+    const snap = this.#snapshot, pending = this.pending, n = pending.length;
+    for (let k = 0; k < n; k++) {
+      if (k < snap.length) snap[k] = pending[k];
+      else snap.push(pending[k]);
+    }
+    return n;
   }
 
   #has(at: ArrayLike<number>, count: number, i: number): boolean {
@@ -280,9 +290,14 @@ export class Broker {
     return undefined;
   }
 
+  /** Removes `o` from `pending`, keeping the others' order (no `splice`: it allocates). */
   #removePending(o: Order): void {
-    const k = this.pending.indexOf(o);
-    if (k >= 0) this.pending.splice(k, 1);
+    const pending = this.pending;
+    let k = 0;
+    while (k < pending.length && pending[k] !== o) k++;
+    if (k === pending.length) return;
+    for (; k + 1 < pending.length; k++) pending[k] = pending[k + 1];
+    pending.pop();
   }
 
   #cancelPending(i: number, ts: number, reason: string): void {

@@ -15,6 +15,11 @@ Deno.test("columns keep every value in order across the head and the chunks", ()
     assert.equal(t.at(k), k % 3 === 0 ? "signal" : k % 3 === 1 ? "stop_loss" : "end of run");
   }
   assert.deepEqual([...n.toArray()], Array.from({ length: N }, (_, k) => k * 0.1 - 3));
+  for (const m of [0, 1, HEAD, HEAD + 1, HEAD + CHUNK]) {
+    const c = new NumberColumn();
+    for (let k = 0; k < m; k++) c.push(k);
+    assert.deepEqual([...c.toArray()], Array.from({ length: m }, (_, k) => k), `${m} values`);
+  }
   const z = new NumberColumn();
   z.push(-0);
   z.push(NaN);

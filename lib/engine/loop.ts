@@ -188,7 +188,10 @@ export class EventLoop {
       this.#lastCloseTs[i] = closeTs;
       this.#feeds[i].release(++cursor[i]);
     }
-    let equity = pf.equity();
+    // pf.equity(), inlined: a call returning a double would box it on every bar
+    let equity = pf.cash;
+    const qty = pf.qty;
+    for (let i = 0; i < qty.length; i++) if (qty[i] !== 0) equity += qty[i] * mark[i];
     if (equity <= 0 && pf.openCount > 0 && !this.#halted) {
       // The account is wiped out: close everything at this close and stop trading.
       this.#closeAll("liquidation");

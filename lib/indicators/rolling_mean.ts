@@ -75,6 +75,16 @@ export class RollingMean {
     return this.#error / this.period;
   }
 
+  /** The running sum of the window (within {@link RollingMean.sumErrorBound} of the exact sum). */
+  get runningSum(): number {
+    return this.#sum;
+  }
+
+  /** Bound on |running sum − exact sum| (= errorBound × period). */
+  get sumErrorBound(): number {
+    return this.#error;
+  }
+
   /** Adds the newest value; the oldest leaves the window once it is full. */
   push(value: number): void {
     const j = this.#count, slot = this.#slot;
@@ -99,10 +109,17 @@ export class RollingMean {
     return this.#exactSum() / this.period;
   }
 
+  /** The window's values summed oldest first: slots `slot … period − 1`, then `0 … slot − 1`. */
   #exactSum(): number {
-    const n = Math.min(this.#count, this.period);
+    const w = this.#window, p = this.period;
     let s = 0;
-    for (let k = this.#count - n; k < this.#count; k++) s += this.#window[k % this.period];
+    if (this.#count < p) {
+      for (let k = 0; k < this.#count; k++) s += w[k];
+      return s;
+    }
+    const slot = this.#slot;
+    for (let k = slot; k < p; k++) s += w[k];
+    for (let k = 0; k < slot; k++) s += w[k];
     return s;
   }
 }
@@ -110,11 +127,140 @@ export class RollingMean {
 /**
  * Sign of `a.mean − b.mean` as the plain means give it: 1, −1, or 0 when they are equal. Both
  * must be {@link RollingMean.ready}.
+ *
+ * The fast path compares the running sums cross-multiplied by the periods (sa·pb against sb·pa:
+ * the periods are positive, so the sign is that of the means' difference) with no division. Its
+ * tolerance is the means' test (errorBound(a) + errorBound(b) + 4ε(|mean a| + |mean b|)) scaled
+ * by pa·pb, widened by (1 + 10⁻¹²) and by another 4ε(|sa·pb| + |sb·pa|) for the rounding of the
+ * products, so the fast path only decides where the means' test would decide the same way;
+ * everything closer is summed exactly.
  */
 export function compareMeans(a: RollingMean, b: RollingMean): -1 | 0 | 1 {
-  const x = a.mean, y = b.mean, d = x - y;
-  const tolerance = a.errorBound + b.errorBound + 4 * EPS * (Math.abs(x) + Math.abs(y));
+  const x = a.runningSum * b.period, y = b.runningSum * a.period, d = x - y;
+  const ax = Math.abs(x), ay = Math.abs(y);
+  const tolerance = (a.sumErrorBound * b.period + b.sumErrorBound * a.period) * (1 + 1e-12) +
+    8 * EPS * (ax + ay);
   if (Math.abs(d) > tolerance) return d > 0 ? 1 : -1;
   const exact = a.exactMean() - b.exactMean();
   return exact > 0 ? 1 : exact < 0 ? -1 : 0;
+}
+
+/**
+ * Two {@link RollingMean}s of the same values — a fast one over the last `fast` values and a slow
+ * one over the last `slow` (fast < slow) — in one window, with the comparison of
+ * {@link compareMeans} built in. Every sum, error bound and re-sum is computed with exactly the
+ * operations of two separate `RollingMean`s (the fast window's oldest value is read `fast` slots
+ * back in the shared window), so {@link MeanPair.sign} is always `compareMeans(fast, slow)` and
+ * the exact means are bit for bit theirs; it just does the work of both in one `push`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MeanPair } from "./rolling_mean.ts";
+ *
+ * const p = new MeanPair(2, 3);
+ * for (const v of [1, 2, 3, 4]) p.push(v);
+ * assert.equal(p.fastExactMean(), 3.5); // (3 + 4) / 2
+ * assert.equal(p.slowExactMean(), 3); // (2 + 3 + 4) / 3
+ * assert.equal(p.sign(), 1);
+ * ```
+ */
+export class MeanPair {
+  /** Values in the fast and the slow mean. */
+  readonly fast: number;
+  readonly slow: number;
+  readonly #window: Float64Array;
+  #count = 0;
+  #slot = 0;
+  #untilResync = RESYNC_EVERY;
+  #fastSum = 0;
+  #fastError = 0;
+  #slowSum = 0;
+  #slowError = 0;
+
+  /** Empty means over `fast` and `slow` values (positive integers, fast < slow). */
+  constructor(fast: number, slow: number) {
+    assertPeriod(fast);
+    assertPeriod(slow);
+    if (!(fast < slow)) throw new RangeError(`fast period ${fast} must be below slow ${slow}`);
+    this.fast = fast;
+    this.slow = slow;
+    this.#window = new Float64Array(slow);
+  }
+
+  /** Values pushed so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** True once `slow` values have been pushed (both means are defined). */
+  get ready(): boolean {
+    return this.#count >= this.slow;
+  }
+
+  /** Adds the newest value to both means. */
+  push(value: number): void {
+    const j = this.#count, slot = this.#slot, w = this.#window, fast = this.fast, slow = this.slow;
+    const slowLeaving = w[slot];
+    const f = slot - fast;
+    const fastLeaving = w[f < 0 ? f + slow : f];
+    w[slot] = value;
+    this.#slot = slot + 1 === slow ? 0 : slot + 1;
+    const abs = Math.abs(value);
+    let fs = this.#fastSum + value;
+    if (j >= fast) fs -= fastLeaving;
+    this.#fastSum = fs;
+    this.#fastError += EPS * (Math.abs(fs) + abs) * 2;
+    let ss = this.#slowSum + value;
+    if (j >= slow) ss -= slowLeaving;
+    this.#slowSum = ss;
+    this.#slowError += EPS * (Math.abs(ss) + abs) * 2;
+    this.#count = j + 1;
+    if (--this.#untilResync === 0) {
+      this.#untilResync = RESYNC_EVERY;
+      this.#fastSum = this.#exactSum(fast);
+      this.#fastError = EPS * Math.abs(this.#fastSum) * fast;
+      this.#slowSum = this.#exactSum(slow);
+      this.#slowError = EPS * Math.abs(this.#slowSum) * slow;
+    }
+  }
+
+  /** `compareMeans(fast, slow)`: the sign of fast mean − slow mean as the plain means give it. */
+  sign(): -1 | 0 | 1 {
+    const fast = this.fast, slow = this.slow;
+    const x = this.#fastSum * slow, y = this.#slowSum * fast, d = x - y;
+    const tolerance = (this.#fastError * slow + this.#slowError * fast) * (1 + 1e-12) +
+      8 * EPS * (Math.abs(x) + Math.abs(y));
+    if (Math.abs(d) > tolerance) return d > 0 ? 1 : -1;
+    const exact = this.fastExactMean() - this.slowExactMean();
+    return exact > 0 ? 1 : exact < 0 ? -1 : 0;
+  }
+
+  /** The fast mean summed in time order (the plain definition, bit for bit). */
+  fastExactMean(): number {
+    return this.#exactSum(this.fast) / this.fast;
+  }
+
+  /** The slow mean summed in time order (the plain definition, bit for bit). */
+  slowExactMean(): number {
+    return this.#exactSum(this.slow) / this.slow;
+  }
+
+  /** The newest min(count, period) values summed oldest first. */
+  #exactSum(period: number): number {
+    const w = this.#window, slow = this.slow, count = this.#count;
+    let s = 0;
+    if (count < slow) {
+      for (let k = Math.max(0, count - period); k < count; k++) s += w[k];
+      return s;
+    }
+    const n = Math.min(count, period);
+    let k = this.#slot - n;
+    if (k < 0) k += slow;
+    for (let m = 0; m < n; m++) {
+      s += w[k];
+      k = k + 1 === slow ? 0 : k + 1;
+    }
+    return s;
+  }
 }
