@@ -20,7 +20,7 @@
  *   feeds the engine (`market.series`, `market.macro`).
  * @module
  */
-import { isPrice, PRICE_FIELDS, priceProblem } from "../core/bounds.ts";
+import { isPrice, MAX_PRICE, PRICE_FIELDS, priceProblem } from "../core/bounds.ts";
 import type { Candle, MacroObservation } from "../core/candle.ts";
 import {
   type BarView,
@@ -104,22 +104,33 @@ export function validateSeries(s: AssetSeries): void {
       throw new RangeError(`Cannot use series ${s.asset}: its columns differ in length`);
     }
   }
-  const at = (i: number) =>
-    `${s.asset} bar ${i} (${Number.isFinite(s.ts[i]) ? isoTime(s.ts[i]) : `ts ${s.ts[i]}`})`;
+  const { ts, open, high, low, close } = s;
+  // One pass of comparisons: a finite time above the previous one, and 0 < low <= open, close
+  // <= high <= MAX_PRICE, which makes all four prices valid (NaN fails every comparison). The
+  // first bar that fails is explained by barProblem, in the order of the checks it lists.
+  let prev = -Infinity;
   for (let i = 0; i < n; i++) {
-    const o = s.open[i], h = s.high[i], l = s.low[i], c = s.close[i];
-    if (!Number.isFinite(s.ts[i])) throw new RangeError(`Cannot use ${at(i)}: time is not finite`);
-    if (i > 0 && !(s.ts[i] > s.ts[i - 1])) {
-      throw new RangeError(`Cannot use ${at(i)}: times must be strictly increasing`);
-    }
-    if (!(isPrice(o) && isPrice(h) && isPrice(l) && isPrice(c))) {
-      const bad = PRICE_FIELDS.find((f) => !isPrice(s[f][i]))!;
-      throw new RangeError(`Cannot use ${at(i)}: ${bad} ${priceProblem(s[bad][i])}`);
-    }
-    if (!(l <= o && l <= c && o <= h && c <= h)) {
-      throw new RangeError(`Cannot use ${at(i)}: need low <= open, close <= high`);
-    }
+    const t = ts[i], o = open[i], h = high[i], l = low[i], c = close[i];
+    if (
+      !(t > prev && t < Infinity && l > 0 && h <= MAX_PRICE && l <= o && l <= c && o <= h &&
+        c <= h)
+    ) throw new RangeError(barProblem(s, i));
+    prev = t;
   }
+}
+
+/** Why bar `i` of `s` is not valid: the first of time, order, prices, bounds that fails. */
+function barProblem(s: AssetSeries, i: number): string {
+  const at = `${s.asset} bar ${i} (${
+    Number.isFinite(s.ts[i]) ? isoTime(s.ts[i]) : `ts ${s.ts[i]}`
+  })`;
+  if (!Number.isFinite(s.ts[i])) return `Cannot use ${at}: time is not finite`;
+  if (i > 0 && !(s.ts[i] > s.ts[i - 1])) {
+    return `Cannot use ${at}: times must be strictly increasing`;
+  }
+  const bad = PRICE_FIELDS.find((f) => !isPrice(s[f][i]));
+  if (bad) return `Cannot use ${at}: ${bad} ${priceProblem(s[bad][i])}`;
+  return `Cannot use ${at}: need low <= open, close <= high`;
 }
 
 /**

@@ -238,14 +238,15 @@ export function computeMetrics(input: MetricsInput): Metrics {
   const { capital, ts, equity, trades } = input;
   const n = equity.length;
   const { p, rf } = resolve({ periodsPerYear: input.periodsPerYear, riskFree: input.riskFree });
-  const dd = drawdownStats(ts, equity, capital);
+  const dd = { maxDurationMs: 0, depthSum: 0, count: 0, peakEquity: capital };
   const finalEquity = n > 0 ? equity[n - 1] : capital;
   // One pass each over the returns (and the excess returns when a risk-free rate is given); the
   // per-metric arithmetic is exactly that of the ratio functions above, in the same order. The
   // returns are computed on the fly from the equity; only a curve with NaN returns (dropped, as
   // the ratio functions do) is materialised first.
-  let r = equityReturnStats(equity, capital, 0);
+  let r = equityReturnStats(equity, capital, 0, ts, dd);
   let x = rf === 0 ? r : equityReturnStats(equity, capital, rf);
+  if (!r) drawdownStats(ts, equity, capital, dd);
   if (!r || !x) {
     const raw = new Float64Array(n);
     let prev = capital;
@@ -296,26 +297,81 @@ interface ReturnStats {
 
 /**
  * {@link returnStats} of the returns equity_t / equity_{t−1} − 1 (− rf), equity_{−1} = capital,
- * without materialising them; `undefined` when some return is NaN.
+ * without materialising them; `undefined` when some return is NaN. Given `dd`, the same pass
+ * also fills in {@link drawdownStats} (each accumulator in the order that function uses); when
+ * it returns `undefined`, `dd` is incomplete and the caller runs drawdownStats itself.
+ *
+ * The drawdown divisions are skipped where they cannot set a new maximum: with a drawdown of
+ * `mdd` < 1 known, a point with w ≥ peak · (1 − mdd) · (1 + 10⁻¹⁴) has 1 − w / peak ≤ mdd in
+ * exact arithmetic with a relative margin of 10⁻¹⁴, far above the rounding of the quotient and
+ * of the bound, and rounding is monotone, so the computed `1 − w / peak` is ≤ mdd too and would
+ * not have replaced it (likewise for the depth of the current drawdown episode). At a drawdown
+ * of 1 or more (equity at or below zero) every point is computed.
  */
 function equityReturnStats(
   equity: ArrayLike<number>,
   capital: number,
   rf: number,
+  ts?: ArrayLike<number>,
+  dd?: DrawdownStats,
 ): ReturnStats | undefined {
   const n = equity.length;
   let sum = 0, downside = 0, w = 1, peak = 1, mdd = 0, prev = capital;
+  let skipBelow = peak * (1 + 1e-14), depthSkip = Infinity;
+  // drawdownStats' state (only with dd)
+  let ePeak = capital, peakTs = n > 0 && ts ? ts[0] : NaN, maxDur = 0;
+  let inDd = false, depth = 0, ddSum = 0, ddCount = 0, peakEquity = capital;
   for (let i = 0; i < n; i++) {
-    const raw = equity[i] / prev - 1;
-    prev = equity[i];
+    const e = equity[i];
+    const raw = e / prev - 1;
+    prev = e;
     if (Number.isNaN(raw)) return undefined;
     const v = rf === 0 ? raw : raw - rf;
     sum += v;
     if (v < 0) downside += v * v;
     w *= 1 + v;
-    if (w > peak) peak = w;
-    const d = 1 - w / peak;
-    if (d > mdd) mdd = d;
+    if (w > peak) {
+      peak = w;
+      skipBelow = skipLevel(peak, mdd);
+    } else if (w < skipBelow) {
+      const d = 1 - w / peak;
+      if (d > mdd) {
+        mdd = d;
+        skipBelow = skipLevel(peak, mdd);
+      }
+    }
+    if (dd) {
+      if (e >= ePeak) {
+        if (inDd) {
+          maxDur = Math.max(maxDur, ts![i] - peakTs);
+          ddSum += depth;
+          ddCount++;
+          inDd = false;
+          depth = 0;
+        }
+        ePeak = e;
+        peakTs = ts![i];
+        depthSkip = Infinity;
+      } else {
+        inDd = true;
+        if (e < depthSkip) {
+          depth = Math.max(depth, 1 - e / ePeak);
+          depthSkip = depth > 0 ? skipLevel(ePeak, depth) : Infinity;
+        }
+      }
+      if (e > peakEquity) peakEquity = e;
+    }
+  }
+  if (dd) {
+    if (inDd) {
+      maxDur = Math.max(maxDur, ts![n - 1] - peakTs);
+      ddSum += depth;
+      ddCount++;
+    }
+    dd.maxDurationMs = maxDur;
+    dd.depthSum = ddSum;
+    dd.count = ddCount;
+    dd.peakEquity = peakEquity;
   }
   const mean = n === 0 ? NaN : sum / n;
   let ss = 0;
@@ -354,8 +410,29 @@ function returnStats(xs: Float64Array): ReturnStats {
   return { n, mean, std, downside, growth: w, maxDrawdown: mdd };
 }
 
-/** Drawdown episodes of the equity curve: longest duration, mean depth, peak equity. */
-function drawdownStats(ts: ArrayLike<number>, equity: ArrayLike<number>, capital: number) {
+/**
+ * The level at or above which a point cannot deepen a drawdown of `dd` from `peak` (> 0):
+ * peak · (1 − dd) · (1 + 10⁻¹⁴), or Infinity (compute every point) once dd ≥ 1.
+ */
+function skipLevel(peak: number, dd: number): number {
+  return dd < 1 ? peak * (1 - dd) * (1 + 1e-14) : Infinity;
+}
+
+/** Drawdown episodes of an equity curve (see {@link drawdownStats}). */
+interface DrawdownStats {
+  maxDurationMs: number;
+  depthSum: number;
+  count: number;
+  peakEquity: number;
+}
+
+/** Drawdown episodes of the equity curve into `out`: longest duration, mean depth, peak equity. */
+function drawdownStats(
+  ts: ArrayLike<number>,
+  equity: ArrayLike<number>,
+  capital: number,
+  out: DrawdownStats,
+): void {
   const n = equity.length;
   let peak = capital, peakTs = n > 0 ? ts[0] : NaN, maxDur = 0;
   let inDd = false, depth = 0, ddSum = 0, ddCount = 0, peakEquity = capital;
@@ -382,7 +459,10 @@ function drawdownStats(ts: ArrayLike<number>, equity: ArrayLike<number>, capital
     ddSum += depth;
     ddCount++;
   }
-  return { maxDurationMs: maxDur, depthSum: ddSum, count: ddCount, peakEquity };
+  out.maxDurationMs = maxDur;
+  out.depthSum = ddSum;
+  out.count = ddCount;
+  out.peakEquity = peakEquity;
 }
 
 /** The columns of `trades` that the statistics read. */
