@@ -1,95 +1,102 @@
 /**
- * Append-only columns for the engine's logs. A number column is a list of Float64Array chunks:
- * a first one of {@link HEAD} values (2 KB: a short run — an optimisation trial with tens or
- * hundreds of fills — allocates nothing more), then chunks of {@link CHUNK} values (64 KB, under
- * the allocator's mmap threshold, so a run reuses the memory the previous run freed instead of
- * faulting in fresh pages). Appending never copies, and stores a double unboxed. Strings are
- * stored as codes into a table of the distinct values (names, sides, reasons: a handful, found
- * by a linear scan).
+ * Append-only row storage for the engine's logs. A {@link RowLog} keeps rows of `stride` numbers
+ * in Float64Array chunks: a first one of {@link FIRST_ROWS} rows (a short run — an optimisation
+ * trial with tens or hundreds of fills — allocates nothing more), then chunks of
+ * {@link CHUNK_ROWS} rows (at most 96 KB, under the allocator's mmap threshold, so a run reuses
+ * the memory the previous one freed instead of faulting in fresh pages). Appending a row is one
+ * bounds check and `stride` unboxed stores; nothing is ever copied. Strings are stored as codes
+ * into a {@link Codes} table of the distinct values (names, sides, reasons: a handful).
  * @module
  */
 
-/** Values in a column's first chunk. */
-export const HEAD = 256;
-const SHIFT = 13;
-/** Values per chunk after the first. */
-export const CHUNK = 1 << SHIFT;
-const MASK = CHUNK - 1;
+/** Rows in a log's first chunk. */
+export const FIRST_ROWS = 32;
+const SHIFT = 10;
+/** Rows per chunk after the first. */
+export const CHUNK_ROWS = 1 << SHIFT;
+const MASK = CHUNK_ROWS - 1;
 
-/** An append-only column of numbers. */
-export class NumberColumn {
-  readonly #head = new Float64Array(HEAD);
-  readonly #chunks: Float64Array[] = [];
-  /** The chunk being filled (the head, then the newest chunk). */
-  #tail: Float64Array = this.#head;
-  /** Where the next value goes in `#tail`. */
-  #j = 0;
-  #n = 0;
+/** An append-only table of rows of `stride` numbers. */
+export class RowLog {
+  /** Numbers per row. */
+  readonly stride: number;
+  readonly #chunks: Float64Array[];
+  /**
+   * The chunk the newest row is in: write a new row's fields at `tail[o + f]`, where `o` is what
+   * {@link RowLog.append} returned.
+   */
+  tail: Float64Array;
+  #next = 0;
+  #rows = 0;
 
-  /** Values appended. */
+  /** An empty log of rows of `stride` numbers (at most 12, so a chunk stays within 96 KB). */
+  constructor(stride: number) {
+    if (!(Number.isInteger(stride) && stride >= 1 && stride <= 12)) {
+      throw new RangeError(`A row log needs a stride of 1 to 12 numbers, got ${stride}`);
+    }
+    this.stride = stride;
+    this.tail = new Float64Array(FIRST_ROWS * stride);
+    this.#chunks = [this.tail];
+  }
+
+  /** Rows appended. */
   get length(): number {
-    return this.#n;
+    return this.#rows;
   }
 
-  /** Appends `v`. */
-  push(v: number): void {
-    let j = this.#j;
-    if (j === this.#tail.length) {
-      this.#tail = new Float64Array(CHUNK);
-      this.#chunks.push(this.#tail);
-      j = 0;
+  /** Appends a row (zeros) and returns its offset in {@link RowLog.tail}. */
+  append(): number {
+    let o = this.#next;
+    if (o === this.tail.length) {
+      this.tail = new Float64Array(CHUNK_ROWS * this.stride);
+      this.#chunks.push(this.tail);
+      o = 0;
     }
-    this.#tail[j] = v;
-    this.#j = j + 1;
-    this.#n++;
+    this.#next = o + this.stride;
+    this.#rows++;
+    return o;
   }
 
-  /** Value `k` (0 ≤ k < length). */
-  at(k: number): number {
-    return k < HEAD ? this.#head[k] : this.#chunks[(k - HEAD) >>> SHIFT][(k - HEAD) & MASK];
+  /** Field `f` of row `k` (0 ≤ k < length, 0 ≤ f < stride). */
+  at(k: number, f: number): number {
+    if (k < FIRST_ROWS) return this.#chunks[0][k * this.stride + f];
+    const r = k - FIRST_ROWS;
+    return this.#chunks[1 + (r >>> SHIFT)][(r & MASK) * this.stride + f];
   }
 
-  /** Every value, in order, as one array (a copy). */
-  toArray(): Float64Array {
-    const out = new Float64Array(this.#n);
-    out.set(this.#n <= HEAD ? this.#head.subarray(0, this.#n) : this.#head);
-    for (let c = 0, at = HEAD; at < this.#n; c++, at += CHUNK) {
-      out.set(this.#chunks[c].subarray(0, Math.min(CHUNK, this.#n - at)), at);
-    }
+  /** Field `f` of every row, in order. */
+  column(f: number): Float64Array {
+    const out = new Float64Array(this.#rows);
+    for (let k = 0; k < this.#rows; k++) out[k] = this.at(k, f);
     return out;
   }
 }
 
-/** An append-only column of strings with few distinct values (names, sides, reasons). */
-export class TextColumn<T extends string = string> {
-  readonly #codes = new NumberColumn();
+/** Codes for the few distinct strings of a log field: 0, 1, 2, … in order of first use. */
+export class Codes<T extends string = string> {
   readonly #values: T[] = [];
-  /** The last value appended and its code: a log's next value is often the same. */
   #last: T | undefined;
   #lastCode = -1;
 
-  /** Values appended. */
-  get length(): number {
-    return this.#codes.length;
-  }
-
-  /** Appends `v`. */
-  push(v: T): void {
-    if (v === this.#last) {
-      this.#codes.push(this.#lastCode);
-      return;
-    }
+  /** The code of `v` (a new one the first time `v` is seen). */
+  code(v: T): number {
+    if (v === this.#last) return this.#lastCode;
     const values = this.#values;
     let c = 0;
     while (c < values.length && values[c] !== v) c++;
     if (c === values.length) values.push(v);
     this.#last = v;
     this.#lastCode = c;
-    this.#codes.push(c);
+    return c;
   }
 
-  /** Value `k`. */
-  at(k: number): T {
-    return this.#values[this.#codes.at(k)];
+  /** The string of code `c`. */
+  value(c: number): T {
+    return this.#values[c];
+  }
+
+  /** Distinct strings seen. */
+  get size(): number {
+    return this.#values.length;
   }
 }

@@ -3,7 +3,7 @@
  * objects only when read.
  *
  * A fill or trade object holds half a dozen doubles, each a separate heap allocation; recording
- * them in append-only columns instead (`column.ts`: Float64Array chunks, strings as codes) takes
+ * them in append-only rows of Float64Array chunks instead (`column.ts`, strings as codes) takes
  * the allocation out of the hot path. `list` materialises the objects lazily and incrementally — the entries recorded since
  * the last read, in order, with exactly the fields and key order the literal objects had — and
  * keeps returning the same array, so readers see one growing list. An optimiser that needs only
@@ -11,26 +11,24 @@
  * @module
  */
 import type { Fill, OrderRole, OrderSide, OrderType, PositionSide, Trade } from "../core/order.ts";
-import { NumberColumn, TextColumn } from "./column.ts";
+import { Codes, RowLog } from "./column.ts";
+
+// Fill rows: order id, asset code, side/role/type codes packed (4 bits each), ts, price, qty,
+// fee, reference price. Slippage is |price − ref| · qty, computed when read.
+const F_ID = 0, F_ASSET = 1, F_KIND = 2, F_TS = 3, F_PRICE = 4, F_QTY = 5, F_FEE = 6, F_REF = 7;
 
 /** Every fill of a run. */
 export class FillLog {
-  readonly #orderId = new NumberColumn();
-  readonly #asset = new TextColumn();
-  readonly #side = new TextColumn<OrderSide>();
-  readonly #role = new TextColumn<OrderRole>();
-  readonly #type = new TextColumn<OrderType>();
-  readonly #ts = new NumberColumn();
-  readonly #price = new NumberColumn();
-  readonly #qty = new NumberColumn();
-  readonly #fee = new NumberColumn();
-  readonly #slippage = new NumberColumn();
-  readonly #ref = new NumberColumn();
+  readonly #rows = new RowLog(8);
+  readonly #asset = new Codes();
+  readonly #side = new Codes<OrderSide>();
+  readonly #role = new Codes<OrderRole>();
+  readonly #type = new Codes<OrderType>();
   readonly #list: Fill[] = [];
 
   /** Fills recorded. */
   get length(): number {
-    return this.#ts.length;
+    return this.#rows.length;
   }
 
   /** Records one fill (the fields of {@link Fill}, in its order; positional: see TradeLog.add). */
@@ -43,35 +41,37 @@ export class FillLog {
     fee: number,
     ref: number,
   ): void {
-    this.#orderId.push(order.id);
-    this.#asset.push(order.asset);
-    this.#side.push(order.side);
-    this.#role.push(order.role);
-    this.#type.push(type);
-    this.#ts.push(ts);
-    this.#price.push(price);
-    this.#qty.push(qty);
-    this.#fee.push(fee);
-    this.#slippage.push(Math.abs(price - ref) * qty);
-    this.#ref.push(ref);
+    const rows = this.#rows, o = rows.append(), t = rows.tail;
+    t[o + F_ID] = order.id;
+    t[o + F_ASSET] = this.#asset.code(order.asset);
+    // three enums of 2, 4 and 3 values: 4 bits each is room to spare
+    t[o + F_KIND] = this.#side.code(order.side) | this.#role.code(order.role) << 4 |
+      this.#type.code(type) << 8;
+    t[o + F_TS] = ts;
+    t[o + F_PRICE] = price;
+    t[o + F_QTY] = qty;
+    t[o + F_FEE] = fee;
+    t[o + F_REF] = ref;
   }
 
   /** The fills as objects, in time order (the same array on every read). */
   get list(): readonly Fill[] {
-    const out = this.#list;
-    for (let k = out.length; k < this.#ts.length; k++) {
+    const out = this.#list, rows = this.#rows;
+    for (let k = out.length; k < rows.length; k++) {
+      const kind = rows.at(k, F_KIND), price = rows.at(k, F_PRICE), qty = rows.at(k, F_QTY);
+      const ref = rows.at(k, F_REF);
       out.push({
-        orderId: this.#orderId.at(k),
-        asset: this.#asset.at(k),
-        side: this.#side.at(k),
-        role: this.#role.at(k),
-        orderType: this.#type.at(k),
-        ts: this.#ts.at(k),
-        price: this.#price.at(k),
-        qty: this.#qty.at(k),
-        fee: this.#fee.at(k),
-        slippage: this.#slippage.at(k),
-        referencePrice: this.#ref.at(k),
+        orderId: rows.at(k, F_ID),
+        asset: this.#asset.value(rows.at(k, F_ASSET)),
+        side: this.#side.value(kind & 15),
+        role: this.#role.value((kind >> 4) & 15),
+        orderType: this.#type.value((kind >> 8) & 15),
+        ts: rows.at(k, F_TS),
+        price,
+        qty,
+        fee: rows.at(k, F_FEE),
+        slippage: Math.abs(price - ref) * qty,
+        referencePrice: ref,
       });
     }
     return out;
@@ -86,34 +86,41 @@ export interface TradeColumns {
   readonly exitTs: ArrayLike<number>;
 }
 
+// Trade rows: asset code, side code + 2 × exit-reason code, entry ts, entry price, exit ts, exit
+// price, size, pnl, fees. The return is pnl / (entry price · size), computed when read.
+const T_ASSET = 0, T_KIND = 1, T_ENTRY_TS = 2, T_ENTRY_PRICE = 3, T_EXIT_TS = 4;
+const T_EXIT_PRICE = 5, T_SIZE = 6, T_PNL = 7, T_FEES = 8;
+
 /** Every closed trade of a run. */
 export class TradeLog {
-  readonly #asset = new TextColumn();
-  readonly #side = new TextColumn<PositionSide>();
-  readonly #entryTs = new NumberColumn();
-  readonly #entryPrice = new NumberColumn();
-  readonly #exitTs = new NumberColumn();
-  readonly #exitPrice = new NumberColumn();
-  readonly #size = new NumberColumn();
-  readonly #pnl = new NumberColumn();
-  readonly #returnPct = new NumberColumn();
-  readonly #fees = new NumberColumn();
-  readonly #reason = new TextColumn();
+  readonly #rows = new RowLog(9);
+  readonly #asset = new Codes();
+  readonly #side = new Codes<PositionSide>();
+  readonly #reason = new Codes();
   readonly #list: Trade[] = [];
 
   /** Trades recorded. */
   get length(): number {
-    return this.#pnl.length;
+    return this.#rows.length;
   }
 
   /** The columns the metrics read, as arrays. */
   columns(): TradeColumns {
+    const rows = this.#rows, n = rows.length;
+    const returnPct = new Float64Array(n);
+    for (let k = 0; k < n; k++) returnPct[k] = this.#returnOf(k);
     return {
-      pnl: this.#pnl.toArray(),
-      returnPct: this.#returnPct.toArray(),
-      entryTs: this.#entryTs.toArray(),
-      exitTs: this.#exitTs.toArray(),
+      pnl: rows.column(T_PNL),
+      returnPct,
+      entryTs: rows.column(T_ENTRY_TS),
+      exitTs: rows.column(T_EXIT_TS),
     };
+  }
+
+  /** Net return of trade `k`: pnl / (entry price · size). */
+  #returnOf(k: number): number {
+    const rows = this.#rows;
+    return rows.at(k, T_PNL) / (rows.at(k, T_ENTRY_PRICE) * rows.at(k, T_SIZE));
   }
 
   /**
@@ -132,35 +139,36 @@ export class TradeLog {
     fees: number,
     reason: string,
   ): void {
-    this.#asset.push(asset);
-    this.#side.push(side);
-    this.#entryTs.push(entryTs);
-    this.#entryPrice.push(entryPrice);
-    this.#exitTs.push(exitTs);
-    this.#exitPrice.push(exitPrice);
-    this.#size.push(size);
-    this.#pnl.push(pnl);
-    this.#returnPct.push(pnl / (entryPrice * size));
-    this.#fees.push(fees);
-    this.#reason.push(reason);
+    const rows = this.#rows, o = rows.append(), t = rows.tail;
+    t[o + T_ASSET] = this.#asset.code(asset);
+    // a side code is 0 or 1
+    t[o + T_KIND] = this.#side.code(side) + 2 * this.#reason.code(reason);
+    t[o + T_ENTRY_TS] = entryTs;
+    t[o + T_ENTRY_PRICE] = entryPrice;
+    t[o + T_EXIT_TS] = exitTs;
+    t[o + T_EXIT_PRICE] = exitPrice;
+    t[o + T_SIZE] = size;
+    t[o + T_PNL] = pnl;
+    t[o + T_FEES] = fees;
   }
 
   /** The trades as objects, in time order (the same array on every read). */
   get list(): readonly Trade[] {
-    const out = this.#list;
-    for (let k = out.length; k < this.#pnl.length; k++) {
+    const out = this.#list, rows = this.#rows;
+    for (let k = out.length; k < rows.length; k++) {
+      const kind = rows.at(k, T_KIND);
       out.push({
-        asset: this.#asset.at(k),
-        side: this.#side.at(k),
-        entryTs: this.#entryTs.at(k),
-        entryPrice: this.#entryPrice.at(k),
-        exitTs: this.#exitTs.at(k),
-        exitPrice: this.#exitPrice.at(k),
-        size: this.#size.at(k),
-        pnl: this.#pnl.at(k),
-        returnPct: this.#returnPct.at(k),
-        fees: this.#fees.at(k),
-        exitReason: this.#reason.at(k),
+        asset: this.#asset.value(rows.at(k, T_ASSET)),
+        side: this.#side.value(kind % 2),
+        entryTs: rows.at(k, T_ENTRY_TS),
+        entryPrice: rows.at(k, T_ENTRY_PRICE),
+        exitTs: rows.at(k, T_EXIT_TS),
+        exitPrice: rows.at(k, T_EXIT_PRICE),
+        size: rows.at(k, T_SIZE),
+        pnl: rows.at(k, T_PNL),
+        returnPct: this.#returnOf(k),
+        fees: rows.at(k, T_FEES),
+        exitReason: this.#reason.value(Math.floor(kind / 2)),
       });
     }
     return out;
