@@ -22,7 +22,7 @@ import { backupCollected } from "../lib/services/collect_backup.ts";
 import { interruptSignal, TerminalProgress } from "../lib/services/collect_cli.ts";
 import { collectPrices } from "../lib/services/collector.ts";
 import { openEventPublisher } from "../lib/services/event_publisher.ts";
-import { runFinishedEvent, runStartedEvent } from "../lib/services/published_events.ts";
+import { publishedCollectionRun, runStartedEvent } from "../lib/services/published_events.ts";
 
 const HELP = `Usage: deno task collect [options]
 
@@ -88,29 +88,33 @@ const task = defineTask({
       }
       const source = priceSourceFor(config, sourceName, wiring);
       source.checkRequest(interval, days);
-      events?.sink(
-        "collection",
-        runStartedEvent({
-          task: "collect",
-          source: sourceName,
-          subjects: [...assets],
-          interval,
-          days,
-        }),
-      );
-      report = await collectPrices(store(), {
-        source,
-        assets,
+      const started = runStartedEvent({
+        task: "collect",
+        source: sourceName,
+        subjects: [...assets],
         interval,
         days,
-        nowMs: Date.now(),
-        refetchGaps: values["refetch-gaps"] ?? false,
-        signal: interrupt.signal,
-        onProgress: (p) => progress.collect(p),
-        params: sourceName === "coingecko" ? { plan: config.coingecko.plan } : {},
-        redact,
       });
-      events?.sink("collection", runFinishedEvent("collect", report));
+      report = await publishedCollectionRun(
+        events?.sink,
+        started,
+        "collect",
+        undefined,
+        () =>
+          collectPrices(store(), {
+            source,
+            assets,
+            interval,
+            days,
+            nowMs: Date.now(),
+            refetchGaps: values["refetch-gaps"] ?? false,
+            signal: interrupt.signal,
+            onProgress: (p) => progress.collect(p),
+            params: sourceName === "coingecko" ? { plan: config.coingecko.plan } : {},
+            redact,
+          }),
+        redact,
+      );
     } finally {
       progress.done();
       interrupt.dispose();

@@ -17,7 +17,7 @@ import { backupCollected } from "../lib/services/collect_backup.ts";
 import { interruptSignal, TerminalProgress } from "../lib/services/collect_cli.ts";
 import { collectMacro } from "../lib/services/macro_collector.ts";
 import { openEventPublisher } from "../lib/services/event_publisher.ts";
-import { runFinishedEvent, runStartedEvent } from "../lib/services/published_events.ts";
+import { publishedCollectionRun, runStartedEvent } from "../lib/services/published_events.ts";
 
 const HELP = `Usage: deno task macro [options]
 
@@ -71,19 +71,26 @@ const task = defineTask({
       warn: (m) => console.error(`mts macro: warning: ${safeEcho(m, 400)}`),
     });
     try {
-      events.sink("collection", runStartedEvent({ task: "macro", subjects: indicators, days }));
-      report = await collectMacro(store(), {
-        indicators,
-        days,
-        nowMs: Date.now(),
-        fred,
-        cboe,
-        seriesMap: config.fred.seriesMap,
-        signal: interrupt.signal,
-        onProgress: (p) => progress.collect(p),
+      const started = runStartedEvent({ task: "macro", subjects: indicators, days });
+      report = await publishedCollectionRun(
+        events.sink,
+        started,
+        "macro",
+        undefined,
+        () =>
+          collectMacro(store(), {
+            indicators,
+            days,
+            nowMs: Date.now(),
+            fred,
+            cboe,
+            seriesMap: config.fred.seriesMap,
+            signal: interrupt.signal,
+            onProgress: (p) => progress.collect(p),
+            redact,
+          }),
         redact,
-      });
-      events.sink("collection", runFinishedEvent("macro", report));
+      );
     } finally {
       progress.done();
       interrupt.dispose();

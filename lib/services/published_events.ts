@@ -69,7 +69,8 @@ export const RunStartedEventSchema = z.object({
 /** `collection` / `run_finished`: a collection run ended. */
 export const RunFinishedEventSchema = z.object({
   task: z.string(),
-  runId: z.int(),
+  /** The run's record; absent when the run failed before it was recorded (then `error` says why). */
+  runId: z.int().optional(),
   status: z.enum(["success", "partial", "failed", "running"]),
   rowsWritten: z.int().min(0),
   failures: z.int().min(0),
@@ -166,6 +167,42 @@ export interface FinishedRun {
   readonly items: readonly RunItem[];
   readonly window?: { readonly from: number; readonly to: number };
   readonly error?: string;
+}
+
+/**
+ * Runs a collection run between its two events: `run_started` before `run`, then `run_finished`
+ * with its report — or, when `run` throws (a store that cannot be written, an abort before the run
+ * was recorded), a `run_finished` with status `failed`, no rows and the error (through `redact`),
+ * and the error rethrown. So a subscriber never sees a start without an end.
+ */
+export async function publishedCollectionRun<R extends FinishedRun>(
+  sink: EventSink | undefined,
+  started: PublishedEvent,
+  task: string,
+  job: string | undefined,
+  run: () => Promise<R>,
+  redact: (text: string) => string = (t) => t,
+): Promise<R> {
+  sink?.("collection", started);
+  let report: R;
+  try {
+    report = await run();
+  } catch (e) {
+    const error = redact(e instanceof Error ? e.message : String(e));
+    const data: z.infer<typeof RunFinishedEventSchema> = {
+      task,
+      status: "failed",
+      rowsWritten: 0,
+      failures: 0,
+      items: [],
+      error,
+      ...(job ? { job } : {}),
+    };
+    sink?.("collection", { type: "run_finished", data });
+    throw e;
+  }
+  sink?.("collection", runFinishedEvent(task, report, job));
+  return report;
 }
 
 /** `run_finished` of a collection run: its outcome and every series' rows and error. */

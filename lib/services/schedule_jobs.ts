@@ -50,7 +50,7 @@ import {
 } from "./schedule_kinds.ts";
 import {
   type EventSink,
-  runFinishedEvent,
+  publishedCollectionRun,
   runStartedEvent,
   signalRunEvents,
 } from "./published_events.ts";
@@ -145,32 +145,36 @@ function collectJob(spec: JobSpec, w: JobWiring) {
     } catch {
       days = base; // the source cannot serve the wider window: catch up what it can
     }
-    w.events?.(
-      "collection",
-      runStartedEvent({
-        task: "collect",
-        source: sourceName,
-        subjects: [...assets],
-        interval,
-        days,
-        job: ctx.job,
-      }),
-    );
-    const report = await collectPrices(w.store, {
-      source,
-      assets,
+    const started = runStartedEvent({
+      task: "collect",
+      source: sourceName,
+      subjects: [...assets],
       interval,
       days,
-      nowMs: ctx.nowMs,
-      refetchGaps: o.refetchGaps ?? false,
-      signal: ctx.signal,
-      params: {
-        ...(sourceName === "coingecko" ? { plan: w.config.coingecko.plan } : {}),
-        scheduled: { job: ctx.job, slot: isoTime(ctx.slot), attempt: ctx.attempt },
-      },
-      redact: w.redact,
+      job: ctx.job,
     });
-    w.events?.("collection", runFinishedEvent("collect", report, ctx.job));
+    const report = await publishedCollectionRun(
+      w.events,
+      started,
+      "collect",
+      ctx.job,
+      () =>
+        collectPrices(w.store, {
+          source,
+          assets,
+          interval,
+          days,
+          nowMs: ctx.nowMs,
+          refetchGaps: o.refetchGaps ?? false,
+          signal: ctx.signal,
+          params: {
+            ...(sourceName === "coingecko" ? { plan: w.config.coingecko.plan } : {}),
+            scheduled: { job: ctx.job, slot: isoTime(ctx.slot), attempt: ctx.attempt },
+          },
+          redact: w.redact,
+        }),
+      w.redact,
+    );
     const backup = (o.backup ?? w.config.collect.csvBackup) && !ctx.signal.aborted
       ? await backupCollected(w.store, w.config.dataDir, {
         assets,
@@ -208,27 +212,26 @@ function macroJob(spec: JobSpec, w: JobWiring) {
     };
     const { fred, cboe } = macroClientsFor(w.config, indicators, wiring);
     const days = coverDays(base, ctx);
-    w.events?.(
-      "collection",
-      runStartedEvent({
-        task: "macro",
-        subjects: indicators,
-        days,
-        job: ctx.job,
-      }),
+    const started = runStartedEvent({ task: "macro", subjects: indicators, days, job: ctx.job });
+    const report = await publishedCollectionRun(
+      w.events,
+      started,
+      "macro",
+      ctx.job,
+      () =>
+        collectMacro(w.store, {
+          indicators,
+          days,
+          nowMs: ctx.nowMs,
+          fred,
+          cboe,
+          seriesMap: w.config.fred.seriesMap,
+          signal: ctx.signal,
+          params: { scheduled: { job: ctx.job, slot: isoTime(ctx.slot), attempt: ctx.attempt } },
+          redact: w.redact,
+        }),
+      w.redact,
     );
-    const report = await collectMacro(w.store, {
-      indicators,
-      days,
-      nowMs: ctx.nowMs,
-      fred,
-      cboe,
-      seriesMap: w.config.fred.seriesMap,
-      signal: ctx.signal,
-      params: { scheduled: { job: ctx.job, slot: isoTime(ctx.slot), attempt: ctx.attempt } },
-      redact: w.redact,
-    });
-    w.events?.("collection", runFinishedEvent("macro", report, ctx.job));
     const collected = report.items.filter((i) => i.status !== "skipped").map((i) => i.indicator);
     const backup =
       (o.backup ?? w.config.collect.csvBackup) && collected.length && !ctx.signal.aborted
