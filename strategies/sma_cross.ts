@@ -78,18 +78,7 @@ class SmaCrossRun implements Strategy {
   }
 
   onBar(ctx: StrategyContext): readonly Signal[] {
-    if (this.#assets !== ctx.assets) {
-      this.#assets = ctx.assets;
-      this.#tracks = ctx.assets.map(() => ({
-        means: new MeanPair(this.params.fast, this.params.slow),
-        sign: NaN,
-      }));
-      this.#seen = undefined;
-    }
-    if (this.#seen !== ctx) {
-      this.#seen = ctx;
-      this.#views = ctx.assets.map((a) => ctx.bars(a));
-    }
+    if (this.#seen !== ctx) this.#prepare(ctx);
     const tracks = this.#tracks, views = this.#views;
     let out: Signal[] | undefined;
     for (let a = 0; a < tracks.length; a++) {
@@ -97,6 +86,22 @@ class SmaCrossRun implements Strategy {
       if (cross !== 0) (out ??= []).push(this.#signal(ctx, a, cross));
     }
     return out ?? NONE;
+  }
+
+  /**
+   * A new context (the first bar, or another run's): fresh tracks when its assets differ, and its
+   * views looked up once. Kept out of `onBar`, so the per-bar code stays small enough to inline.
+   */
+  #prepare(ctx: StrategyContext): void {
+    if (this.#assets !== ctx.assets) {
+      this.#assets = ctx.assets;
+      this.#tracks = ctx.assets.map(() => ({
+        means: new MeanPair(this.params.fast, this.params.slow),
+        sign: NaN,
+      }));
+    }
+    this.#seen = ctx;
+    this.#views = ctx.assets.map((a) => ctx.bars(a));
   }
 
   #signal(ctx: StrategyContext, a: number, cross: number): Signal {

@@ -207,6 +207,9 @@ let setPublished: (view: FeedMacroView, now: number) => void;
  * that keeps the view, or casts it, still cannot read past `now`.
  */
 export class FeedBarView implements BarView {
+  // Each accessor reads an index in range (the usual case) without calling boundedIndex, which
+  // handles negative indexes and throws on the rest: the call, never reached on that path, does
+  // not count against the inlining budget of the strategy code that reads the bars.
   #n = 0;
   readonly #s: AssetSeries;
   readonly #what: string;
@@ -230,27 +233,45 @@ export class FeedBarView implements BarView {
 
   /** Open time of bar `i` (negative `i` counts from the newest). */
   ts(i: number): number {
-    return this.#s.ts[boundedIndex(i, this.#n, this.#what)];
+    const n = this.#n;
+    return i >= 0 && i < n && (i | 0) === i
+      ? this.#s.ts[i]
+      : this.#s.ts[boundedIndex(i, n, this.#what)];
   }
   /** Open of bar `i`. */
   open(i: number): number {
-    return this.#s.open[boundedIndex(i, this.#n, this.#what)];
+    const n = this.#n;
+    return i >= 0 && i < n && (i | 0) === i
+      ? this.#s.open[i]
+      : this.#s.open[boundedIndex(i, n, this.#what)];
   }
   /** High of bar `i`. */
   high(i: number): number {
-    return this.#s.high[boundedIndex(i, this.#n, this.#what)];
+    const n = this.#n;
+    return i >= 0 && i < n && (i | 0) === i
+      ? this.#s.high[i]
+      : this.#s.high[boundedIndex(i, n, this.#what)];
   }
   /** Low of bar `i`. */
   low(i: number): number {
-    return this.#s.low[boundedIndex(i, this.#n, this.#what)];
+    const n = this.#n;
+    return i >= 0 && i < n && (i | 0) === i
+      ? this.#s.low[i]
+      : this.#s.low[boundedIndex(i, n, this.#what)];
   }
   /** Close of bar `i`. */
   close(i: number): number {
-    return this.#s.close[boundedIndex(i, this.#n, this.#what)];
+    const n = this.#n;
+    return i >= 0 && i < n && (i | 0) === i
+      ? this.#s.close[i]
+      : this.#s.close[boundedIndex(i, n, this.#what)];
   }
   /** Volume of bar `i`. */
   volume(i: number): number {
-    return this.#s.volume[boundedIndex(i, this.#n, this.#what)];
+    const n = this.#n;
+    return i >= 0 && i < n && (i | 0) === i
+      ? this.#s.volume[i]
+      : this.#s.volume[boundedIndex(i, n, this.#what)];
   }
 }
 

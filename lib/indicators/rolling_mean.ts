@@ -216,13 +216,21 @@ export class MeanPair {
     this.#slowSum = ss;
     this.#slowError += EPS * (Math.abs(ss) + abs) * 2;
     this.#count = j + 1;
-    if (--this.#untilResync === 0) {
-      this.#untilResync = RESYNC_EVERY;
-      this.#fastSum = this.#exactSum(fast);
-      this.#fastError = EPS * Math.abs(this.#fastSum) * fast;
-      this.#slowSum = this.#exactSum(slow);
-      this.#slowError = EPS * Math.abs(this.#slowSum) * slow;
-    }
+    if (--this.#untilResync === 0) this.#resync();
+  }
+
+  // The rare paths are methods of their own: `push` and `sign` stay small enough for the
+  // compiler to inline them into a strategy's per-bar code (a call not inlined boxes its double
+  // argument on every bar).
+
+  /** Every RESYNC_EVERY values: both sums summed again exactly, their error bounds reset. */
+  #resync(): void {
+    const fast = this.fast, slow = this.slow;
+    this.#untilResync = RESYNC_EVERY;
+    this.#fastSum = this.#exactSum(fast);
+    this.#fastError = EPS * Math.abs(this.#fastSum) * fast;
+    this.#slowSum = this.#exactSum(slow);
+    this.#slowError = EPS * Math.abs(this.#slowSum) * slow;
   }
 
   /** `compareMeans(fast, slow)`: the sign of fast mean − slow mean as the plain means give it. */
@@ -232,6 +240,11 @@ export class MeanPair {
     const tolerance = (this.#fastError * slow + this.#slowError * fast) * (1 + 1e-12) +
       8 * EPS * (Math.abs(x) + Math.abs(y));
     if (Math.abs(d) > tolerance) return d > 0 ? 1 : -1;
+    return this.#exactSign();
+  }
+
+  /** The sign from both means summed exactly (near a tie). */
+  #exactSign(): -1 | 0 | 1 {
     const exact = this.fastExactMean() - this.slowExactMean();
     return exact > 0 ? 1 : exact < 0 ? -1 : 0;
   }
