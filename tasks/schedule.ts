@@ -186,7 +186,11 @@ const task = defineTask({
       events: (channel: EventChannel, e: PublishedEvent) => events.publisher?.sink(channel, e),
     };
     if (flags.list) {
-      const prepared = await prepareSchedule(wiring, { file: flags.file, overrides });
+      const prepared = await prepareSchedule(wiring, {
+        file: flags.file,
+        overrides,
+        reportProblems: true,
+      });
       const list = await listSchedule(store(), prepared, Date.now());
       if (json) printJson(list);
       else printList(list);
@@ -316,6 +320,7 @@ function printList(l: ScheduleList): void {
   ]));
   for (const j of l.jobs) {
     if (j.unavailable) console.log(`${j.name}: ${j.unavailable}`);
+    if (j.problem) console.log(`${j.name} would not start here: ${safeEcho(j.problem, 300)}`);
     if (j.lastFailure?.error) {
       console.log(`${j.name} last failure: ${safeEcho(j.lastFailure.error, 300)}`);
     }

@@ -49,4 +49,9 @@ export interface ScheduledJob extends JobSpec {
   readonly run?: JobRunner;
   /** Why the job is not available (when `run` is absent). */
   readonly unavailable?: string;
+  /**
+   * A check the job failed in this process (only when asked to report problems, for `--list`):
+   * it would not start here as configured, e.g. a host outside the permission set.
+   */
+  readonly problem?: string;
 }

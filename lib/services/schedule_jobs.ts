@@ -402,14 +402,28 @@ const FACTORIES: Record<
 export async function scheduledJobs(
   specs: readonly JobSpec[],
   w: JobWiring,
+  options: { readonly reportProblems?: boolean } = {},
 ): Promise<ScheduledJob[]> {
   const out: ScheduledJob[] = [];
   for (const spec of specs) {
     const factory = FACTORIES[spec.kind as JobKind];
     if (!factory) throw new ConfigError(`jobs.${spec.name}.kind: unknown kind "${spec.kind}"`);
     const made = factory(spec, w);
-    await made.preflight();
-    out.push({ ...spec, run: made.run, unavailable: made.unavailable });
+    let problem: string | undefined;
+    try {
+      await made.preflight();
+    } catch (e) {
+      // `--list` shows the plan even where a job could not run (a host this process may not
+      // reach, say), with the reason; running refuses it
+      if (!(options.reportProblems && e instanceof ConfigError)) throw e;
+      problem = e.message;
+    }
+    out.push({
+      ...spec,
+      run: made.run,
+      unavailable: made.unavailable,
+      ...(problem ? { problem } : {}),
+    });
   }
   return out;
 }

@@ -45,6 +45,8 @@ export interface ListedJob {
   readonly retries: number;
   /** Why the job cannot run here (absent when it can). */
   readonly unavailable?: string;
+  /** A check the job fails in this process as configured (a host outside the permissions, …). */
+  readonly problem?: string;
   /** The next run: its slot, when it starts, and whether it is a catch-up. */
   readonly next?: {
     readonly slot: string;
@@ -117,6 +119,7 @@ export async function listSchedule(
       timeout: formatDuration(j.timeoutMs),
       retries: j.retries,
       unavailable: j.unavailable,
+      ...(j.problem ? { problem: j.problem } : {}),
       next: j.run
         ? {
           slot: isoTime(plan.slot),

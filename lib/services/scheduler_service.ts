@@ -76,7 +76,12 @@ export interface PreparedSchedule {
 /** Reads the job file, applies `overrides`, wires and checks every selected job. */
 export async function prepareSchedule(
   w: JobWiring,
-  request: { readonly file?: string; readonly overrides?: ScheduleOverrides } = {},
+  request: {
+    readonly file?: string;
+    readonly overrides?: ScheduleOverrides;
+    /** Keep a job whose checks fail, with the reason as its `problem` (for `--list`). */
+    readonly reportProblems?: boolean;
+  } = {},
 ): Promise<PreparedSchedule> {
   const source = await readJobFile(request.file);
   const resolved = resolveSchedule({
@@ -88,7 +93,7 @@ export async function prepareSchedule(
   });
   let jobs: ScheduledJob[];
   try {
-    jobs = await scheduledJobs(resolved.jobs, w);
+    jobs = await scheduledJobs(resolved.jobs, w, { reportProblems: request.reportProblems });
   } catch (e) {
     // a job's option is named by its JSON path; say in which file, as the file's own checks do
     if (e instanceof ConfigError && source.fromFile && e.message.startsWith("jobs.")) {

@@ -370,3 +370,25 @@ Deno.test("after 3 days down, one catch-up run per job: missed slots coalesced, 
     await sb.cleanup();
   }
 });
+
+Deno.test("--list shows a job whose host this process may not reach, with the reason; running it is refused", async () => {
+  const sb = sandbox();
+  // a CoinGecko mirror outside the schedule task's permission set
+  const env = { ...sb.env, COINGECKO_BASE_URL: "https://prices.example.org/api/v3" };
+  try {
+    const list = await runSchedule(["--list", "--json", "--collect"], env);
+    assert.equal(list.code, 0, list.stderr);
+    const [job] = JSON.parse(list.stdout).jobs;
+    assert.equal(job.name, "collect");
+    assert.match(job.problem, /prices\.example\.org/, job.problem);
+    assert.ok(job.next, "the plan is still shown");
+    const text = await runSchedule(["--list", "--collect"], env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /collect would not start here: .*prices\.example\.org/);
+    const once = await runSchedule(["--once", "--collect"], env);
+    assert.notEqual(once.code, 0, "running it is refused");
+    assert.match(once.stderr, /prices\.example\.org/);
+  } finally {
+    await sb.cleanup();
+  }
+});
