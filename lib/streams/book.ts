@@ -24,6 +24,8 @@ import { type CheckedLevels, keyMemo, memoKey, type WireLevel } from "./levels.t
 export type Side = "bid" | "ask";
 
 const INITIAL_CAPACITY = 64;
+/** Shifts of up to this many levels are done by a loop rather than `copyWithin`. */
+const SHORT_SHIFT = 64;
 
 /**
  * One side: `keys[0..n)` ascending by rank (bid: price, ask: −price), best at `n − 1`, and
@@ -69,14 +71,21 @@ class BookSide {
   }
 
   /**
-   * Sets the level of `level[0]` (already validated; `key`: its exact key when known, else NaN)
-   * to `level[1]`; a zero quantity removes it.
+   * Sets the level of `level[0]` (already validated) to `level[1]`; a zero quantity removes it.
+   * `memo`: the entry {@link memoKey} gave — the exact key, negated for a zero quantity — or NaN.
    */
-  set(level: WireLevel, key: number): void {
-    // validated: Number() is the exact key
-    const rank = this.sign * (key === key ? key : Number(level[0]));
+  set(level: WireLevel, memo: number): void {
+    let key = memo, zero: boolean;
+    if (memo === memo) {
+      zero = memo < 0;
+      if (zero) key = -memo;
+    } else {
+      key = Number(level[0]); // validated: Number() is the exact key
+      zero = isZeroQty(level[1]);
+    }
+    const rank = this.sign * key;
     const i = this.find(rank);
-    if (isZeroQty(level[1])) {
+    if (zero) {
       if (i >= 0) this.#removeAt(i);
     } else if (i >= 0) {
       this.pool[this.slots[i]] = level;
@@ -86,12 +95,21 @@ class BookSide {
   }
 
   #removeAt(i: number): void {
-    const slot = this.slots[i];
+    const keys = this.keys, slots = this.slots, n = this.n - 1;
+    const slot = slots[i];
     this.pool[slot] = undefined;
     this.free.push(slot);
-    this.keys.copyWithin(i, i + 1, this.n);
-    this.slots.copyWithin(i, i + 1, this.n);
-    this.n--;
+    // near the best (the end) only a few levels move: a loop beats copyWithin's call
+    if (n - i <= SHORT_SHIFT) {
+      for (let j = i; j < n; j++) {
+        keys[j] = keys[j + 1];
+        slots[j] = slots[j + 1];
+      }
+    } else {
+      keys.copyWithin(i, i + 1, n + 1);
+      slots.copyWithin(i, i + 1, n + 1);
+    }
+    this.n = n;
   }
 
   #insertAt(i: number, rank: number, level: WireLevel): void {
@@ -106,10 +124,18 @@ class BookSide {
     let slot = this.free.pop();
     if (slot === undefined) slot = this.pool.push(level) - 1;
     else this.pool[slot] = level;
-    this.keys.copyWithin(i + 1, i, n);
-    this.slots.copyWithin(i + 1, i, n);
-    this.keys[i] = rank;
-    this.slots[i] = slot;
+    const keys = this.keys, slots = this.slots;
+    if (n - i <= SHORT_SHIFT) {
+      for (let j = n; j > i; j--) {
+        keys[j] = keys[j - 1];
+        slots[j] = slots[j - 1];
+      }
+    } else {
+      keys.copyWithin(i + 1, i, n);
+      slots.copyWithin(i + 1, i, n);
+    }
+    keys[i] = rank;
+    slots[i] = slot;
     this.n = n + 1;
   }
 

@@ -34,6 +34,7 @@ export function checkLevels(v: unknown, where: string, field: string): CheckedLe
   next ^= 1;
   memo.levels = undefined; // while checking, nothing is remembered
   if (memo.keys.length < v.length) memo.keys = new Float64Array(2 * v.length);
+  const keys = memo.keys, prices = memo.prices, qtys = memo.qtys;
   for (let i = 0; i < v.length; i++) {
     const l = v[i];
     if (!Array.isArray(l) || l.length !== 2) {
@@ -41,8 +42,6 @@ export function checkLevels(v: unknown, where: string, field: string): CheckedLe
     }
     const p = l[0], q = l[1];
     const key = typeof p === "string" ? priceKey(p) : NaN;
-    memo.keys[i] = key;
-    memo.prices[i] = p;
     if (!(key > 0)) {
       throw new FrameError(
         where,
@@ -50,13 +49,18 @@ export function checkLevels(v: unknown, where: string, field: string): CheckedLe
         `price ${show(p)} ${priceProblem(p) ?? "is invalid"}`,
       );
     }
-    if (typeof q !== "string" || qtyKind(q) < 0) {
+    const kind = typeof q === "string" ? qtyKind(q) : -1;
+    if (kind < 0) {
       throw new FrameError(
         where,
         `${path(field, i)}[1]`,
         `expected a decimal quantity, got ${show(q)}`,
       );
     }
+    // a zero quantity (a delete) is remembered as the negated key
+    keys[i] = kind === 0 ? -key : key;
+    prices[i] = p;
+    qtys[i] = q;
   }
   memo.levels = v;
   memo.count = v.length;
@@ -65,16 +69,18 @@ export function checkLevels(v: unknown, where: string, field: string): CheckedLe
 
 /**
  * The price keys {@link checkLevels} computed for the last two lists it checked (a message's bids
- * and asks), so the book does not convert the same strings again right after. A memo answers only
- * for the very list it checked, and the book uses a key only where the price at that position is
- * still the very string that was checked ({@link memoKey}): strings are immutable, so a reused key
- * is always the key of the string in hand.
+ * and asks), and whether each quantity is zero, so the book does not scan the same strings again
+ * right after. A memo answers only for the very list it checked, and the book uses an entry only
+ * where the price and the quantity at that position are still the very strings that were checked
+ * ({@link memoKey}): strings are immutable, so a reused entry always describes the strings in hand.
  */
 interface KeyMemo {
   levels: unknown;
   count: number;
+  /** The price key, negated when the quantity is zero. */
   keys: Float64Array;
   prices: unknown[];
+  qtys: unknown[];
 }
 
 const MEMOS: KeyMemo[] = [0, 1].map(() => ({
@@ -82,6 +88,7 @@ const MEMOS: KeyMemo[] = [0, 1].map(() => ({
   count: 0,
   keys: new Float64Array(64),
   prices: [],
+  qtys: [],
 }));
 let next = 0;
 
@@ -92,9 +99,14 @@ export function keyMemo(levels: CheckedLevels): KeyMemo | undefined {
   return m !== undefined && m.count === levels.length ? m : undefined;
 }
 
-/** The memoised key of `levels[i]` (see {@link keyMemo}), or `NaN` when it cannot be trusted. */
+/**
+ * The memoised entry of `levels[i]` (see {@link keyMemo}): the price key, negated when the
+ * quantity is zero; `NaN` when it cannot be trusted.
+ */
 export function memoKey(memo: KeyMemo | undefined, level: WireLevel, i: number): number {
-  return memo !== undefined && memo.prices[i] === level[0] ? memo.keys[i] : NaN;
+  return memo !== undefined && memo.prices[i] === level[0] && memo.qtys[i] === level[1]
+    ? memo.keys[i]
+    : NaN;
 }
 
 /**
