@@ -95,7 +95,18 @@ export function priceKey(s: string): number {
     frac = n - i - 1;
   }
   if (m === 0) return NaN;
-  return span <= MAX_PRICE_DIGITS && frac <= 22 ? m / POW10[frac] : priceKeyCareful(s);
+  const key = digitsKey(m, span, frac);
+  return key === key ? key : priceKeyCareful(s);
+}
+
+/**
+ * The exact key of a valid plain decimal whose digits from the first non-zero one are `m` read as
+ * an integer (`span` digits, `frac` of them — or of the zeros before them — after the dot), when
+ * that is one exact division (`span` ≤ {@link MAX_PRICE_DIGITS}, `frac` ≤ 22, `m` > 0); else `NaN`
+ * and the caller asks {@link priceKey}. For scanners that read prices straight from frame text.
+ */
+export function digitsKey(m: number, span: number, frac: number): number {
+  return m > 0 && span <= MAX_PRICE_DIGITS && frac <= 22 ? m / POW10[frac] : NaN;
 }
 
 /** {@link priceKey} for any spelling: significant digits counted, any exponent. */

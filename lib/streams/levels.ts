@@ -6,7 +6,14 @@
  * visible to the compiler, and the book's bulk methods accept nothing else.
  * @module
  */
-import { priceKey, priceProblem, qtyKind } from "./decimal.ts";
+import {
+  digitsKey,
+  MAX_PRICE_CHARS,
+  MAX_QTY_CHARS,
+  priceKey,
+  priceProblem,
+  qtyKind,
+} from "./decimal.ts";
 import { FrameError } from "./errors.ts";
 import { path, show } from "./validate.ts";
 
@@ -65,6 +72,89 @@ export function checkLevels(v: unknown, where: string, field: string): CheckedLe
   memo.levels = v;
   memo.count = v.length;
   return v as unknown as CheckedLevels;
+}
+
+const QUOTE = 34, COMMA = 44, DOT = 46, ZERO = 48, NINE = 57, OPEN = 91, CLOSE = 93;
+
+/** The list the last successful {@link scanLevels} read. */
+let scanned: CheckedLevels = NO_LEVELS;
+
+/**
+ * Reads a level list straight from JSON text, `text[start]` being its `[`, when it is written the
+ * plain way (`[["35743.98","0.0015"],…]`: no whitespace, no escapes) and every level passes the
+ * rules of {@link checkLevels} — what `JSON.parse` then {@link checkLevels} would give, with each
+ * string scanned once instead of twice. Returns the index after the closing `]` (the list is then
+ * {@link scannedLevels}), or `-1` when the text there is anything else: the caller then parses
+ * the frame the general way, which accepts what is valid and names what is not.
+ */
+export function scanLevels(text: string, start: number): number {
+  if (text.charCodeAt(start) !== OPEN) return -1;
+  const memo = MEMOS[next];
+  next ^= 1;
+  memo.levels = undefined;
+  const list: WireLevel[] = [];
+  let i = start + 1;
+  if (text.charCodeAt(i) === CLOSE) return sealScan(memo, list, i + 1);
+  for (let k = 0;; k++) {
+    if (text.charCodeAt(i) !== OPEN || text.charCodeAt(i + 1) !== QUOTE) return -1;
+    // the price: digits and dots up to the quote, gathered as priceKey's fast path does
+    const ps = i + 2;
+    let m = 0, span = 0, dot = -1, c = 0;
+    for (i = ps;; i++) {
+      c = text.charCodeAt(i);
+      if (c >= ZERO && c <= NINE) {
+        m = m * 10 + (c - ZERO);
+        if (m !== 0) span++;
+      } else if (c === DOT && dot < 0) dot = i;
+      else break;
+    }
+    if (c !== QUOTE || i - ps > MAX_PRICE_CHARS) return -1;
+    const p = text.slice(ps, i);
+    const plain = dot > ps && dot < i - 1;
+    let key = plain || dot < 0 ? digitsKey(m, span, dot < 0 ? 0 : i - dot - 1) : NaN;
+    if (key !== key) key = priceKey(p); // the rare spellings, and every bad one
+    if (!(key > 0)) return -1;
+    if (text.charCodeAt(i + 1) !== COMMA || text.charCodeAt(i + 2) !== QUOTE) return -1;
+    // the quantity: digits and at most one dot, not at either end
+    const qs = i + 3;
+    let nonZero = 0;
+    dot = -1;
+    for (i = qs;; i++) {
+      c = text.charCodeAt(i);
+      if (c >= ZERO && c <= NINE) nonZero |= c - ZERO;
+      else if (c === DOT && dot < 0) dot = i;
+      else break;
+    }
+    const qn = i - qs;
+    if (c !== QUOTE || qn === 0 || qn > MAX_QTY_CHARS || dot === qs || dot === i - 1) return -1;
+    const q = text.slice(qs, i);
+    if (k === memo.keys.length) {
+      const keys = new Float64Array(2 * k);
+      keys.set(memo.keys);
+      memo.keys = keys;
+    }
+    memo.keys[k] = nonZero === 0 ? -key : key;
+    memo.prices[k] = p;
+    memo.qtys[k] = q;
+    list.push([p, q]);
+    if (text.charCodeAt(i + 1) !== CLOSE) return -1;
+    c = text.charCodeAt(i + 2);
+    i += 3;
+    if (c === CLOSE) return sealScan(memo, list, i);
+    if (c !== COMMA) return -1;
+  }
+}
+
+function sealScan(memo: KeyMemo, list: WireLevel[], end: number): number {
+  memo.levels = list;
+  memo.count = list.length;
+  scanned = list as unknown as CheckedLevels;
+  return end;
+}
+
+/** The list the last {@link scanLevels} that succeeded read (checked, as {@link checkLevels}). */
+export function scannedLevels(): CheckedLevels {
+  return scanned;
 }
 
 /**
