@@ -109,11 +109,15 @@ export function scanLevels(text: string, start: number): number {
       else break;
     }
     if (c !== QUOTE || i - ps > MAX_PRICE_CHARS) return -1;
-    const p = text.slice(ps, i);
-    const plain = dot > ps && dot < i - 1;
-    let key = plain || dot < 0 ? digitsKey(m, span, dot < 0 ? 0 : i - dot - 1) : NaN;
-    if (key !== key) key = priceKey(p); // the rare spellings, and every bad one
-    if (!(key > 0)) return -1;
+    const plain = dot > ps && dot < i - 1, frac = dot < 0 ? 0 : i - dot - 1;
+    let key = plain || dot < 0 ? digitsKey(m, span, frac) : NaN;
+    let p: string;
+    if (key === key) p = priceString(text, ps, i, key, m, frac);
+    else {
+      p = ownCopy(text, ps, i);
+      key = priceKey(p); // the rare spellings, and every bad one
+      if (!(key > 0)) return -1;
+    }
     if (text.charCodeAt(i + 1) !== COMMA || text.charCodeAt(i + 2) !== QUOTE) return -1;
     // the quantity: digits and at most one dot, not at either end
     const qs = i + 3;
@@ -127,7 +131,7 @@ export function scanLevels(text: string, start: number): number {
     }
     const qn = i - qs;
     if (c !== QUOTE || qn === 0 || qn > MAX_QTY_CHARS || dot === qs || dot === i - 1) return -1;
-    const q = text.slice(qs, i);
+    const q = ownCopy(text, qs, i);
     if (k === memo.keys.length) {
       const keys = new Float64Array(2 * k);
       keys.set(memo.keys);
@@ -143,6 +147,50 @@ export function scanLevels(text: string, start: number): number {
     if (c === CLOSE) return sealScan(memo, list, i);
     if (c !== COMMA) return -1;
   }
+}
+
+/**
+ * `text.slice(start, end)` that does not keep `text` alive: V8 makes a slice of 13 characters or
+ * more a view into the whole frame, which a book level would then pin for as long as it lives;
+ * two shorter slices are copies (their concatenation references only them).
+ */
+function ownCopy(text: string, start: number, end: number): string {
+  return end - start < 13
+    ? text.slice(start, end)
+    : text.slice(start, start + 12) + text.slice(start + 12, end);
+}
+
+/**
+ * The prices read lately: updates keep hitting the same few hundred prices near the top of the
+ * book, so most prices are found here and cost no allocation. Direct-mapped by a hash of their
+ * digits; an entry is used only for the same exact key (one decimal value: keys are exact), the
+ * same length and the same number of fraction digits — which together fix the spelling.
+ */
+const CACHE_BITS = 12;
+const cacheKeys = new Float64Array(1 << CACHE_BITS);
+const cacheShapes = new Int32Array(1 << CACHE_BITS);
+const cachePrices: string[] = Array.from({ length: 1 << CACHE_BITS }, () => "");
+
+/**
+ * The price `text[start, end)` — exact key `key`, digits `m` (from the first non-zero one),
+ * `frac` fraction digits — as a string of its own.
+ */
+function priceString(
+  text: string,
+  start: number,
+  end: number,
+  key: number,
+  m: number,
+  frac: number,
+): string {
+  const shape = (end - start) * 64 + frac;
+  const h = Math.imul((m >>> 0) ^ ((m / 4294967296) >>> 0), 0x9e3779b1) >>> (32 - CACHE_BITS);
+  if (cacheKeys[h] === key && cacheShapes[h] === shape) return cachePrices[h];
+  const p = ownCopy(text, start, end);
+  cacheKeys[h] = key;
+  cacheShapes[h] = shape;
+  cachePrices[h] = p;
+  return p;
 }
 
 function sealScan(memo: KeyMemo, list: WireLevel[], end: number): number {

@@ -173,3 +173,12 @@ Deno.test("frames written another way go the general way and still parse", () =>
     '{"e":"depthUpdate","E":1,"s":"BNBBTC","U":157,"u":160,"b":[["0.0024","10"]],"a":[]}';
   assert.deepEqual(scanBinanceDepth(plain, "spot"), parseBinanceFrame(spaced, "spot"));
 });
+
+Deno.test("a price read again keeps its own spelling, even for the same value at the same length", () => {
+  const spellings = ["30000.0100", "030000.010", "0030000.01", "30000.0100", "30000.01"];
+  for (const p of [...spellings, ...spellings.reverse()]) {
+    const text = `{"e":"depthUpdate","E":1,"s":"X","U":1,"u":1,"b":[["${p}","1"]],"a":[]}`;
+    const f = scanBinanceDepth(text, "spot");
+    assert.equal(f?.depth.bids[0][0], p);
+  }
+});
