@@ -2,12 +2,12 @@
  * A local order book with exact decimal levels. Pure: no IO, no clock.
  *
  * Each side is a sorted `Float64Array` of exact price keys ({@link priceKey}) with, in a parallel
- * `Int32Array`, the slot of each level's wire pair `[price, qty]` (the array `JSON.parse` made) in
+ * `Int32Array`, the slot of each level's wire pair `[price, qty]` (the array the frame's parse made) in
  * a pool where pairs never move, ordered so that the **best level is at the end**: updates
  * cluster near the top of the book, and there an insert or delete shifts only the few levels
  * above it — in typed arrays only (no write barriers, no allocation). A level is found by
  * galloping down from the best. Asks are stored under the negated key so both sides share one
- * code path. The keys a message's check just computed are reused ({@link keyMemo}).
+ * code path. The keys (and zero flags) a message's check just computed are reused ({@link keyMemo}).
  *
  * Chosen by measurement (10⁶ level updates near the top of a 5,000-level side, Deno 2.9.6, the
  * project's 2-core machine; docs/streams.md has the table): sorted keys with the best at the end
@@ -30,7 +30,7 @@ const SHORT_SHIFT = 64;
 /**
  * One side: `keys[0..n)` ascending by rank (bid: price, ask: −price), best at `n − 1`, and
  * `slots[i]` the index in `pool` of the wire pair `[price, qty]` at `keys[i]` — the very array
- * `JSON.parse` made. A removal or an insertion shifts only the two typed arrays (no write barrier,
+ * the frame's parse made. A removal or an insertion shifts only the two typed arrays (no write barrier,
  * no allocation); `pool` entries never move, freed slots are reused.
  */
 class BookSide {

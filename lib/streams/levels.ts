@@ -3,7 +3,8 @@
  * check that lets the order book trust them. {@link checkLevels} validates every price and
  * quantity of a message before the book sees any of it, so a bad level rejects the whole message
  * and never leaves a book half-updated; the branded {@link CheckedLevels} type makes "validated"
- * visible to the compiler, and the book's bulk methods accept nothing else.
+ * visible to the compiler, and the book's bulk methods accept nothing else. {@link scanLevels}
+ * applies the same rules straight to a frame's text (the hot path: each string read once).
  * @module
  */
 import {
@@ -21,9 +22,9 @@ import { path, show } from "./validate.ts";
 export type WireLevel = readonly [price: string, qty: string];
 
 /**
- * Levels whose prices passed {@link priceKey} and whose quantities passed {@link qtyKind}. They
- * are the very arrays `JSON.parse` built (no copy); only {@link checkLevels} and
- * {@link trustLevels} produce the type.
+ * Levels whose prices passed {@link priceKey} and whose quantities passed {@link qtyKind}: the
+ * very arrays `JSON.parse` built (no copy), or the ones {@link scanLevels} built from the text;
+ * only {@link checkLevels}, {@link trustLevels} and {@link scanLevels} produce the type.
  */
 export type CheckedLevels = readonly WireLevel[] & { readonly __checkedLevels: true };
 
