@@ -11,7 +11,7 @@
  *
  * Chosen by measurement (10⁶ level updates near the top of a 5,000-level side, Deno 2.9.6, the
  * project's 2-core machine; docs/streams.md has the table): sorted keys with the best at the end
- * applied 6.3–7.3 M updates/s in `bench/streams_bench.ts`, a `Map` with a tracked best 1.8–2.3 M
+ * applied 6.3–7.3 M updates/s (7.3–8.9 M after the later speed work) in `bench/streams_bench.ts`, a `Map` with a tracked best 1.8–2.3 M
  * (every delete of the best rescans the side); in a first trial, bigint keys in a
  * `BigInt64Array` ran at 2.5–4.2 M, normalised decimal strings with a digit-wise comparison at
  * 1.9–2.2 M, and strings kept in a `Map` beside the sorted keys at 0.9 M.
