@@ -2,16 +2,16 @@
  * A local order book with exact decimal levels. Pure: no IO, no clock.
  *
  * Each side is a sorted `Float64Array` of exact price keys ({@link priceKey}) with, in a parallel
- * `Int32Array`, the slot of each level's wire pair `[price, qty]` (the array `JSON.parse` made) in
+ * `Int32Array`, the slot of each level's wire pair `[price, qty]` (the array the frame's parse made) in
  * a pool where pairs never move, ordered so that the **best level is at the end**: updates
  * cluster near the top of the book, and there an insert or delete shifts only the few levels
  * above it — in typed arrays only (no write barriers, no allocation). A level is found by
  * galloping down from the best. Asks are stored under the negated key so both sides share one
- * code path. The keys a message's check just computed are reused ({@link keyMemo}).
+ * code path. The keys (and zero flags) a message's check just computed are reused ({@link keyMemo}).
  *
  * Chosen by measurement (10⁶ level updates near the top of a 5,000-level side, Deno 2.9.6, the
  * project's 2-core machine; docs/streams.md has the table): sorted keys with the best at the end
- * applied 6.3–7.3 M updates/s in `bench/streams_bench.ts`, a `Map` with a tracked best 1.8–2.3 M
+ * applied 6.3–7.3 M updates/s (7.3–8.9 M after the later speed work) in `bench/streams_bench.ts`, a `Map` with a tracked best 1.8–2.3 M
  * (every delete of the best rescans the side); in a first trial, bigint keys in a
  * `BigInt64Array` ran at 2.5–4.2 M, normalised decimal strings with a digit-wise comparison at
  * 1.9–2.2 M, and strings kept in a `Map` beside the sorted keys at 0.9 M.
@@ -24,11 +24,13 @@ import { type CheckedLevels, keyMemo, memoKey, type WireLevel } from "./levels.t
 export type Side = "bid" | "ask";
 
 const INITIAL_CAPACITY = 64;
+/** Shifts of up to this many levels are done by a loop rather than `copyWithin`. */
+const SHORT_SHIFT = 64;
 
 /**
  * One side: `keys[0..n)` ascending by rank (bid: price, ask: −price), best at `n − 1`, and
  * `slots[i]` the index in `pool` of the wire pair `[price, qty]` at `keys[i]` — the very array
- * `JSON.parse` made. A removal or an insertion shifts only the two typed arrays (no write barrier,
+ * the frame's parse made. A removal or an insertion shifts only the two typed arrays (no write barrier,
  * no allocation); `pool` entries never move, freed slots are reused.
  */
 class BookSide {
@@ -69,14 +71,21 @@ class BookSide {
   }
 
   /**
-   * Sets the level of `level[0]` (already validated; `key`: its exact key when known, else NaN)
-   * to `level[1]`; a zero quantity removes it.
+   * Sets the level of `level[0]` (already validated) to `level[1]`; a zero quantity removes it.
+   * `memo`: the entry {@link memoKey} gave — the exact key, negated for a zero quantity — or NaN.
    */
-  set(level: WireLevel, key: number): void {
-    // validated: Number() is the exact key
-    const rank = this.sign * (key === key ? key : Number(level[0]));
+  set(level: WireLevel, memo: number): void {
+    let key = memo, zero: boolean;
+    if (memo === memo) {
+      zero = memo < 0;
+      if (zero) key = -memo;
+    } else {
+      key = Number(level[0]); // validated: Number() is the exact key
+      zero = isZeroQty(level[1]);
+    }
+    const rank = this.sign * key;
     const i = this.find(rank);
-    if (isZeroQty(level[1])) {
+    if (zero) {
       if (i >= 0) this.#removeAt(i);
     } else if (i >= 0) {
       this.pool[this.slots[i]] = level;
@@ -86,12 +95,21 @@ class BookSide {
   }
 
   #removeAt(i: number): void {
-    const slot = this.slots[i];
+    const keys = this.keys, slots = this.slots, n = this.n - 1;
+    const slot = slots[i];
     this.pool[slot] = undefined;
     this.free.push(slot);
-    this.keys.copyWithin(i, i + 1, this.n);
-    this.slots.copyWithin(i, i + 1, this.n);
-    this.n--;
+    // near the best (the end) only a few levels move: a loop beats copyWithin's call
+    if (n - i <= SHORT_SHIFT) {
+      for (let j = i; j < n; j++) {
+        keys[j] = keys[j + 1];
+        slots[j] = slots[j + 1];
+      }
+    } else {
+      keys.copyWithin(i, i + 1, n + 1);
+      slots.copyWithin(i, i + 1, n + 1);
+    }
+    this.n = n;
   }
 
   #insertAt(i: number, rank: number, level: WireLevel): void {
@@ -106,10 +124,18 @@ class BookSide {
     let slot = this.free.pop();
     if (slot === undefined) slot = this.pool.push(level) - 1;
     else this.pool[slot] = level;
-    this.keys.copyWithin(i + 1, i, n);
-    this.slots.copyWithin(i + 1, i, n);
-    this.keys[i] = rank;
-    this.slots[i] = slot;
+    const keys = this.keys, slots = this.slots;
+    if (n - i <= SHORT_SHIFT) {
+      for (let j = n; j > i; j--) {
+        keys[j] = keys[j - 1];
+        slots[j] = slots[j - 1];
+      }
+    } else {
+      keys.copyWithin(i + 1, i, n);
+      slots.copyWithin(i + 1, i, n);
+    }
+    keys[i] = rank;
+    slots[i] = slot;
     this.n = n + 1;
   }
 

@@ -149,11 +149,15 @@ interface BookSlot {
   readonly conn: ConnectionPlan;
   readonly sync: BookSync<unknown>;
   resync?: { reason: ResyncReason; atMs: number };
+  /** Changed since the last {@link StreamEngine.takeChanges} (it is then in the dirty list). */
+  dirty: boolean;
 }
 
 interface ConnSlot {
   readonly plan: ConnectionPlan;
   readonly books: BookSlot[];
+  /** The books a frame of this connection may update, by symbol. */
+  readonly bySymbol: Map<string, BookSlot>;
   opened: number;
   lastDataAt: number | null;
   reconnectAsked: boolean;
@@ -169,7 +173,8 @@ export class StreamEngine {
   readonly funding: FundingState = new FundingState();
   readonly #books = new Map<string, BookSlot>();
   readonly #conns = new Map<string, ConnSlot>();
-  readonly #dirty = new Set<string>();
+  /** Books changed since the last takeChanges, in the order they first changed. */
+  #dirty: BookSlot[] = [];
   #dirtyFunding: FundingEntry[] = [];
   #startAt: number | null = null;
   #lastAt: number | null = null;
@@ -198,6 +203,7 @@ export class StreamEngine {
       const slot: ConnSlot = {
         plan: conn,
         books: [],
+        bySymbol: new Map(),
         opened: 0,
         lastDataAt: null,
         reconnectAsked: false,
@@ -217,11 +223,18 @@ export class StreamEngine {
             depth: plan.bybitDepth,
             staleAfterMs: plan.staleAfterMs,
           }) as BookSync<unknown>;
-        const book: BookSlot = { key, id: bookId(key), conn, sync };
+        const book: BookSlot = { key, id: bookId(key), conn, sync, dirty: false };
         slot.books.push(book);
         this.#books.set(book.id, book);
       }
       this.#conns.set(conn.id, slot);
+    }
+    // a frame updates the book of its symbol only when the book is this connection's
+    for (const slot of this.#conns.values()) {
+      for (const symbol of slot.plan.symbols) {
+        const b = this.#books.get(`${slot.plan.exchange}:${slot.plan.market}:${symbol}`);
+        if (b && b.conn.id === slot.plan.id) slot.bySymbol.set(symbol, b);
+      }
     }
   }
 
@@ -277,7 +290,13 @@ export class StreamEngine {
 
   #feed(book: BookSlot, event: SyncEvent<unknown>, out: EngineEffect[]): void {
     for (const e of book.sync.handle(event)) this.#translate(book, e, out);
-    if (event.type === "depth" || event.type === "snapshot") this.#dirty.add(book.id);
+    if (event.type === "depth" || event.type === "snapshot") this.#markDirty(book);
+  }
+
+  #markDirty(book: BookSlot): void {
+    if (book.dirty) return;
+    book.dirty = true;
+    this.#dirty.push(book);
   }
 
   #translate(book: BookSlot, e: SyncEffect, out: EngineEffect[]): void {
@@ -316,7 +335,7 @@ export class StreamEngine {
         });
         return;
       case "live":
-        this.#dirty.add(book.id);
+        this.#markDirty(book);
         if (book.resync) {
           out.push({
             type: "resynced",
@@ -329,7 +348,7 @@ export class StreamEngine {
         }
         return;
       case "stale": {
-        this.#dirty.add(book.id);
+        this.#markDirty(book);
         const s = book.sync.status();
         if (s.state === "syncing" && s.counters.messages === 0) {
           this.#stats.silentBooks++;
@@ -361,8 +380,7 @@ export class StreamEngine {
   }
 
   #bookOf(conn: ConnSlot, symbol: string): BookSlot | undefined {
-    const b = this.#books.get(`${conn.plan.exchange}:${conn.plan.market}:${symbol}`);
-    return b && b.conn.id === conn.plan.id ? b : undefined;
+    return conn.bySymbol.get(symbol);
   }
 
   #binanceFrame(conn: ConnSlot, text: string, at: number, out: EngineEffect[]): void {
@@ -517,7 +535,7 @@ export class StreamEngine {
     }
     this.#feed(book, { type: "unknownSymbol", atMs: at, message }, out);
     this.#stats.unknownSymbols++;
-    this.#dirty.add(book.id);
+    this.#markDirty(book);
     out.push({ type: "problem", where: book.id, message: `unknown symbol: ${message}` });
   }
 
@@ -571,8 +589,9 @@ export class StreamEngine {
 
   /** Books changed since the last call (ids), and funding entries that changed, in order. */
   takeChanges(): { books: BookKey[]; funding: FundingEntry[] } {
-    const books = [...this.#dirty].map((id) => this.#books.get(id)!.key);
-    this.#dirty.clear();
+    const books = this.#dirty.map((b) => b.key);
+    for (const b of this.#dirty) b.dirty = false;
+    this.#dirty = [];
     const funding = this.#dirtyFunding;
     this.#dirtyFunding = [];
     return { books, funding };

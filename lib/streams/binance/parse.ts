@@ -13,7 +13,8 @@
  */
 import { escapeControls, excerpt } from "../../core/text.ts";
 import { ExchangeError, FrameError } from "../errors.ts";
-import { type CheckedLevels, checkLevels } from "../levels.ts";
+import { checkLevels } from "../levels.ts";
+import { type BinanceDepth, scanBinanceDepth } from "./depth_scan.ts";
 import type { DepthSnapshot, Market } from "../sync.ts";
 import {
   asObj,
@@ -29,25 +30,7 @@ import {
   uint,
 } from "../validate.ts";
 
-/** A diff-depth event. `pu` is the previous event's `u` (USDⓈ-M only; `null` on spot). */
-export interface BinanceDepth {
-  /** Symbol, upper case. */
-  readonly symbol: string;
-  /** First update id in the event. */
-  readonly U: number;
-  /** Final update id in the event. */
-  readonly u: number;
-  /** Final update id of the previous event (USDⓈ-M), `null` on spot. */
-  readonly pu: number | null;
-  /** Event time, ms. */
-  readonly eventTimeMs: number;
-  /** Transaction time, ms (USDⓈ-M), `null` on spot. */
-  readonly transactTimeMs: number | null;
-  /** Bid levels (absolute quantities; 0 removes). */
-  readonly bids: CheckedLevels;
-  /** Ask levels. */
-  readonly asks: CheckedLevels;
-}
+export type { BinanceDepth } from "./depth_scan.ts";
 
 /** A depth snapshot from REST (or a spot partial-depth frame), with the times USDⓈ-M adds. */
 export interface BinanceDepthSnapshot extends DepthSnapshot {
@@ -119,7 +102,10 @@ export type BinanceFrame =
  * ```
  */
 export function parseBinanceFrame(text: string, market: Market): BinanceFrame {
-  const where = `binance ${market} frame`;
+  // depth events written the plain way are read in one pass; everything else, valid or not, here
+  const fast = scanBinanceDepth(text, market);
+  if (fast !== undefined) return fast;
+  const where = market === "spot" ? "binance spot frame" : `binance ${market} frame`;
   const root = parseJson(text, where);
   if (Array.isArray(root)) return parsePayload(root, null, market, where, ""); // raw !markPrice@arr
   if (!isObj(root)) throw new FrameError(where, "(root)", `expected an object, got ${show(root)}`);
