@@ -166,8 +166,9 @@ export function compareMeans(a: RollingMean, b: RollingMean): -1 | 0 | 1 {
  * ```
  */
 export class MeanPair {
-  /** Values in the fast and the slow mean. */
+  /** Values in the fast mean. */
   readonly fast: number;
+  /** Values in the slow mean. */
   readonly slow: number;
   readonly #window: Float64Array;
   #count = 0;
