@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { type ClientMetrics, clientMetrics } from "./client_metrics.ts";
+import { type JobMetrics, jobMetrics } from "./job_metrics.ts";
 
 /** The service's metrics. */
 export interface ServerMetrics {
@@ -59,6 +60,8 @@ export interface ServerMetrics {
   readonly uptime: Gauge;
   /** The API clients run in this process (`--schedule`): `mts_api_client_*`. */
   readonly clients: ClientMetrics;
+  /** The scheduler run in this process (`--schedule`): `mts_job_*`, `mts_scheduler_*`. */
+  readonly jobs: JobMetrics;
 }
 
 /** Creates the registry and its metrics (one set per server, so tests never share counters). */
@@ -146,6 +149,7 @@ export function createMetrics(): ServerMetrics {
       registers,
     }),
     clients: clientMetrics(registry),
+    jobs: jobMetrics(registry),
   };
 }
 

@@ -7,6 +7,7 @@ import { EVENT_COMPONENTS } from "../services/published_events.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { isoTime } from "../core/time.ts";
 import { collectionStatus, type StatusReport } from "../services/status.ts";
+import { refreshJobGauges } from "./job_metrics.ts";
 import { refreshStreamMetrics, streamReadiness } from "./stream_view.ts";
 import { BOOK_INDEX_KEY, type PublishedBook } from "../streams/published.ts";
 import type { App } from "./guard.ts";
@@ -106,6 +107,7 @@ async function refreshGauges(deps: ServerDeps): Promise<void> {
   const m = deps.metrics;
   m.uptime.set((deps.now() - deps.startedAt) / 1000);
   if (deps.streams) refreshStreamMetrics(m, deps.streams, deps.now());
+  refreshJobGauges(m.jobs);
   const load = deps.backtestLoad?.();
   m.backtestsRunning.set(load?.running ?? 0);
   m.backtestsQueued.set(load?.waiting ?? 0);

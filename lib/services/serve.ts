@@ -16,6 +16,7 @@ import { AlertWatcher } from "../server/alerts.ts";
 import { Hub } from "../server/hub.ts";
 import { BacktestJobs } from "../server/jobs.ts";
 import { recordClientEvent } from "../server/client_metrics.ts";
+import { recordSchedulerEvent } from "../server/job_metrics.ts";
 import { createMetrics } from "../server/metrics.ts";
 import { CacheRelay } from "../server/relay.ts";
 import type { StreamView } from "../server/stream_view.ts";
@@ -201,7 +202,9 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
 /**
  * `deno task serve --schedule`: runs the scheduler in the service's process, each finished run
  * and skipped slot published on the `collection` channel (the JSON line `schedule --json`
- * prints), and its API clients counted on `/metrics` (`mts_api_client_*`). Aborting `signal` stops it gracefully; await `done` before shutting the service down.
+ * prints), its API clients counted on `/metrics` (`mts_api_client_*`) and its jobs too
+ * (`mts_job_*`, `mts_scheduler_*`: runs by outcome, duration, retries, skipped slots; what runs now,
+ * next run, last outcome, leadership). Aborting `signal` stops it gracefully; await `done` before shutting the service down.
  */
 export async function attachScheduler(
   service: RunningService,
@@ -224,13 +227,20 @@ export async function attachScheduler(
       wiring.monitor?.(client, e);
     },
   };
+  const jobs = service.deps.metrics.jobs;
   const { handle } = await startConfiguredScheduler(monitored, {
     file: request.file,
     signal: request.signal,
     onEvent: (e) => {
+      recordSchedulerEvent(jobs, e);
       const event = schedulerEvent(e);
       if (event) hub.publish("collection", event.type, event.data);
     },
   });
+  // the job gauges (`mts_job_running`, next run, last outcome, leader) read it at each scrape
+  jobs.status = () => handle.status();
+  handle.done.finally(() => {
+    jobs.status = undefined;
+  }).catch(() => {});
   return handle;
 }
