@@ -267,6 +267,8 @@ function describeEvent(e: SchedulerEvent): string {
     return `${time(e.atMs)} ${
       e.state === "leader"
         ? "leading: this instance runs the jobs"
+        : e.reason === "unreachable"
+        ? "standing by: the leader lock (REDIS_URL) cannot be reached, so no job runs here"
         : "standing by: another instance leads"
     }`;
   }

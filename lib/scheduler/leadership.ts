@@ -16,9 +16,15 @@ export interface LeadershipOptions {
   readonly ttlMs: number;
   /** The clock. */
   readonly now: () => number;
-  /** Told when this instance starts or stops leading. */
-  readonly onChange: (leading: boolean) => void;
+  /**
+   * Told when this instance starts or stops leading, and when the reason it does not lead changes:
+   * `held` (another instance holds the lock) or `unreachable` (the lock's store did not answer).
+   */
+  readonly onChange: (leading: boolean, standbyReason?: StandbyReason) => void;
 }
+
+/** Why an instance is not leading: the lock is held elsewhere, or its store cannot be reached. */
+export type StandbyReason = "held" | "unreachable";
 
 /** See the module doc. */
 export class Leadership {
@@ -30,6 +36,7 @@ export class Leadership {
   #stopped = false;
   #failing = false;
   #reported = false;
+  #reason?: StandbyReason;
 
   /** Leadership over `options.lock`; call {@link Leadership.start}. */
   constructor(options: LeadershipOptions) {
@@ -63,13 +70,19 @@ export class Leadership {
       this.#failing = true;
     }
     if (held) this.#validUntil = began + this.#o.ttlMs;
-    // the first beat always reports, so an instance that starts as a standby says so
-    const changed = held !== this.#leading || !this.#reported;
+    const reason: StandbyReason | undefined = held
+      ? undefined
+      : this.#failing
+      ? "unreachable"
+      : "held";
+    // the first beat always reports, so an instance that starts as a standby says so (and why)
+    const changed = held !== this.#leading || !this.#reported || reason !== this.#reason;
     // recorded even when stopping, so that stop() releases a lock this last beat took
     this.#leading = held;
     if (this.#stopped) return;
     this.#reported = true;
-    if (changed) this.#o.onChange(held);
+    this.#reason = reason;
+    if (changed) this.#o.onChange(held, reason);
     this.#timer = setTimeout(() => {
       this.#beating = this.#beat();
     }, Math.max(1, Math.floor(this.#o.ttlMs / 3)));

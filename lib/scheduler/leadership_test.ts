@@ -120,6 +120,8 @@ Deno.test("an instance that starts while another leads reports standing by, then
   try {
     await until(() => states().length > 0, "the first leadership event");
     assert.deepEqual(states(), ["standby"]);
+    const first = events.find((e) => e.type === "leader");
+    assert.equal(first?.type === "leader" && first.reason, "held", "another instance holds it");
     assert.equal(events.some((e) => e.type === "started"), false);
     await other.del(key);
     await until(() => events.some((e) => e.type === "finished"), "the run once leading");
@@ -128,6 +130,47 @@ Deno.test("an instance that starts while another leads reports standing by, then
     await handle.stop();
     await lock.close();
     other.disconnect();
+    store.close();
+    await redis.stop();
+  }
+});
+
+Deno.test("a leader whose Redis goes away stands by and says the lock cannot be reached", async () => {
+  const redis = await testRedis({ own: true }); // stopped below
+  if (!redis) return;
+  const lock = await RedisLeaderLock.connect(redis.url, {
+    key: `mts:test:leader:${crypto.randomUUID()}`,
+  });
+  const store = SqliteStore.open(":memory:");
+  const events: SchedulerEvent[] = [];
+  const handle = startScheduler({
+    store,
+    settings: { ...DEFAULT_SETTINGS, leaderTtlMs: 600 },
+    leader: lock,
+    onEvent: (e) => events.push(e),
+    jobs: [{
+      name: "job",
+      kind: "test",
+      cadence: everyCadence("1d"),
+      timeoutMs: 60_000,
+      retries: 0,
+      retryDelayMs: 0,
+      options: {},
+      run: () => Promise.resolve({ outcome: "success" }),
+    }],
+  });
+  const leaderEvents = () =>
+    events.flatMap((e) => e.type === "leader" ? [[e.state, e.reason ?? ""]] : []);
+  try {
+    await until(() => leaderEvents().length > 0, "leading");
+    assert.deepEqual(leaderEvents(), [["leader", ""]]);
+    await redis.stop();
+    await until(() => leaderEvents().length > 1, "standing by");
+    assert.deepEqual(leaderEvents(), [["leader", ""], ["standby", "unreachable"]]);
+    assert.equal(handle.status().leader, false);
+  } finally {
+    await handle.stop();
+    await lock.close();
     store.close();
     await redis.stop();
   }

@@ -19,7 +19,7 @@ import type { JobStore } from "../storage/job_store.ts";
 import type { LeaderLock } from "../storage/leader_lock.ts";
 import { type ExecuteInput, executeRun, RunAbort } from "./execute.ts";
 import type { ScheduledJob } from "./job.ts";
-import { Leadership } from "./leadership.ts";
+import { Leadership, type StandbyReason } from "./leadership.ts";
 import type { SchedulerEvent } from "./plan/events.ts";
 import { type DuePlan, overlapSkips, planAfterWait, planJob, runAt } from "./plan/plan.ts";
 import type { ScheduleSettings } from "./plan/resolve.ts";
@@ -141,7 +141,7 @@ class Scheduler implements SchedulerHandle {
         lock: o.leader,
         ttlMs: o.settings.leaderTtlMs,
         now: this.#now,
-        onChange: (leading) => this.#onLeadership(leading),
+        onChange: (leading, reason) => this.#onLeadership(leading, reason),
       });
     }
   }
@@ -185,9 +185,21 @@ class Scheduler implements SchedulerHandle {
     }
   }
 
-  #onLeadership(leading: boolean): void {
-    this.#emit({ type: "leader", state: leading ? "leader" : "standby", atMs: this.#now() });
-    this.#log.info(leading ? "leading: this instance runs the jobs" : "standing by", {});
+  #onLeadership(leading: boolean, reason?: StandbyReason): void {
+    this.#emit({
+      type: "leader",
+      state: leading ? "leader" : "standby",
+      atMs: this.#now(),
+      ...(reason ? { reason } : {}),
+    });
+    this.#log.info(
+      leading
+        ? "leading: this instance runs the jobs"
+        : reason === "unreachable"
+        ? "standing by: the leader lock cannot be reached"
+        : "standing by: another instance leads",
+      {},
+    );
     if (leading) {
       this.#cancel = new AbortController();
       // another instance may have run slots while this one stood by

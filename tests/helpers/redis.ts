@@ -19,8 +19,11 @@ function freePort(): number {
 }
 
 /** Starts or finds a Redis server; `undefined` means "skip" (never in CI). */
-export async function testRedis(): Promise<TestRedis | undefined> {
-  const given = Deno.env.get("REDIS_TEST_URL");
+export async function testRedis(
+  options: { readonly own?: boolean } = {},
+): Promise<TestRedis | undefined> {
+  // `own`: a server of the test's own even when REDIS_TEST_URL is set (a test that stops it)
+  const given = options.own ? undefined : Deno.env.get("REDIS_TEST_URL");
   if (given) return { url: given, stop: () => Promise.resolve() };
   const port = freePort();
   let child: Deno.ChildProcess;
@@ -49,7 +52,9 @@ export async function testRedis(): Promise<TestRedis | undefined> {
   return {
     url: `redis://127.0.0.1:${port}/0`,
     stop: async () => {
-      child.kill("SIGTERM");
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already stopped */ }
       await child.status;
     },
   };

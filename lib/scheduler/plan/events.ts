@@ -84,10 +84,15 @@ export interface SkippedEvent {
 export interface LeaderEvent {
   /** Tag. */
   readonly type: "leader";
-  /** `leader`: runs the jobs; `standby`: another instance does. */
+  /** `leader`: runs the jobs; `standby`: it does not (see `reason`). */
   readonly state: "leader" | "standby";
   /** When, UTC ms. */
   readonly atMs: number;
+  /**
+   * With `standby`: `held` (another instance holds the lock) or `unreachable` (the lock's Redis
+   * did not answer; no instance may be running the jobs).
+   */
+  readonly reason?: "held" | "unreachable";
 }
 
 /** Everything the scheduler reports. */
