@@ -51,8 +51,9 @@ function classify(v: unknown, where: string, line: number): RecordedMessage {
     return { kind: "funding", funding: m as PublishedFunding, line };
   }
   throw new DataError(
-    `${where}:${line}: not a published book or funding state (raw exchange frames are replayed ` +
-      "by deno task stream --replay)",
+    `${where}:${line}: not a published book or funding state (a recording of raw exchange ` +
+      "frames, from deno task stream --record, is replayed with its arbitrage alerts by " +
+      "deno task stream --replay FILE --arbitrage)",
   );
 }
 

@@ -73,6 +73,15 @@ Deno.test("recordings: a bad line names the file and line; nothing is replayed",
     );
     await Deno.writeTextFile(`${dir}/c.jsonl`, `{"e":"depthUpdate","U":1}\n`);
     await assert.rejects(readRecording(`${dir}/c.jsonl`), /c\.jsonl:1: not a published book/);
+    // a stream recording (raw frames): the message names the command that replays it
+    await Deno.writeTextFile(
+      `${dir}/frames.jsonl`,
+      `{"t":"header","format":2}\n{"t":"frame","conn":"c1","at":1,"text":"{}"}\n`,
+    );
+    await assert.rejects(
+      readRecording(`${dir}/frames.jsonl`),
+      /frames\.jsonl:1: .*deno task stream --replay FILE --arbitrage/,
+    );
     await Deno.writeTextFile(`${dir}/d.jsonl.gz`, "plain text");
     await assert.rejects(readRecording(`${dir}/d.jsonl.gz`), /not a gzip file/);
     await assert.rejects(readRecording(`${dir}/missing.jsonl`), /Cannot read .*missing\.jsonl/);
