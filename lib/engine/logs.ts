@@ -17,13 +17,25 @@ import { Codes, RowLog } from "./column.ts";
 // fee, reference price. Slippage is |price − ref| · qty, computed when read.
 const F_ID = 0, F_ASSET = 1, F_KIND = 2, F_TS = 3, F_PRICE = 4, F_QTY = 5, F_FEE = 6, F_REF = 7;
 
+// The enums' codes are fixed (a lookup, not a table search: `add` stays small enough to inline).
+const SIDES: readonly OrderSide[] = ["buy", "sell"];
+const ROLES: readonly OrderRole[] = ["entry", "exit", "stop_loss", "take_profit"];
+const TYPES: readonly OrderType[] = ["market", "limit", "stop"];
+const POSITION_SIDES: readonly PositionSide[] = ["long", "short"];
+const SIDE_CODE: Readonly<Record<OrderSide, number>> = { buy: 0, sell: 1 };
+const ROLE_CODE: Readonly<Record<OrderRole, number>> = {
+  entry: 0,
+  exit: 1,
+  stop_loss: 2,
+  take_profit: 3,
+};
+const TYPE_CODE: Readonly<Record<OrderType, number>> = { market: 0, limit: 1, stop: 2 };
+const POSITION_SIDE_CODE: Readonly<Record<PositionSide, number>> = { long: 0, short: 1 };
+
 /** Every fill of a run. */
 export class FillLog {
   readonly #rows = new RowLog(8);
   readonly #asset = new Codes();
-  readonly #side = new Codes<OrderSide>();
-  readonly #role = new Codes<OrderRole>();
-  readonly #type = new Codes<OrderType>();
   readonly #list: Fill[] = [];
 
   /** Fills recorded. */
@@ -44,9 +56,7 @@ export class FillLog {
     const rows = this.#rows, o = rows.append(), t = rows.tail;
     t[o + F_ID] = order.id;
     t[o + F_ASSET] = this.#asset.code(order.asset);
-    // three enums of 2, 4 and 3 values: 4 bits each is room to spare
-    t[o + F_KIND] = this.#side.code(order.side) | this.#role.code(order.role) << 4 |
-      this.#type.code(type) << 8;
+    t[o + F_KIND] = SIDE_CODE[order.side] | ROLE_CODE[order.role] << 4 | TYPE_CODE[type] << 8;
     t[o + F_TS] = ts;
     t[o + F_PRICE] = price;
     t[o + F_QTY] = qty;
@@ -63,9 +73,9 @@ export class FillLog {
       out.push({
         orderId: rows.at(k, F_ID),
         asset: this.#asset.value(rows.at(k, F_ASSET)),
-        side: this.#side.value(kind & 15),
-        role: this.#role.value((kind >> 4) & 15),
-        orderType: this.#type.value((kind >> 8) & 15),
+        side: SIDES[kind & 15],
+        role: ROLES[(kind >> 4) & 15],
+        orderType: TYPES[(kind >> 8) & 15],
         ts: rows.at(k, F_TS),
         price,
         qty,
@@ -95,7 +105,6 @@ const T_EXIT_PRICE = 5, T_SIZE = 6, T_PNL = 7, T_FEES = 8;
 export class TradeLog {
   readonly #rows = new RowLog(9);
   readonly #asset = new Codes();
-  readonly #side = new Codes<PositionSide>();
   readonly #reason = new Codes();
   readonly #list: Trade[] = [];
 
@@ -142,7 +151,7 @@ export class TradeLog {
     const rows = this.#rows, o = rows.append(), t = rows.tail;
     t[o + T_ASSET] = this.#asset.code(asset);
     // a side code is 0 or 1
-    t[o + T_KIND] = this.#side.code(side) + 2 * this.#reason.code(reason);
+    t[o + T_KIND] = POSITION_SIDE_CODE[side] + 2 * this.#reason.code(reason);
     t[o + T_ENTRY_TS] = entryTs;
     t[o + T_ENTRY_PRICE] = entryPrice;
     t[o + T_EXIT_TS] = exitTs;
@@ -159,7 +168,7 @@ export class TradeLog {
       const kind = rows.at(k, T_KIND);
       out.push({
         asset: this.#asset.value(rows.at(k, T_ASSET)),
-        side: this.#side.value(kind % 2),
+        side: POSITION_SIDES[kind % 2],
         entryTs: rows.at(k, T_ENTRY_TS),
         entryPrice: rows.at(k, T_ENTRY_PRICE),
         exitTs: rows.at(k, T_EXIT_TS),
