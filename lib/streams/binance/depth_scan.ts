@@ -18,7 +18,7 @@
  * because each character is read once instead of twice.
  * @module
  */
-import { type CheckedLevels, scanLevels, scannedLevels } from "../levels.ts";
+import { type CheckedLevels, ownCopy, scanLevels, scannedLevels } from "../levels.ts";
 import type { Market } from "../sync.ts";
 
 /** A diff-depth event. `pu` is the previous event's `u` (USDⓈ-M only; `null` on spot). */
@@ -66,7 +66,7 @@ export function scanBinanceDepth(text: string, market: Market): ScannedDepthFram
   if (text.startsWith(ENVELOPE)) {
     const end = stringEnd(text, ENVELOPE.length);
     if (end < 0 || !text.startsWith(DATA, end + 1)) return undefined;
-    stream = text.slice(ENVELOPE.length, end);
+    stream = ownCopy(text, ENVELOPE.length, end);
     i = end + 1 + DATA.length;
   }
   if (!text.startsWith(EVENT, i)) return undefined;
@@ -179,7 +179,8 @@ class Reader {
       this.at = -1;
       return "";
     }
-    const s = this.text.slice(this.at, end);
+    // a copy: a buffered event's symbol would otherwise keep the whole frame alive
+    const s = ownCopy(this.text, this.at, end);
     this.at = end + 1;
     return s;
   }
