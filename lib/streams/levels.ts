@@ -157,7 +157,9 @@ export function scanLevels(text: string, start: number): number {
  * string of 25 characters or more takes three pieces or more: two would leave a view in the second.
  */
 export function ownCopy(text: string, start: number, end: number): string {
-  if (end - start < 13) return text.slice(start, end);
+  const n = end - start;
+  if (n < 13) return text.slice(start, end);
+  if (n < 25) return text.slice(start, start + 12) + text.slice(start + 12, end);
   let s = text.slice(start, start + 12);
   for (let i = start + 12; i < end; i += 12) s += text.slice(i, Math.min(i + 12, end));
   return s;
