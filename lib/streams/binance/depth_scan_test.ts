@@ -212,3 +212,22 @@ Deno.test("the one-pass reader keeps no view of the frame: every string it retur
   assert.equal(f.depth.bids[0][1].length, 28);
   assert.ok(text.longest <= 12, `a slice of ${text.longest} characters`);
 });
+
+Deno.test("a stream name or symbol read again is reused only when it is the same, not for another of its length", () => {
+  const names = [
+    ["btcusdt@depth@100ms", "1000000BOBUSDT"],
+    ["ethusdt@depth@100ms", "1000000MOGUSDT"],
+    ["ethusdt@depth@100ms", "1000000MOGUSDT"],
+    ["btcusdt@depth@100mx", "1000000BOBUSDX"],
+    ["b", "B"],
+    ["btcusdt@depth@100ms", "1000000BOBUSDT"],
+  ];
+  for (const [stream, symbol] of names) {
+    const text = `{"stream":"${stream}","data":{"e":"depthUpdate","E":1,"s":"${symbol}",` +
+      `"U":1,"u":1,"b":[],"a":[]}}`;
+    const f = scanBinanceDepth(text, "spot");
+    assert.equal(f?.stream, stream);
+    assert.equal(f?.depth.symbol, symbol);
+    assert.deepEqual(f, parseBinanceFrame(text + " ", "spot"));
+  }
+});
