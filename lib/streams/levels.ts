@@ -153,12 +153,16 @@ export function scanLevels(text: string, start: number): number {
 /**
  * `text.slice(start, end)` that does not keep `text` alive: V8 makes a slice of 13 characters or
  * more a view into the whole frame, which a book level would then pin for as long as it lives;
- * two shorter slices are copies (their concatenation references only them).
+ * slices of at most 12 characters are copies, and their concatenation references only them. So a
+ * string of 25 characters or more takes three pieces or more: two would leave a view in the second.
  */
-function ownCopy(text: string, start: number, end: number): string {
-  return end - start < 13
-    ? text.slice(start, end)
-    : text.slice(start, start + 12) + text.slice(start + 12, end);
+export function ownCopy(text: string, start: number, end: number): string {
+  const n = end - start;
+  if (n < 13) return text.slice(start, end);
+  if (n < 25) return text.slice(start, start + 12) + text.slice(start + 12, end);
+  let s = text.slice(start, start + 12);
+  for (let i = start + 12; i < end; i += 12) s += text.slice(i, Math.min(i + 12, end));
+  return s;
 }
 
 /**

@@ -18,7 +18,7 @@
  * because each character is read once instead of twice.
  * @module
  */
-import { type CheckedLevels, scanLevels, scannedLevels } from "../levels.ts";
+import { type CheckedLevels, ownCopy, scanLevels, scannedLevels } from "../levels.ts";
 import type { Market } from "../sync.ts";
 
 /** A diff-depth event. `pu` is the previous event's `u` (USDⓈ-M only; `null` on spot). */
@@ -66,7 +66,7 @@ export function scanBinanceDepth(text: string, market: Market): ScannedDepthFram
   if (text.startsWith(ENVELOPE)) {
     const end = stringEnd(text, ENVELOPE.length);
     if (end < 0 || !text.startsWith(DATA, end + 1)) return undefined;
-    stream = text.slice(ENVELOPE.length, end);
+    stream = ownText(text, ENVELOPE.length, end, STREAM);
     i = end + 1 + DATA.length;
   }
   if (!text.startsWith(EVENT, i)) return undefined;
@@ -109,6 +109,21 @@ export function scanBinanceDepth(text: string, market: Market): ScannedDepthFram
     asks,
   };
   return { kind: "depth", stream, depth };
+}
+
+/** The last stream name and symbol read: a connection's frames repeat them. */
+const STREAM = { last: "" }, SYMBOL = { last: "" };
+
+/**
+ * `text[start, end)` as a string of its own (a plain slice would keep the whole frame alive in a
+ * buffered event, or wherever a caller keeps it): the one read last when it is the same, else a
+ * copy remembered for the next frame.
+ */
+function ownText(text: string, start: number, end: number, memo: { last: string }): string {
+  if (end - start < 13) return text.slice(start, end); // a copy already
+  const last = memo.last;
+  if (last.length === end - start && text.startsWith(last, start)) return last;
+  return memo.last = ownCopy(text, start, end);
 }
 
 /** Index of the closing quote of a string whose content starts at `start`; -1 for an escape. */
@@ -179,7 +194,7 @@ class Reader {
       this.at = -1;
       return "";
     }
-    const s = this.text.slice(this.at, end);
+    const s = ownText(this.text, this.at, end, SYMBOL);
     this.at = end + 1;
     return s;
   }

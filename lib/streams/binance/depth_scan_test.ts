@@ -182,3 +182,52 @@ Deno.test("a price read again keeps its own spelling, even for the same value at
     assert.equal(f?.depth.bids[0][0], p);
   }
 });
+
+/** A frame text that records the length of every slice taken from it. */
+class RecordingText extends String {
+  longest = 0;
+  override slice(start?: number, end?: number): string {
+    const s = super.slice(start, end);
+    this.longest = Math.max(this.longest, s.length);
+    return s;
+  }
+}
+
+Deno.test("the one-pass reader keeps no view of the frame: every string it returns is built from slices of at most 12 characters", () => {
+  // V8 makes a slice of 13 characters or more a view that keeps the whole frame alive (in a book
+  // level, or in a pre-sync buffer of 10,000 events); a 25-character quantity once came as a
+  // 12-character copy plus a 13-character view
+  const qty = "1234567890123456789.12345678"; // 28 characters, valid
+  const price = "0000000000000000012345.678"; // 26 characters, a rare spelling
+  const text = new RecordingText(
+    `{"stream":"1000000bobusdt@depth@100ms","data":{"e":"depthUpdate","E":1,"s":"1000000BOBUSDT",` +
+      `"U":1,"u":2,"b":[["${price}","${qty}"]],"a":[["35743.98000000","${qty}0000"]]}}`,
+  );
+  const f = scanBinanceDepth(text as unknown as string, "spot");
+  assert.ok(f !== undefined);
+  assert.equal(f.stream, "1000000bobusdt@depth@100ms");
+  assert.equal(f.depth.symbol, "1000000BOBUSDT");
+  assert.deepEqual(f.depth.bids, [[price, qty]]);
+  assert.deepEqual(f.depth.asks, [["35743.98000000", `${qty}0000`]]);
+  assert.equal(f.depth.bids[0][1].length, 28);
+  assert.ok(text.longest <= 12, `a slice of ${text.longest} characters`);
+});
+
+Deno.test("a stream name or symbol read again is reused only when it is the same, not for another of its length", () => {
+  const names = [
+    ["btcusdt@depth@100ms", "1000000BOBUSDT"],
+    ["ethusdt@depth@100ms", "1000000MOGUSDT"],
+    ["ethusdt@depth@100ms", "1000000MOGUSDT"],
+    ["btcusdt@depth@100mx", "1000000BOBUSDX"],
+    ["b", "B"],
+    ["btcusdt@depth@100ms", "1000000BOBUSDT"],
+  ];
+  for (const [stream, symbol] of names) {
+    const text = `{"stream":"${stream}","data":{"e":"depthUpdate","E":1,"s":"${symbol}",` +
+      `"U":1,"u":1,"b":[],"a":[]}}`;
+    const f = scanBinanceDepth(text, "spot");
+    assert.equal(f?.stream, stream);
+    assert.equal(f?.depth.symbol, symbol);
+    assert.deepEqual(f, parseBinanceFrame(text + " ", "spot"));
+  }
+});
