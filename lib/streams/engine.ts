@@ -165,6 +165,9 @@ interface ConnSlot {
 
 const num = (s: string | null): number | null => (s === null ? null : Number(s));
 
+/** What `handle` returns for an event without effects: one shared, frozen empty list. */
+const NO_EFFECTS: readonly EngineEffect[] = Object.freeze([]);
+
 /** See the module documentation. */
 export class StreamEngine {
   /** The plan the engine was built from. */
@@ -173,6 +176,11 @@ export class StreamEngine {
   readonly funding: FundingState = new FundingState();
   readonly #books = new Map<string, BookSlot>();
   readonly #conns = new Map<string, ConnSlot>();
+  /** The connection last looked up (the map never changes after construction). */
+  #lastConnId: string | undefined;
+  #lastConn: ConnSlot | undefined;
+  /** The effects of the event being handled (see {@link StreamEngine.handle}). */
+  readonly #out: EngineEffect[] = [];
   /** Books changed since the last takeChanges, in the order they first changed. */
   #dirty: BookSlot[] = [];
   #dirtyFunding: FundingEntry[] = [];
@@ -249,13 +257,14 @@ export class StreamEngine {
   }
 
   /** Feeds one event; returns the effects to carry out, in order. */
-  handle(ev: StreamEvent): EngineEffect[] {
+  handle(ev: StreamEvent): readonly EngineEffect[] {
     if (ev.t === "start" || ev.t === "sent" || ev.t === "stop" || ev.t === "publish") return [];
     this.#stats.events++;
     this.#startAt ??= ev.at;
     this.#lastAt = ev.at;
     this.#stats.durationMs = ev.at - this.#startAt;
-    const out: EngineEffect[] = [];
+    // one reused list: most frames have no effect, and then no array is allocated for them
+    const out = this.#out;
     switch (ev.t) {
       case "frame":
         this.#frame(ev.c, ev.d, ev.at, out);
@@ -279,11 +288,17 @@ export class StreamEngine {
         this.#tick(ev.at, out);
         break;
     }
-    return out;
+    return out.length === 0 ? NO_EFFECTS : out.splice(0);
   }
 
   #conn(id: string): ConnSlot {
+    // frames come in runs from one connection: the last one found is tried first
+    if (id === this.#lastConnId) return this.#lastConn!;
     const c = this.#conns.get(id);
+    if (c) {
+      this.#lastConnId = id;
+      this.#lastConn = c;
+    }
     if (!c) throw new DataError(`unknown connection "${excerpt(id, 40)}"`, "stream event");
     return c;
   }
