@@ -244,9 +244,9 @@ export function computeMetrics(input: MetricsInput): Metrics {
   // per-metric arithmetic is exactly that of the ratio functions above, in the same order. The
   // returns are computed on the fly from the equity; only a curve with NaN returns (dropped, as
   // the ratio functions do) is materialised first.
-  let r = equityReturnStats(equity, capital, 0, ts, dd);
+  drawdownStats(ts, equity, capital, dd);
+  let r = equityReturnStats(equity, capital, 0);
   let x = rf === 0 ? r : equityReturnStats(equity, capital, rf);
-  if (!r) drawdownStats(ts, equity, capital, dd);
   if (!r || !x) {
     const raw = new Float64Array(n);
     let prev = capital;
@@ -297,9 +297,7 @@ interface ReturnStats {
 
 /**
  * {@link returnStats} of the returns equity_t / equity_{t−1} − 1 (− rf), equity_{−1} = capital,
- * without materialising them; `undefined` when some return is NaN. Given `dd`, the same pass
- * also fills in {@link drawdownStats} (each accumulator in the order that function uses); when
- * it returns `undefined`, `dd` is incomplete and the caller runs drawdownStats itself.
+ * without materialising them; `undefined` when some return is NaN.
  *
  * The drawdown divisions are skipped where they cannot set a new maximum: with a drawdown of
  * `mdd` < 1 known, a point with w ≥ peak · (1 − mdd) · (1 + 10⁻¹⁴) has 1 − w / peak ≤ mdd in
@@ -312,15 +310,10 @@ function equityReturnStats(
   equity: ArrayLike<number>,
   capital: number,
   rf: number,
-  ts?: ArrayLike<number>,
-  dd?: DrawdownStats,
 ): ReturnStats | undefined {
   const n = equity.length;
   let sum = 0, downside = 0, w = 1, peak = 1, mdd = 0, prev = capital;
-  let skipBelow = peak * (1 + 1e-14), depthSkip = Infinity;
-  // drawdownStats' state (only with dd)
-  let ePeak = capital, peakTs = n > 0 && ts ? ts[0] : NaN, maxDur = 0;
-  let inDd = false, depth = 0, ddSum = 0, ddCount = 0, peakEquity = capital;
+  let skipBelow = peak * (1 + 1e-14);
   for (let i = 0; i < n; i++) {
     const e = equity[i];
     const raw = e / prev - 1;
@@ -345,38 +338,6 @@ function equityReturnStats(
         skipBelow = skipLevel(peak, mdd);
       }
     }
-    if (dd) {
-      if (e >= ePeak) {
-        if (inDd) {
-          maxDur = Math.max(maxDur, ts![i] - peakTs);
-          ddSum += depth;
-          ddCount++;
-          inDd = false;
-          depth = 0;
-        }
-        ePeak = e;
-        peakTs = ts![i];
-        depthSkip = Infinity;
-      } else {
-        inDd = true;
-        if (e < depthSkip) {
-          depth = Math.max(depth, 1 - e / ePeak);
-          depthSkip = depth > 0 ? skipLevel(ePeak, depth) : Infinity;
-        }
-      }
-      if (e > peakEquity) peakEquity = e;
-    }
-  }
-  if (dd) {
-    if (inDd) {
-      maxDur = Math.max(maxDur, ts![n - 1] - peakTs);
-      ddSum += depth;
-      ddCount++;
-    }
-    dd.maxDurationMs = maxDur;
-    dd.depthSum = ddSum;
-    dd.count = ddCount;
-    dd.peakEquity = peakEquity;
   }
   const mean = n === 0 ? NaN : sum / n;
   let ss = 0;
@@ -436,7 +397,10 @@ interface DrawdownStats {
   peakEquity: number;
 }
 
-/** Drawdown episodes of the equity curve into `out`: longest duration, mean depth, peak equity. */
+/**
+ * Drawdown episodes of the equity curve into `out`: longest duration, mean depth, peak equity.
+ * The depth division is skipped where it cannot deepen the episode, as in `equityReturnStats`.
+ */
 function drawdownStats(
   ts: ArrayLike<number>,
   equity: ArrayLike<number>,
@@ -446,6 +410,8 @@ function drawdownStats(
   const n = equity.length;
   let peak = capital, peakTs = n > 0 ? ts[0] : NaN, maxDur = 0;
   let inDd = false, depth = 0, ddSum = 0, ddCount = 0, peakEquity = capital;
+  // a point at or above this cannot deepen the episode (see skipLevel); NaN is never skipped
+  let depthSkip = Infinity;
   for (let i = 0; i < n; i++) {
     const e = equity[i];
     if (e >= peak) {
@@ -458,9 +424,13 @@ function drawdownStats(
       }
       peak = e;
       peakTs = ts[i];
+      depthSkip = Infinity;
     } else {
       inDd = true;
-      depth = Math.max(depth, 1 - e / peak);
+      if (!(e >= depthSkip)) {
+        depth = Math.max(depth, 1 - e / peak);
+        depthSkip = depth > 0 ? skipLevel(peak, depth) : Infinity;
+      }
     }
     if (e > peakEquity) peakEquity = e;
   }

@@ -161,3 +161,67 @@ Deno.test("computeMetrics counts an unrecovered drawdown up to the last point", 
   assert.ok(Number.isNaN(m.winRate));
   assert.ok(Number.isNaN(m.profitFactor));
 });
+
+Deno.test("drawdown figures equal a plain computation without skipped divisions, on random curves", () => {
+  const DAY = 86_400_000;
+  let x = 97531;
+  const rnd = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296;
+  for (let c = 0; c < 60; c++) {
+    const n = 50 + Math.floor(rnd() * 3000), capital = 1000;
+    const ts: number[] = [], eq: number[] = [];
+    let e = capital;
+    // steps of several sizes, flat stretches (ties with the peak) and a few curves near zero
+    const vol = [0.001, 0.02, 0.2][c % 3], drift = c % 7 === 0 ? -0.01 : 0;
+    for (let i = 0; i < n; i++) {
+      if (rnd() > 0.2) e *= 1 + drift + (rnd() - 0.5) * vol;
+      ts.push(i * DAY);
+      eq.push(e);
+    }
+    // the plain definitions: every division done
+    let peak = capital, w = 1, wPeak = 1, mdd = 0, prev = capital, peakTs = ts[0];
+    let inDd = false, depth = 0, sum = 0, count = 0, maxDur = 0, peakEquity = capital;
+    for (let i = 0; i < n; i++) {
+      w *= 1 + (eq[i] / prev - 1);
+      prev = eq[i];
+      if (w > wPeak) wPeak = w;
+      mdd = Math.max(mdd, 1 - w / wPeak);
+      if (eq[i] >= peak) {
+        if (inDd) {
+          maxDur = Math.max(maxDur, ts[i] - peakTs);
+          sum += depth;
+          count++;
+          inDd = false;
+          depth = 0;
+        }
+        peak = eq[i];
+        peakTs = ts[i];
+      } else {
+        inDd = true;
+        depth = Math.max(depth, 1 - eq[i] / peak);
+      }
+      peakEquity = Math.max(peakEquity, eq[i]);
+    }
+    if (inDd) {
+      maxDur = Math.max(maxDur, ts[n - 1] - peakTs);
+      sum += depth;
+      count++;
+    }
+    const m = computeMetrics({
+      capital,
+      ts,
+      equity: eq,
+      startTs: 0,
+      endTs: n * DAY,
+      trades: [],
+      fees: 0,
+      exposedBars: n,
+      buyHoldReturn: 0,
+      periodsPerYear: 365,
+    });
+    const at = `curve ${c} (${n} points, vol ${vol})`;
+    assert.ok(Object.is(m.maxDrawdown, mdd), `${at}: maxDrawdown ${m.maxDrawdown} vs ${mdd}`);
+    assert.ok(Object.is(m.avgDrawdown, count > 0 ? sum / count : 0), `${at}: avgDrawdown`);
+    assert.equal(m.maxDrawdownDurationDays, maxDur / DAY, `${at}: duration`);
+    assert.equal(m.peakEquity, peakEquity, at);
+  }
+});
