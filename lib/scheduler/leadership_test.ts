@@ -21,6 +21,29 @@ async function until(ok: () => boolean, what: string, ms = 20_000): Promise<void
   }
 }
 
+/** A scheduler on `lock` (600 ms expiry) with one daily job that succeeds, and its events. */
+function leaderScheduler(lock: RedisLeaderLock) {
+  const store = SqliteStore.open(":memory:");
+  const events: SchedulerEvent[] = [];
+  const handle = startScheduler({
+    store,
+    settings: { ...DEFAULT_SETTINGS, leaderTtlMs: 600 },
+    leader: lock,
+    onEvent: (e) => events.push(e),
+    jobs: [{
+      name: "job",
+      kind: "test",
+      cadence: everyCadence("1d"),
+      timeoutMs: 60_000,
+      retries: 0,
+      retryDelayMs: 0,
+      options: {},
+      run: () => Promise.resolve({ outcome: "success" }),
+    }],
+  });
+  return { store, events, handle };
+}
+
 Deno.test("a leader that loses the lock cancels its running job, and reruns that slot when it leads again", async () => {
   const redis = await testRedis();
   if (!redis) return;
@@ -98,24 +121,7 @@ Deno.test("an instance that starts while another leads reports standing by, then
   const other = new Redis(redis.url);
   await other.set(key, "the-other-instance", "PX", 60_000);
   const lock = await RedisLeaderLock.connect(redis.url, { key });
-  const store = SqliteStore.open(":memory:");
-  const events: SchedulerEvent[] = [];
-  const handle = startScheduler({
-    store,
-    settings: { ...DEFAULT_SETTINGS, leaderTtlMs: 600 },
-    leader: lock,
-    onEvent: (e) => events.push(e),
-    jobs: [{
-      name: "job",
-      kind: "test",
-      cadence: everyCadence("1d"),
-      timeoutMs: 60_000,
-      retries: 0,
-      retryDelayMs: 0,
-      options: {},
-      run: () => Promise.resolve({ outcome: "success" }),
-    }],
-  });
+  const { store, events, handle } = leaderScheduler(lock);
   const states = () => events.flatMap((e) => e.type === "leader" ? [e.state] : []);
   try {
     await until(() => states().length > 0, "the first leadership event");
@@ -141,24 +147,7 @@ Deno.test("a leader whose Redis goes away stands by and says the lock cannot be 
   const lock = await RedisLeaderLock.connect(redis.url, {
     key: `mts:test:leader:${crypto.randomUUID()}`,
   });
-  const store = SqliteStore.open(":memory:");
-  const events: SchedulerEvent[] = [];
-  const handle = startScheduler({
-    store,
-    settings: { ...DEFAULT_SETTINGS, leaderTtlMs: 600 },
-    leader: lock,
-    onEvent: (e) => events.push(e),
-    jobs: [{
-      name: "job",
-      kind: "test",
-      cadence: everyCadence("1d"),
-      timeoutMs: 60_000,
-      retries: 0,
-      retryDelayMs: 0,
-      options: {},
-      run: () => Promise.resolve({ outcome: "success" }),
-    }],
-  });
+  const { store, events, handle } = leaderScheduler(lock);
   const leaderEvents = () =>
     events.flatMap((e) => e.type === "leader" ? [[e.state, e.reason ?? ""]] : []);
   try {

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * `serve --schedule`: the API clients of the scheduled jobs report into the service's `/metrics`
  * (`mts_api_client_*`), against the local fake market with faults — a 429 then a 500 then
@@ -7,17 +6,17 @@
  * exposition still passes `promtool check metrics`.
  */
 import assert from "node:assert/strict";
-import { attachScheduler } from "../../lib/services/serve.ts";
-import { STRATEGIES } from "../../strategies/mod.ts";
 import { startMarket } from "../collect/market_fixture.ts";
 import { marketEnv } from "../schedule/helpers.ts";
-import { SECRET, withService, wsClient } from "./helpers.ts";
+import {
+  finishedRunOf,
+  metricSample,
+  scheduleIn,
+  SECRET,
+  withService,
+  wsClient,
+} from "./helpers.ts";
 import { promtool } from "./process.ts";
-
-function sample(text: string, name: string, labels: string): number | undefined {
-  const line = text.split("\n").find((l) => l.startsWith(`${name}{${labels}} `));
-  return line === undefined ? undefined : Number(line.split(" ").pop());
-}
 
 Deno.test("serve --schedule: API client retries, fallbacks and circuit states reach /metrics", async () => {
   const m = startMarket();
@@ -73,16 +72,9 @@ Deno.test("serve --schedule: API client retries, fallbacks and circuit states re
     await withService({ env, sample: false }, async ({ service, url }) => {
       const ws = await wsClient(`${url.replace("http", "ws")}/ws?token=${SECRET}`);
       ws.send({ type: "subscribe", channels: ["collection"], since: { collection: 0 } });
-      const handle = await attachScheduler(service, {
-        config: service.deps.config,
-        store: service.deps.store,
-        registry: STRATEGIES,
-        redact: (t) => t,
-      }, { file, signal: stop.signal });
-      const finished = (job: string) => (x: any) =>
-        x.channel === "collection" && x.type === "finished" && x.data.job === job;
-      const bin = await ws.next(finished("binance"), 60_000);
-      const cg = await ws.next(finished("coingecko"), 60_000);
+      const handle = await scheduleIn(service, file, stop.signal);
+      const bin = await ws.next(finishedRunOf("binance"), 60_000);
+      const cg = await ws.next(finishedRunOf("coingecko"), 60_000);
       assert.equal(bin.data.outcome, "partial", JSON.stringify(bin.data));
       assert.equal(cg.data.outcome, "success", JSON.stringify(cg.data));
       stop.abort();
@@ -93,18 +85,18 @@ Deno.test("serve --schedule: API client retries, fallbacks and circuit states re
       const check = await promtool(text);
       assert.equal(check.code, 0, `promtool: ${check.output}`);
       const host = new URL(m.server.url).host;
-      const c = (labels: string) => sample(text, "mts_api_client_requests_total", labels);
+      const c = (labels: string) => metricSample(text, "mts_api_client_requests_total", labels);
       // binance: bitcoin 429, 500, ok; ethereum 500 × 5, then the open circuit refuses the 6th
       assert.equal(c(`client="binance",endpoint="binance",outcome="rate_limited"`), 1);
       assert.equal(c(`client="binance",endpoint="binance",outcome="server_error"`), 6);
       assert.equal(c(`client="binance",endpoint="binance",outcome="ok"`), 1);
-      const r = (labels: string) => sample(text, "mts_api_client_retries_total", labels);
+      const r = (labels: string) => metricSample(text, "mts_api_client_retries_total", labels);
       assert.equal(r(`client="binance",cause="rate_limited"`), 1);
       // bitcoin's 500, then ethereum's five (after the fifth the circuit is open: no 7th)
       assert.equal(r(`client="binance",cause="server_error"`), 6);
       assert.equal(r(`client="coingecko",cause="unreachable"`), undefined, "fell back, no retry");
       assert.equal(
-        sample(text, "mts_api_client_circuit_state", `client="binance",host="${host}"`),
+        metricSample(text, "mts_api_client_circuit_state", `client="binance",host="${host}"`),
         2,
         "binance's circuit is open",
       );
@@ -112,16 +104,20 @@ Deno.test("serve --schedule: API client retries, fallbacks and circuit states re
       assert.equal(c(`client="coingecko",endpoint="pro",outcome="unreachable"`), 2);
       assert.equal(c(`client="coingecko",endpoint="public",outcome="ok"`), 2);
       assert.equal(
-        sample(text, "mts_api_client_fallbacks_total", `client="coingecko",from="pro",to="public"`),
+        metricSample(
+          text,
+          "mts_api_client_fallbacks_total",
+          `client="coingecko",from="pro",to="public"`,
+        ),
         2,
       );
       assert.equal(
-        sample(text, "mts_api_client_circuit_state", `client="coingecko",host="${host}"`),
+        metricSample(text, "mts_api_client_circuit_state", `client="coingecko",host="${host}"`),
         0,
         "the public host's circuit is closed",
       );
       assert.equal(
-        sample(
+        metricSample(
           text,
           "mts_api_client_circuit_state",
           `client="coingecko",host="127.0.0.1:${closedPort}"`,

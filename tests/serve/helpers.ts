@@ -8,7 +8,8 @@
 import { createHmac } from "node:crypto";
 import { resolveConfig } from "../../lib/config/config.ts";
 import { loadSampleMarket } from "../../lib/services/sample_loader.ts";
-import { type RunningService, startService } from "../../lib/services/serve.ts";
+import { attachScheduler, type RunningService, startService } from "../../lib/services/serve.ts";
+import type { SchedulerHandle } from "../../lib/scheduler/runner.ts";
 import { MTS_VERSION } from "../../lib/server/version.ts";
 import type { Cache } from "../../lib/storage/cache.ts";
 import type { Store } from "../../lib/storage/store.ts";
@@ -205,3 +206,29 @@ export function sampleBook(updateId: number, bid = 64_000.5): PublishedBook {
     messages: updateId,
   };
 }
+
+/** The value of the `/metrics` sample `name{labels}` (no labels: `name`), or undefined. */
+export function metricSample(text: string, name: string, labels = ""): number | undefined {
+  const key = labels ? `${name}{${labels}} ` : `${name} `;
+  const line = text.split("\n").find((l) => l.startsWith(key));
+  return line === undefined ? undefined : Number(line.split(" ").pop());
+}
+
+/** `serve --schedule` in a test: the job file `file` run in `service`'s process until `signal`. */
+export function scheduleIn(
+  service: RunningService,
+  file: string,
+  signal: AbortSignal,
+): Promise<SchedulerHandle> {
+  return attachScheduler(service, {
+    config: service.deps.config,
+    store: service.deps.store,
+    registry: STRATEGIES,
+    redact: (t) => t,
+  }, { file, signal });
+}
+
+/** Matches the `collection` / `finished` message of a run of `job` on the WebSocket. */
+export const finishedRunOf =
+  (job: string) => (x: { channel?: string; type?: string; data?: { job?: string } }) =>
+    x.channel === "collection" && x.type === "finished" && x.data?.job === job;

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * `serve --schedule`: the scheduler's runs reach the service's `/metrics` (`mts_job_*`,
  * `mts_scheduler_*`): counters from its events (runs by outcome, duration, retries, skipped
@@ -8,24 +7,23 @@
  */
 import assert from "node:assert/strict";
 import { Registry } from "prom-client";
-import { attachScheduler } from "../../lib/services/serve.ts";
 import {
   jobMetrics,
   recordSchedulerEvent,
   refreshJobGauges,
 } from "../../lib/server/job_metrics.ts";
 import type { SchedulerStatus } from "../../lib/scheduler/runner.ts";
-import { STRATEGIES } from "../../strategies/mod.ts";
 import { startMarket } from "../collect/market_fixture.ts";
 import { marketEnv } from "../schedule/helpers.ts";
-import { SECRET, withService, wsClient } from "./helpers.ts";
+import {
+  finishedRunOf,
+  metricSample,
+  scheduleIn,
+  SECRET,
+  withService,
+  wsClient,
+} from "./helpers.ts";
 import { promtool } from "./process.ts";
-
-function sample(text: string, name: string, labels = ""): number | undefined {
-  const key = labels ? `${name}{${labels}} ` : `${name} `;
-  const line = text.split("\n").find((l) => l.startsWith(key));
-  return line === undefined ? undefined : Number(line.split(" ").pop());
-}
 
 Deno.test("job metrics from events and from a hand-built scheduler status", async () => {
   const registry = new Registry();
@@ -84,46 +82,63 @@ Deno.test("job metrics from events and from a hand-built scheduler status", asyn
     ],
   };
   let text = await registry.metrics();
-  assert.equal(sample(text, "mts_scheduler_up"), 0, "no scheduler status yet");
+  assert.equal(metricSample(text, "mts_scheduler_up"), 0, "no scheduler status yet");
   m.status = () => status;
   refreshJobGauges(m);
   text = await registry.metrics();
-  assert.equal(sample(text, "mts_job_runs_total", `job="collect",outcome="success"`), 1);
-  assert.equal(sample(text, "mts_job_runs_total", `job="collect",outcome="failed"`), 1);
-  assert.equal(sample(text, "mts_job_retries_total", `job="collect"`), 2, "3 attempts = 2 retries");
-  assert.equal(sample(text, "mts_job_run_duration_seconds_count", `job="collect"`), 2);
-  assert.equal(sample(text, "mts_job_run_duration_seconds_sum", `job="collect"`), 2.5 + 0.2);
-  assert.equal(sample(text, "mts_job_run_duration_seconds_bucket", `le="1",job="collect"`), 1);
-  assert.equal(sample(text, "mts_job_skipped_slots_total", `job="macro",reason="overlap"`), 1);
-  assert.equal(sample(text, "mts_scheduler_up"), 1);
-  assert.equal(sample(text, "mts_scheduler_leader", `lock="redis"`), 0, "standing by");
-  assert.equal(sample(text, "mts_job_running", `job="macro"`), 1);
-  assert.equal(sample(text, "mts_job_running", `job="collect"`), 0);
-  assert.equal(sample(text, "mts_job_queued", `job="funding"`), 1);
-  assert.equal(sample(text, "mts_job_next_run_timestamp_seconds", `job="collect"`), 7_230);
+  assert.equal(metricSample(text, "mts_job_runs_total", `job="collect",outcome="success"`), 1);
+  assert.equal(metricSample(text, "mts_job_runs_total", `job="collect",outcome="failed"`), 1);
   assert.equal(
-    sample(text, "mts_job_next_run_timestamp_seconds", `job="funding"`),
+    metricSample(text, "mts_job_retries_total", `job="collect"`),
+    2,
+    "3 attempts = 2 retries",
+  );
+  assert.equal(metricSample(text, "mts_job_run_duration_seconds_count", `job="collect"`), 2);
+  assert.equal(metricSample(text, "mts_job_run_duration_seconds_sum", `job="collect"`), 2.5 + 0.2);
+  assert.equal(
+    metricSample(text, "mts_job_run_duration_seconds_bucket", `le="1",job="collect"`),
+    1,
+  );
+  assert.equal(
+    metricSample(text, "mts_job_skipped_slots_total", `job="macro",reason="overlap"`),
+    1,
+  );
+  assert.equal(metricSample(text, "mts_scheduler_up"), 1);
+  assert.equal(metricSample(text, "mts_scheduler_leader", `lock="redis"`), 0, "standing by");
+  assert.equal(metricSample(text, "mts_job_running", `job="macro"`), 1);
+  assert.equal(metricSample(text, "mts_job_running", `job="collect"`), 0);
+  assert.equal(metricSample(text, "mts_job_queued", `job="funding"`), 1);
+  assert.equal(metricSample(text, "mts_job_next_run_timestamp_seconds", `job="collect"`), 7_230);
+  assert.equal(
+    metricSample(text, "mts_job_next_run_timestamp_seconds", `job="funding"`),
     undefined,
     "a job that cannot run here has no next run",
   );
-  assert.equal(sample(text, "mts_job_last_run_end_timestamp_seconds", `job="collect"`), 10.2);
-  assert.equal(sample(text, "mts_job_last_outcome", `job="collect",outcome="failed"`), 1);
-  assert.equal(sample(text, "mts_job_last_outcome", `job="collect",outcome="success"`), 0);
-  assert.equal(sample(text, "mts_job_last_outcome", `job="macro",outcome="failed"`), undefined);
+  assert.equal(metricSample(text, "mts_job_last_run_end_timestamp_seconds", `job="collect"`), 10.2);
+  assert.equal(metricSample(text, "mts_job_last_outcome", `job="collect",outcome="failed"`), 1);
+  assert.equal(metricSample(text, "mts_job_last_outcome", `job="collect",outcome="success"`), 0);
+  assert.equal(
+    metricSample(text, "mts_job_last_outcome", `job="macro",outcome="failed"`),
+    undefined,
+  );
   const check = await promtool(text);
   assert.equal(check.code, 0, `promtool: ${check.output}`);
   // without a leader lock there is no leader sample; a stopped scheduler is down
   m.status = () => ({ ...status, leader: null, stopping: true });
   refreshJobGauges(m);
   text = await registry.metrics();
-  assert.equal(sample(text, "mts_scheduler_leader", `lock="redis"`), undefined);
-  assert.equal(sample(text, "mts_scheduler_up"), 0);
+  assert.equal(metricSample(text, "mts_scheduler_leader", `lock="redis"`), undefined);
+  assert.equal(metricSample(text, "mts_scheduler_up"), 0);
   m.status = undefined;
   refreshJobGauges(m);
   text = await registry.metrics();
-  assert.equal(sample(text, "mts_scheduler_up"), 0);
-  assert.equal(sample(text, "mts_job_running", `job="macro"`), undefined, "no job gauges");
-  assert.equal(sample(text, "mts_job_runs_total", `job="collect",outcome="failed"`), 1, "kept");
+  assert.equal(metricSample(text, "mts_scheduler_up"), 0);
+  assert.equal(metricSample(text, "mts_job_running", `job="macro"`), undefined, "no job gauges");
+  assert.equal(
+    metricSample(text, "mts_job_runs_total", `job="collect",outcome="failed"`),
+    1,
+    "kept",
+  );
 });
 
 Deno.test("serve --schedule: the scheduler's runs, retries and plan reach /metrics", async () => {
@@ -160,17 +175,10 @@ Deno.test("serve --schedule: the scheduler's runs, retries and plan reach /metri
       const ws = await wsClient(`${url.replace("http", "ws")}/ws?token=${SECRET}`);
       ws.send({ type: "subscribe", channels: ["collection"], since: { collection: 0 } });
       const before = await (await fetch(`${url}/metrics`)).text();
-      assert.equal(sample(before, "mts_scheduler_up"), 0, "no scheduler yet");
-      const handle = await attachScheduler(service, {
-        config: service.deps.config,
-        store: service.deps.store,
-        registry: STRATEGIES,
-        redact: (t) => t,
-      }, { file, signal: stop.signal });
-      const finished = (job: string) => (x: any) =>
-        x.channel === "collection" && x.type === "finished" && x.data.job === job;
-      const prices = await ws.next(finished("prices"), 60_000);
-      const backup = await ws.next(finished("backup"), 60_000);
+      assert.equal(metricSample(before, "mts_scheduler_up"), 0, "no scheduler yet");
+      const handle = await scheduleIn(service, file, stop.signal);
+      const prices = await ws.next(finishedRunOf("prices"), 60_000);
+      const backup = await ws.next(finishedRunOf("backup"), 60_000);
       assert.equal(prices.data.outcome, "failed", JSON.stringify(prices.data));
       assert.equal(prices.data.attempts, 2);
       assert.equal(backup.data.outcome, "success", JSON.stringify(backup.data));
@@ -179,33 +187,33 @@ Deno.test("serve --schedule: the scheduler's runs, retries and plan reach /metri
       const text = await (await fetch(`${url}/metrics`)).text();
       const check = await promtool(text);
       assert.equal(check.code, 0, `promtool: ${check.output}`);
-      assert.equal(sample(text, "mts_scheduler_up"), 1);
+      assert.equal(metricSample(text, "mts_scheduler_up"), 1);
       assert.equal(
-        sample(text, "mts_scheduler_leader", `lock="redis"`),
+        metricSample(text, "mts_scheduler_leader", `lock="redis"`),
         undefined,
         "no leader lock without Redis",
       );
-      assert.equal(sample(text, "mts_job_runs_total", `job="prices",outcome="failed"`), 1);
-      assert.equal(sample(text, "mts_job_runs_total", `job="backup",outcome="success"`), 1);
-      assert.equal(sample(text, "mts_job_retries_total", `job="prices"`), 1);
-      assert.equal(sample(text, "mts_job_run_duration_seconds_count", `job="prices"`), 1);
-      assert.equal(sample(text, "mts_job_last_outcome", `job="prices",outcome="failed"`), 1);
-      assert.equal(sample(text, "mts_job_last_outcome", `job="backup",outcome="success"`), 1);
-      assert.equal(sample(text, "mts_job_running", `job="prices"`), 0);
+      assert.equal(metricSample(text, "mts_job_runs_total", `job="prices",outcome="failed"`), 1);
+      assert.equal(metricSample(text, "mts_job_runs_total", `job="backup",outcome="success"`), 1);
+      assert.equal(metricSample(text, "mts_job_retries_total", `job="prices"`), 1);
+      assert.equal(metricSample(text, "mts_job_run_duration_seconds_count", `job="prices"`), 1);
+      assert.equal(metricSample(text, "mts_job_last_outcome", `job="prices",outcome="failed"`), 1);
+      assert.equal(metricSample(text, "mts_job_last_outcome", `job="backup",outcome="success"`), 1);
+      assert.equal(metricSample(text, "mts_job_running", `job="prices"`), 0);
       const day = 86_400;
-      const next = sample(text, "mts_job_next_run_timestamp_seconds", `job="backup"`)!;
+      const next = metricSample(text, "mts_job_next_run_timestamp_seconds", `job="backup"`)!;
       const today = Math.floor(Date.now() / 1000 / day) * day;
       assert.ok(next > today + day - 1 && next < today + 2 * day, `next run ${next}`);
       assert.equal(
-        sample(text, "mts_job_last_run_end_timestamp_seconds", `job="backup"`),
+        metricSample(text, "mts_job_last_run_end_timestamp_seconds", `job="backup"`),
         Date.parse(backup.data.end) / 1000,
       );
       stop.abort();
       await handle.done;
       await ws.close();
       const after = await (await fetch(`${url}/metrics`)).text();
-      assert.equal(sample(after, "mts_scheduler_up"), 0, "stopped");
-      assert.equal(sample(after, "mts_job_runs_total", `job="prices",outcome="failed"`), 1);
+      assert.equal(metricSample(after, "mts_scheduler_up"), 0, "stopped");
+      assert.equal(metricSample(after, "mts_job_runs_total", `job="prices",outcome="failed"`), 1);
     });
   } finally {
     stop.abort();

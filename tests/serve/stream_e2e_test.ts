@@ -13,7 +13,7 @@ import { haveReference, type SimExchange } from "../helpers/exchange_sim.ts";
 import { taskArgs } from "../helpers/task_permissions.ts";
 import { ROOT, sandbox } from "../schedule/helpers.ts";
 import { simEnv, startSims } from "../stream/helpers.ts";
-import { call, SECRET, wsClient } from "./helpers.ts";
+import { call, metricSample, SECRET, wsClient } from "./helpers.ts";
 import { promtool, spawnServe } from "./process.ts";
 
 const SKIP = !haveReference();
@@ -24,13 +24,6 @@ function serverTop(sim: SimExchange, symbol: string, depth: number) {
   const b = sim.books.get(symbol)!;
   const num = (l: [string, string][]) => l.slice(0, depth).map(([p, q]) => [Number(p), Number(q)]);
   return { bids: num(b.levels("bid")), asks: num(b.levels("ask")), id: b.id };
-}
-
-/** The value of one sample line of an exposition, or undefined. */
-function sample(text: string, name: string, labels: string): number | undefined {
-  const head = labels === "" ? `${name} ` : `${name}{${labels}} `;
-  const line = text.split("\n").find((l) => l.startsWith(head));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
 }
 
 Deno.test({
@@ -132,15 +125,15 @@ Deno.test({
       const check = await promtool(text);
       assert.equal(check.code, 0, `promtool: ${check.output}`);
       const spot = 'exchange="binance",market="spot",symbol="BTCUSDT"';
-      assert.equal(sample(text, "mts_stream_up", ""), 1);
-      assert.equal(sample(text, "mts_stream_book_resyncs_total", spot), 1);
-      assert.equal(sample(text, "mts_stream_book_gaps_total", spot), 1);
-      assert.equal(sample(text, "mts_stream_book_state", `${spot},state="live"`), 1);
-      assert.equal(sample(text, "mts_stream_book_state", `${spot},state="syncing"`), 0);
+      assert.equal(metricSample(text, "mts_stream_up", ""), 1);
+      assert.equal(metricSample(text, "mts_stream_book_resyncs_total", spot), 1);
+      assert.equal(metricSample(text, "mts_stream_book_gaps_total", spot), 1);
+      assert.equal(metricSample(text, "mts_stream_book_state", `${spot},state="live"`), 1);
+      assert.equal(metricSample(text, "mts_stream_book_state", `${spot},state="syncing"`), 0);
       // the exchange sent 150 updates, one skipped by the gap
-      const messages = sample(text, "mts_stream_book_messages_total", spot)!;
+      const messages = metricSample(text, "mts_stream_book_messages_total", spot)!;
       assert.ok(messages >= 140 && messages <= 150, `messages ${messages}`);
-      const age = sample(text, "mts_stream_book_age_seconds", spot)!;
+      const age = metricSample(text, "mts_stream_book_age_seconds", spot)!;
       assert.ok(age >= 0 && age < 60, `age ${age}`);
 
       s.child.kill("SIGTERM");
