@@ -9,6 +9,10 @@
  * computes it itself.
  *
  *   deno bench --allow-all bench/engine_bench.ts        # Deno.bench table, bare loop = baseline
+ *
+ * The Deno.bench cases use deno bench's default iteration counts (at least 20 warm-up runs, then
+ * at least 10 measured runs and half a second): with fewer, the mean is that of the first runs,
+ * while the compiler is still settling, and the bare loop's mean includes its first, slow run.
  *   deno run bench/engine_bench.ts                      # bars/s and engine/bare ratio summary
  * @module
  */
@@ -127,8 +131,6 @@ const ONE_SUM = dataChecksum(ONE), MANY_SUM = dataChecksum(MANY);
 Deno.bench({
   name: "engine sma_cross 1 asset × 1,000,000 bars",
   group: "1x1M",
-  n: 5,
-  warmup: 1,
   fn: () => {
     engineRun(ONE, ONE_SUM);
   },
@@ -137,8 +139,6 @@ Deno.bench({
   name: "bare loop 1 asset × 1,000,000 bars",
   group: "1x1M",
   baseline: true,
-  n: 5,
-  warmup: 1,
   fn: () => {
     bareRun(ONE);
   },
@@ -146,8 +146,6 @@ Deno.bench({
 Deno.bench({
   name: "engine sma_cross 100 assets × 3,650 bars",
   group: "100x3650",
-  n: 5,
-  warmup: 1,
   fn: () => {
     engineRun(MANY, MANY_SUM);
   },
@@ -156,8 +154,6 @@ Deno.bench({
   name: "bare loop 100 assets × 3,650 bars",
   group: "100x3650",
   baseline: true,
-  n: 5,
-  warmup: 1,
   fn: () => {
     bareRun(MANY);
   },

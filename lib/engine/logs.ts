@@ -115,15 +115,24 @@ export class TradeLog {
 
   /** The columns the metrics read, as arrays. */
   columns(): TradeColumns {
-    const rows = this.#rows, n = rows.length;
-    const returnPct = new Float64Array(n);
-    for (let k = 0; k < n; k++) returnPct[k] = this.#returnOf(k);
+    const rows = this.#rows;
     return {
       pnl: rows.column(T_PNL),
-      returnPct,
+      returnPct: this.#returns(),
       entryTs: rows.column(T_ENTRY_TS),
       exitTs: rows.column(T_EXIT_TS),
     };
+  }
+
+  /**
+   * Every trade's net return. A method with nothing after its loop: over many trades the loop is
+   * compiled while it runs, and code after it, without type feedback then, would discard that
+   * compiled code when first reached (in every run).
+   */
+  #returns(): Float64Array {
+    const n = this.#rows.length, out = new Float64Array(n);
+    for (let k = 0; k < n; k++) out[k] = this.#returnOf(k);
+    return out;
   }
 
   /** Net return of trade `k`: pnl / (entry price · size). */

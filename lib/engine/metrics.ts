@@ -488,3 +488,46 @@ function tradeStats(trades: TradeColumns) {
     sqn: Math.sqrt(nt) * mean(pnls) / sampleStd(pnls),
   };
 }
+
+/**
+ * Runs {@link computeMetrics} once, at load, on a small curve and trade list that take every path
+ * a backtest's metrics take (rises, new peaks, drawdowns deepening and recovering, one still open
+ * at the end, winning and losing trades; with and without a risk-free rate), with the argument
+ * types the engine passes (Float64Array). The passes over a long curve are compiled while they
+ * run (on stack replacement), before the code after their loops ever ran; without this, that code
+ * had no type feedback, so every run discarded the compiled pass at its end and ran the next loop
+ * (the deviations, the trade statistics) in the interpreter until it was compiled again — measured
+ * by `--trace-deopt` in `bench/engine_bench.ts`: a deoptimisation of each pass in almost every run.
+ */
+function primeMetrics(): void {
+  // times, durations and amounts as a long run has them, none a small integer (code specialised
+  // on small integers would be discarded at the first real one): points 400 days apart
+  const f = (xs: number[]) => Float64Array.from(xs);
+  const day = (i: number) => Date.UTC(2000, 0, 1) + i * 400 * DAY_MS;
+  const ts = f([0, 1, 2, 3, 4, 5, 6, 7].map(day));
+  const equity = f([100.5, 104.25, 98.5, 95.75, 101.5, 108.25, 90.5, 93.75]);
+  const tradeColumns: TradeColumns = {
+    pnl: f([6.5, -4.25, 0]),
+    returnPct: f([0.065, -0.0425, 0]),
+    entryTs: f([day(0), day(2), day(5)]),
+    exitTs: f([day(1), day(4), day(7)]),
+  };
+  // a dozen calls: a function gets its type-feedback vector only after several calls
+  for (let k = 0; k < 12; k++) {
+    computeMetrics({
+      capital: 100,
+      ts,
+      equity,
+      startTs: day(0),
+      endTs: day(8),
+      trades: [],
+      tradeColumns,
+      fees: 1,
+      exposedBars: 5,
+      buyHoldReturn: 0.1,
+      periodsPerYear: 365,
+      riskFree: k % 2 === 0 ? 0 : 0.02,
+    });
+  }
+}
+primeMetrics();
