@@ -10,7 +10,8 @@
  *   ≥ 300,000 messages/s.
  * - validation: the hand-written frame check (for these frames the one-pass read of
  *   `binance/depth_scan.ts`) against an equivalent zod schema.
- * - whole pipeline: the same frames as recorded events (`{t:"frame",…}`) through
+ * - whole pipeline: the same frames (Binance spot 3 and 10 levels, Bybit linear 10-level deltas)
+ *   as recorded events (`{t:"frame",…}`) through
  *   `StreamPipeline.ingest` — routing to the book by connection and symbol, parse, sync, the
  *   engine's change tracking, the changed books collected every 100 messages — the path every
  *   live and replayed frame takes (no recorder, no cache).
@@ -176,22 +177,24 @@ function binanceRun(frames: string[]): number {
   return check(sync.status(), frames.length);
 }
 
+/** The 50-level snapshot a Bybit book starts from (the deltas continue its `u`). */
+const BYBIT_SNAP = JSON.stringify({
+  topic: "orderbook.50.BTCUSDT",
+  type: "snapshot",
+  ts: 1,
+  data: {
+    s: "BTCUSDT",
+    b: SNAP_BIDS.slice(0, 50),
+    a: SNAP_ASKS.slice(0, 50),
+    u: FIRST_U - 1,
+    seq: 1,
+  },
+});
+
 function bybitRun(frames: string[]): number {
   const sync = new BybitBookSync({ market: "perp", symbol: "BTCUSDT", depth: 50 });
   sync.opened(0);
-  const snap = JSON.stringify({
-    topic: "orderbook.50.BTCUSDT",
-    type: "snapshot",
-    ts: 1,
-    data: {
-      s: "BTCUSDT",
-      b: SNAP_BIDS.slice(0, 50),
-      a: SNAP_ASKS.slice(0, 50),
-      u: FIRST_U - 1,
-      seq: 1,
-    },
-  });
-  for (const text of [snap, ...frames]) {
+  for (const text of [BYBIT_SNAP, ...frames]) {
     const f = parseBybitFrame(text);
     if (f.kind === "book") sync.depth(f.book, 0);
   }
@@ -269,6 +272,28 @@ function pipelineRun(frames: string[]): number {
   return check(p.engine.sync("binance:spot:BTCUSDT")!.status(), frames.length);
 }
 
+const BYBIT_PLAN = buildPlan({
+  exchanges: ["bybit"],
+  markets: ["perp"],
+  symbols: ["BTCUSDT"],
+  depth: 20,
+  snapshotLimit: 5000,
+  staleAfterMs: 15_000,
+});
+const BYBIT_CONN = BYBIT_PLAN.connections[0].id;
+
+/** A pipeline whose Bybit linear book is live (opened, the 50-level snapshot frame), then the deltas. */
+function bybitPipelineRun(frames: string[]): number {
+  const p = new StreamPipeline(BYBIT_PLAN);
+  p.ingest({ t: "open", at: 0, c: BYBIT_CONN });
+  p.ingest({ t: "frame", at: 0, c: BYBIT_CONN, d: BYBIT_SNAP });
+  for (let i = 0; i < frames.length; i++) {
+    p.ingest({ t: "frame", at: i + 1, c: BYBIT_CONN, d: frames[i] });
+    if (i % 100 === 0) p.engine.takeChanges();
+  }
+  return check(p.engine.sync("bybit:perp:BTCUSDT")!.status(), frames.length + 1);
+}
+
 for (const n of [3, 10] as const) {
   Deno.bench({
     name: `whole pipeline (event → engine → book), ${n}-level frames ×50,000`,
@@ -278,6 +303,13 @@ for (const n of [3, 10] as const) {
     fn: () => void pipelineRun(SPOT[n]),
   });
 }
+Deno.bench({
+  name: "whole pipeline (event → engine → book), Bybit orderbook.50 10-level deltas ×50,000",
+  group: "whole pipeline",
+  n: 5,
+  warmup: 1,
+  fn: () => void bybitPipelineRun(BYBIT10),
+});
 
 /** The 10-level frames as text around their `U`/`u`, to renumber them without re-serialising. */
 const TEMPLATES = SPOT[10].map((t) => {
@@ -438,6 +470,14 @@ if (import.meta.main) {
     const ms = bestOf(() => pipelineRun(SPOT[n]), 5);
     console.log(
       `whole pipeline (event → engine → book), ${n}-level frames: ${
+        (FRAMES / ms).toFixed(0)
+      }k msg/s`,
+    );
+  }
+  {
+    const ms = bestOf(() => bybitPipelineRun(BYBIT10), 5);
+    console.log(
+      `whole pipeline (event → engine → book), Bybit orderbook.50 10-level deltas: ${
         (FRAMES / ms).toFixed(0)
       }k msg/s`,
     );

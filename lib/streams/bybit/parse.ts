@@ -12,7 +12,8 @@
  */
 import { escapeControls, excerpt } from "../../core/text.ts";
 import { ExchangeError, FrameError } from "../errors.ts";
-import { type CheckedLevels, checkLevels } from "../levels.ts";
+import { checkLevels } from "../levels.ts";
+import { type BybitBookMessage, scanBybitBook } from "./book_scan.ts";
 import type { DepthSnapshot } from "../sync.ts";
 import {
   asObj,
@@ -28,29 +29,7 @@ import {
   uintStringOrEmpty,
 } from "../validate.ts";
 
-/** An `orderbook.{depth}.{symbol}` message. `u` is the update id; `seq` is never used as one. */
-export interface BybitBookMessage {
-  /** The topic, e.g. `orderbook.50.BTCUSDT`. */
-  readonly topic: string;
-  /** Depth of the topic (1, 50, 200, 1000). */
-  readonly depth: number;
-  /** Symbol. */
-  readonly symbol: string;
-  /** A snapshot resets the book; a delta updates it. */
-  readonly type: "snapshot" | "delta";
-  /** Update id (`u = 1`: the service restarted and this snapshot overwrites the book). */
-  readonly u: number;
-  /** Cross sequence (for comparing depths; kept for records only). */
-  readonly seq: number;
-  /** System time the message was generated, ms. */
-  readonly tsMs: number;
-  /** Matching-engine time, ms, or `null` when absent. */
-  readonly ctsMs: number | null;
-  /** Bid levels (size 0 deletes). */
-  readonly bids: CheckedLevels;
-  /** Ask levels. */
-  readonly asks: CheckedLevels;
-}
+export type { BybitBookMessage } from "./book_scan.ts";
 
 /**
  * Ticker fields the streams use. In a delta, a field that did not change is absent
@@ -126,6 +105,9 @@ function optString(o: Obj, key: string): string | null {
  * ```
  */
 export function parseBybitFrame(text: string): BybitFrame {
+  // book frames written the plain way are read in one pass; everything else, valid or not, here
+  const fast = scanBybitBook(text);
+  if (fast !== undefined) return fast;
   const where = "bybit frame";
   const o = parseJson(text, where);
   if (!isObj(o)) throw new FrameError(where, "(root)", `expected an object, got ${show(o)}`);
