@@ -71,7 +71,8 @@ export function scanBybitBook(text: string): ScannedBookFrame | undefined {
   let i = HEAD.length, depth = 0, c = 0;
   for (;; i++) {
     c = text.charCodeAt(i);
-    if (c < ZERO || c > NINE) break;
+    // written so that NaN (past the end of a cut-off frame) stops the loop too
+    if (!(c >= ZERO && c <= NINE)) break;
     depth = depth * 10 + (c - ZERO);
   }
   const digits = i - HEAD.length;

@@ -414,3 +414,13 @@ Deno.test("a topic or symbol read again is reused only when it is the same, not 
     }
   }
 });
+
+Deno.test("a frame cut off inside the topic's depth is refused as not JSON, not read forever", () => {
+  const plain =
+    '{"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":[],"a":[],"u":7,"seq":8},"cts":1}';
+  for (const end of [20, 21, 22]) {
+    const text = plain.slice(0, end); // `{"topic":"orderbook.`, `….5`, `….50`
+    assert.equal(scanBybitBook(text), undefined, text);
+    assert.throws(() => parseBybitFrame(text), /bybit frame: field \(root\): not JSON/, text);
+  }
+});
