@@ -162,17 +162,28 @@ const SPOT = { 3: binanceFrames(3), 10: binanceFrames(10), 20: binanceFrames(20)
 const BYBIT10 = bybitFrames(10);
 
 /** A spot book made live from the 5,000-level snapshot, then fed every frame. */
-function binanceRun(frames: string[]): number {
+/**
+ * What a run times: `start` after its setup (the 5,000-level snapshot installed), `end` after the
+ * last frame — the per-message work only. `Deno.BenchContext` is one; {@link bestOf} passes its own.
+ */
+interface Timer {
+  start(): void;
+  end(): void;
+}
+
+function binanceRun(frames: string[], timer?: Timer): number {
   const sync = new BinanceBookSync({ market: "spot", symbol: "BTCUSDT" });
   sync.opened(0);
   const first = parseBinanceFrame(frames[0], "spot");
   if (first.kind !== "depth") throw new Error("not a depth frame");
   const epoch = requestedEpoch(sync.depth(first.depth, 0));
   sync.snapshot(epoch, { lastUpdateId: FIRST_U - 1, bids: SNAP_BIDS, asks: SNAP_ASKS }, 0);
+  timer?.start();
   for (let i = 1; i < frames.length; i++) {
     const f = parseBinanceFrame(frames[i], "spot");
     if (f.kind === "depth") sync.depth(f.depth, i);
   }
+  timer?.end();
   return check(sync.status(), frames.length);
 }
 
@@ -219,7 +230,7 @@ for (const n of [3, 10, 20] as const) {
   Deno.bench({
     name: `Binance spot, ${n}-level frames ×50,000`,
     group: "pipeline",
-    fn: () => void binanceRun(SPOT[n]),
+    fn: (b) => void binanceRun(SPOT[n], b),
   });
 }
 Deno.bench({
@@ -263,12 +274,14 @@ function livePipeline(first: string): StreamPipeline {
  * (`--trace-deopt`: each run slowed by a third after about 30 runs). A live stream has no such loop:
  * each frame arrives in its own call from the socket.
  */
-function pipelineRun(frames: string[]): number {
+function pipelineRun(frames: string[], timer?: Timer): number {
   const p = livePipeline(frames[0]);
+  timer?.start();
   for (let i = 1; i < frames.length; i++) {
     p.ingest({ t: "frame", at: i, c: "binance:spot:0", d: frames[i] });
     if (i % 100 === 1) p.engine.takeChanges();
   }
+  timer?.end();
   return check(p.engine.sync("binance:spot:BTCUSDT")!.status(), frames.length);
 }
 
@@ -298,7 +311,7 @@ for (const n of [3, 10] as const) {
   Deno.bench({
     name: `whole pipeline (event → engine → book), ${n}-level frames ×50,000`,
     group: "whole pipeline",
-    fn: () => void pipelineRun(SPOT[n]),
+    fn: (b) => void pipelineRun(SPOT[n], b),
   });
 }
 Deno.bench({
@@ -371,13 +384,20 @@ Deno.bench({
  * `process.cpuUsage`): on a shared machine other processes' load inflates wall time, and even
  * CPU time (cache and memory-bandwidth contention), so the least-disturbed run is the figure.
  */
-function bestOf(f: () => void, reps: number): number {
-  f();
+function bestOf(f: (timer: Timer) => void, reps: number): number {
+  // the CPU time between the run's start() and end(), or of the whole run if it never calls them
+  let from: NodeJS.CpuUsage | undefined, spent: NodeJS.CpuUsage | undefined;
+  const timer: Timer = {
+    start: () => void (from = process.cpuUsage()),
+    end: () => void (spent = process.cpuUsage(from)),
+  };
+  f(timer);
   let best = Infinity;
   for (let i = 0; i < Math.max(reps, 7); i++) {
+    from = spent = undefined;
     const t = process.cpuUsage();
-    f();
-    const d = process.cpuUsage(t);
+    f(timer);
+    const d = spent ?? process.cpuUsage(t);
     best = Math.min(best, (d.user + d.system) / 1000);
   }
   return best;
@@ -416,7 +436,7 @@ if (import.meta.main) {
     }; Map + tracked best ${ups(m)}`,
   );
   for (const n of [3, 10, 20] as const) {
-    const ms = bestOf(() => binanceRun(SPOT[n]), 5),
+    const ms = bestOf((t) => binanceRun(SPOT[n], t), 5),
       json = bestOf(() => SPOT[n].forEach((t) => JSON.parse(t)), 5);
     const chars = Math.round(SPOT[n].reduce((s, t) => s + t.length, 0) / FRAMES);
     console.log(
@@ -436,7 +456,7 @@ if (import.meta.main) {
     const spaced = SPOT[10].map((t) => JSON.parse(JSON.stringify(` ${t}`)) as string);
     const general = bestOf(() => spaced.forEach((t) => parseBinanceFrame(t, "spot")), 5);
     spaced.length = 0; // not part of the heap the memory lines report
-    const all = bestOf(() => binanceRun(SPOT[10]), 5);
+    const all = bestOf((t) => binanceRun(SPOT[10], t), 5);
     const us = (ms: number) => (ms * 1000 / FRAMES).toFixed(2);
     console.log(
       `per 10-level message: frame read + check ${us(parsed)} µs, continuity + book ${
@@ -459,7 +479,7 @@ if (import.meta.main) {
     }k msg/s`,
   );
   for (const n of [3, 10] as const) {
-    const ms = bestOf(() => pipelineRun(SPOT[n]), 5);
+    const ms = bestOf((t) => pipelineRun(SPOT[n], t), 5);
     console.log(
       `whole pipeline (event → engine → book), ${n}-level frames: ${
         (FRAMES / ms).toFixed(0)
