@@ -210,6 +210,29 @@ export function scannedLevels(): CheckedLevels {
   return scanned;
 }
 
+let scannedBidList: CheckedLevels = NO_LEVELS;
+
+/**
+ * Both sides of a book message as both exchanges write them — `[…bids…],"a":[…asks…]` from
+ * `start`, the bids' `[` — read by {@link scanLevels}: the index after the asks' `]`, or -1. The
+ * lists are then {@link scannedBids} and {@link scannedLevels}.
+ */
+export function scanSides(text: string, start: number): number {
+  const at = scanLevels(text, start);
+  if (at < 0) return -1;
+  const bids = scanned;
+  if (!text.startsWith(',"a":', at)) return -1;
+  const end = scanLevels(text, at + 5);
+  if (end < 0) return -1;
+  scannedBidList = bids;
+  return end;
+}
+
+/** The bids the last {@link scanSides} that succeeded read. */
+export function scannedBids(): CheckedLevels {
+  return scannedBidList;
+}
+
 /**
  * The price keys {@link checkLevels} computed for the last two lists it checked (a message's bids
  * and asks), and whether each quantity is zero, so the book does not scan the same strings again

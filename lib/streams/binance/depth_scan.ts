@@ -19,7 +19,7 @@
  * @module
  */
 import { FrameReader, ownText, stringEnd, type TextMemo } from "../frame_reader.ts";
-import { type CheckedLevels, scanLevels, scannedLevels } from "../levels.ts";
+import { type CheckedLevels, scannedBids, scannedLevels, scanSides } from "../levels.ts";
 import type { Market } from "../sync.ts";
 
 /** A diff-depth event. `pu` is the previous event's `u` (USDⓈ-M only; `null` on spot). */
@@ -79,13 +79,9 @@ export function scanBinanceDepth(text: string, market: Market): ScannedDepthFram
     r.at < 0 || symbol === "" || E < 0 || U < 0 || u < 0 || U > u ||
     (perp && (T < 0 || pu !== pu)) || !r.key(',"b":')
   ) return undefined;
-  let at = scanLevels(text, r.at);
+  let at = scanSides(text, r.at);
   if (at < 0) return undefined;
-  const bids = scannedLevels();
-  if (!text.startsWith(',"a":', at)) return undefined;
-  at = scanLevels(text, at + 5);
-  if (at < 0) return undefined;
-  const asks = scannedLevels();
+  const bids = scannedBids(), asks = scannedLevels();
   // the event's `}`, the envelope's `}`, then nothing
   if (text.charCodeAt(at) !== 125) return undefined;
   at++;

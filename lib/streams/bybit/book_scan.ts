@@ -19,7 +19,7 @@
  * @module
  */
 import { FrameReader, ownText, type TextMemo } from "../frame_reader.ts";
-import { type CheckedLevels, scanLevels, scannedLevels } from "../levels.ts";
+import { type CheckedLevels, scannedBids, scannedLevels, scanSides } from "../levels.ts";
 
 /** An `orderbook.{depth}.{symbol}` message. `u` is the update id; `seq` is never used as one. */
 export interface BybitBookMessage {
@@ -106,13 +106,9 @@ export function scanBybitBook(text: string): ScannedBookFrame | undefined {
   }
   r.at += sn;
   if (!r.key('","b":')) return undefined;
-  let at = scanLevels(text, r.at);
+  const at = scanSides(text, r.at);
   if (at < 0) return undefined;
-  const bids = scannedLevels();
-  if (!text.startsWith(',"a":', at)) return undefined;
-  at = scanLevels(text, at + 5);
-  if (at < 0) return undefined;
-  const asks = scannedLevels();
+  const bids = scannedBids(), asks = scannedLevels();
   r.at = at;
   const u = r.key(',"u":') ? r.uint() : -1;
   const seq = r.key(',"seq":') ? r.uint() : -1;
