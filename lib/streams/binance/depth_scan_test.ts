@@ -4,6 +4,7 @@ import { OrderBook } from "../book.ts";
 import type { Market } from "../sync.ts";
 import { scanBinanceDepth } from "./depth_scan.ts";
 import { type BinanceFrame, parseBinanceFrame } from "./parse.ts";
+import { RecordingText } from "../_slices_test.ts";
 
 /** The general path's answer: a trailing space is valid JSON the fast path never reads. */
 function general(text: string, market: Market): BinanceFrame | string {
@@ -182,16 +183,6 @@ Deno.test("a price read again keeps its own spelling, even for the same value at
     assert.equal(f?.depth.bids[0][0], p);
   }
 });
-
-/** A frame text that records the length of every slice taken from it. */
-class RecordingText extends String {
-  longest = 0;
-  override slice(start?: number, end?: number): string {
-    const s = super.slice(start, end);
-    this.longest = Math.max(this.longest, s.length);
-    return s;
-  }
-}
 
 Deno.test("the one-pass reader keeps no view of the frame: every string it returns is built from slices of at most 12 characters", () => {
   // V8 makes a slice of 13 characters or more a view that keeps the whole frame alive (in a book

@@ -4,6 +4,7 @@ import { IGNORE_WITHOUT_MESSAGES, message } from "../_reference_test.ts";
 import { scanBybitBook } from "./book_scan.ts";
 import { type BybitFrame, parseBybitFrame } from "./parse.ts";
 import { BybitBookSync } from "./sync.ts";
+import { RecordingText } from "../_slices_test.ts";
 
 /** The general path's answer: a leading space is valid JSON the fast path never reads. */
 function general(text: string): BybitFrame | string {
@@ -360,16 +361,6 @@ Deno.test("frames written another way go the general way and still parse", () =>
 function kindBook(f: BybitFrame) {
   if (f.kind !== "book") throw new Error(`not a book frame: ${f.kind}`);
   return f.book;
-}
-
-/** A frame text that records the length of every slice taken from it. */
-class RecordingText extends String {
-  longest = 0;
-  override slice(start?: number, end?: number): string {
-    const s = super.slice(start, end);
-    this.longest = Math.max(this.longest, s.length);
-    return s;
-  }
 }
 
 Deno.test("the one-pass book reader keeps no view of the frame: every string it returns is built from slices of at most 12 characters", () => {
