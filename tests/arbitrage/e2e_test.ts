@@ -82,7 +82,7 @@ function webhookServer() {
 }
 
 Deno.test("arbitrage --from-cache: alerts from books on Redis; stored, published, posted, closed", async () => {
-  const redis = await testRedis();
+  const redis = await testRedis({ own: true });
   if (!redis) return;
   const box = sandbox();
   const hook = webhookServer();

@@ -47,7 +47,7 @@ Deno.test({
   name: "stream → Redis → arbitrage: alerts match an independent walk of the published books",
   ignore: !haveReference(),
   fn: async () => {
-    const redis = await testRedis();
+    const redis = await testRedis({ own: true });
     if (!redis) return;
     const dir = `data/test-arbitrage-stream-${crypto.randomUUID().slice(0, 8)}`;
     await Deno.mkdir(`${ROOT}${dir}`, { recursive: true });

@@ -22,7 +22,9 @@ function freePort(): number {
 export async function testRedis(
   options: { readonly own?: boolean } = {},
 ): Promise<TestRedis | undefined> {
-  // `own`: a server of the test's own even when REDIS_TEST_URL is set (a test that stops it)
+  // `own`: a server of the test's own even when REDIS_TEST_URL is set — a test that stops it, or
+  // one whose processes read every book of a symbol (tests run side by side would see each
+  // other's books on a shared server: CI once saw another test's opportunity)
   const given = options.own ? undefined : Deno.env.get("REDIS_TEST_URL");
   if (given) return { url: given, stop: () => Promise.resolve() };
   const port = freePort();

@@ -29,7 +29,7 @@ async function cli(task: string, args: string[], env: Record<string, string>) {
 }
 
 Deno.test("deno task serve: health, Redis relay from another process, CLI parity, SIGTERM exit 0", async () => {
-  const redis = await testRedis();
+  const redis = await testRedis({ own: true });
   if (!redis) return;
   const box = sandbox("test-serve");
   await Deno.mkdir(`${ROOT}${box.dir}`, { recursive: true });

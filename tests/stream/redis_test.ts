@@ -17,7 +17,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
-    const redis = await testRedis();
+    const redis = await testRedis({ own: true });
     if (!redis) return;
     const sims = startSims(["BTCUSDT"], { maxUpdates: 60, seed: 21 });
     const publisher = await RedisCache.connect(redis.url, { ttlSeconds: 120 });
