@@ -27,9 +27,97 @@ import type {
   Trade,
 } from "../core/order.ts";
 import type { Signal } from "../core/signal.ts";
-import { commission, protectiveExit, sizeEntry, slipped, triggerPrice } from "./execution.ts";
-import { FillLog, TradeLog } from "./logs.ts";
+import {
+  commission,
+  entryUnits,
+  protectiveExit,
+  sizeEntry,
+  slipped,
+  triggerPrice,
+} from "./execution.ts";
+import { fillKind, FillLog, TradeLog } from "./logs.ts";
 import type { Portfolio } from "./portfolio.ts";
+
+/**
+ * An order as the broker holds it: the fields of {@link Order} plus the asset's index and the
+ * fill log's code of its side, role and type, so that filling it needs no lookup by name. The
+ * plain {@link Order} object that events carry is built only when there is a listener, once per
+ * order (so its `order` and `cancel` events carry the same object).
+ */
+class HeldOrder {
+  readonly id: number;
+  /** Index of the asset in the run's order. */
+  readonly i: number;
+  readonly asset: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly role: OrderRole;
+  readonly price: number;
+  readonly fraction: number;
+  readonly stopLoss: number | undefined;
+  readonly takeProfit: number | undefined;
+  readonly createdTs: number;
+  readonly source: string;
+  readonly reason: string;
+  /** `fillKind(side, role, type)` (logs.ts). */
+  readonly kind: number;
+  #plain: Order | undefined = undefined;
+
+  constructor(
+    id: number,
+    i: number,
+    asset: string,
+    side: OrderSide,
+    type: OrderType,
+    role: OrderRole,
+    price: number,
+    fraction: number,
+    stopLoss: number | undefined,
+    takeProfit: number | undefined,
+    createdTs: number,
+    source: string,
+    reason: string,
+  ) {
+    this.id = id;
+    this.i = i;
+    this.asset = asset;
+    this.side = side;
+    this.type = type;
+    this.role = role;
+    this.price = price;
+    this.fraction = fraction;
+    this.stopLoss = stopLoss;
+    this.takeProfit = takeProfit;
+    this.createdTs = createdTs;
+    this.source = source;
+    this.reason = reason;
+    this.kind = fillKind(side, role, type);
+  }
+
+  /** The order as events show it (stopLoss / takeProfit only when set), built once. */
+  plain(): Order {
+    if (this.#plain) return this.#plain;
+    const { id, asset, side, type, role, price, fraction, stopLoss, takeProfit } = this;
+    const { createdTs, source, reason } = this;
+    this.#plain = stopLoss === undefined && takeProfit === undefined
+      ? { id, asset, side, type, role, price, fraction, createdTs, source, reason }
+      : {
+        id,
+        asset,
+        side,
+        type,
+        role,
+        price,
+        fraction,
+        ...(stopLoss !== undefined ? { stopLoss } : {}),
+        ...(takeProfit !== undefined ? { takeProfit } : {}),
+        createdTs,
+        source,
+        reason,
+      };
+    return this.#plain;
+  }
+}
 
 /**
  * A stop-loss / take-profit level, rounded to 12 significant digits so that binary rounding
@@ -67,24 +155,31 @@ export class Broker {
   readonly tradeLog: TradeLog = new TradeLog();
   /** Every rejected or reduced order. */
   readonly rejections: OrderRejection[] = [];
-  /** Orders waiting to fill, in creation order (attached SL/TP are kept apart). */
-  pending: Order[] = [];
   /** Stop-loss / take-profit price per asset (`NaN` = none) and their orders. */
   readonly slPrice: Float64Array;
   readonly tpPrice: Float64Array;
-  readonly #slOrder: (Order | undefined)[];
-  readonly #tpOrder: (Order | undefined)[];
+  /** Orders waiting to fill, in creation order (attached SL/TP are kept apart). */
+  #pending: HeldOrder[] = [];
+  readonly #slOrder: (HeldOrder | undefined)[];
+  readonly #tpOrder: (HeldOrder | undefined)[];
   #protected = 0;
   #nextId = 1;
   readonly #assets: readonly string[];
   readonly #index: ReadonlyMap<string, number>;
+  /** The asset of the last signal and its index: most signals name the asset before them. */
+  #lastAsset = "";
+  #lastIndex = -1;
   readonly #pf: Portfolio;
   readonly #c: BrokerCosts;
   readonly #emit?: (e: EngineEvent) => void;
-  /** A reused snapshot of `pending` to iterate while orders leave it. */
-  readonly #snapshot: Order[] = [];
-  /** Assets whose position opened at the open of the bar being filled (phase 3). */
-  readonly #openedAtOpen: number[] = [];
+  /** A reused snapshot of `#pending` to iterate while orders leave it. */
+  readonly #snapshot: HeldOrder[] = [];
+  /** Assets whose position opened at the open of the bar being filled (phase 3), and how many. */
+  readonly #openedAtOpen: Int32Array;
+  #nOpened = 0;
+  /** Per asset, the number of the last `fillBars` call whose bars included it. */
+  readonly #barStamp: Float64Array;
+  #stamp = 0;
 
   constructor(
     assets: readonly string[],
@@ -101,6 +196,8 @@ export class Broker {
     this.tpPrice = new Float64Array(assets.length).fill(NaN);
     this.#slOrder = assets.map(() => undefined);
     this.#tpOrder = assets.map(() => undefined);
+    this.#openedAtOpen = new Int32Array(assets.length);
+    this.#barStamp = new Float64Array(assets.length);
   }
 
   /** Every fill, in time order. */
@@ -115,7 +212,7 @@ export class Broker {
 
   /** True when nothing can fill: no pending order and no SL/TP. The engine's fast path. */
   get idle(): boolean {
-    return this.pending.length === 0 && this.#protected === 0;
+    return this.#pending.length === 0 && this.#protected === 0;
   }
 
   /**
@@ -125,13 +222,8 @@ export class Broker {
    * held keeps the position and its SL/TP as they are (no resizing).
    */
   applyTarget(signal: Signal, ts: number): void {
-    const i = this.#index.get(signal.asset);
-    if (i === undefined) {
-      throw new RangeError(
-        `Cannot trade ${signal.asset}: not one of this run's assets (${this.#assets.join(", ")})`,
-      );
-    }
-    if (this.pending.length > 0) this.#cancelPending(i, ts, "replaced by a newer signal");
+    const i = signal.asset === this.#lastAsset ? this.#lastIndex : this.#indexOf(signal.asset);
+    if (this.#pending.length > 0) this.#cancelPending(i, ts, "replaced by a newer signal");
     const q = this.#pf.qty[i];
     const cur = q > 0 ? 1 : q < 0 ? -1 : 0;
     const want = signal.size === 0 || signal.direction === "flat"
@@ -140,23 +232,55 @@ export class Broker {
       ? 1
       : -1;
     if (want === cur) return;
+    const { strategy, reason } = signal;
     if (cur !== 0) {
-      this.#place(i, cur > 0 ? "sell" : "buy", "market", "exit", NaN, 1, ts, signal, undefined);
+      this.#pending.push(
+        this.#newOrder(
+          i,
+          cur > 0 ? "sell" : "buy",
+          "market",
+          "exit",
+          NaN,
+          1,
+          ts,
+          strategy,
+          reason,
+          undefined,
+          undefined,
+        ),
+      );
     }
     if (want !== 0) {
       const type: OrderType = signal.orderType ?? "market";
-      this.#place(
-        i,
-        want > 0 ? "buy" : "sell",
-        type,
-        "entry",
-        type === "market" ? NaN : signal.orderPrice!,
-        signal.size,
-        ts,
-        signal,
-        signal,
+      this.#pending.push(
+        this.#newOrder(
+          i,
+          want > 0 ? "buy" : "sell",
+          type,
+          "entry",
+          type === "market" ? NaN : signal.orderPrice!,
+          signal.size,
+          ts,
+          strategy,
+          reason,
+          signal.stopLoss,
+          signal.takeProfit,
+        ),
       );
     }
+  }
+
+  /** The index of a signal's asset (remembered for the next signal); throws for another asset. */
+  #indexOf(asset: string): number {
+    const i = this.#index.get(asset);
+    if (i === undefined) {
+      throw new RangeError(
+        `Cannot trade ${asset}: not one of this run's assets (${this.#assets.join(", ")})`,
+      );
+    }
+    this.#lastAsset = asset;
+    this.#lastIndex = i;
+    return i;
   }
 
   /**
@@ -171,42 +295,47 @@ export class Broker {
     closeTs: number,
   ): void {
     if (this.idle) return;
-    const pf = this.#pf;
+    const pf = this.#pf, stamp = ++this.#stamp, barStamp = this.#barStamp;
     // 1. exits of positions held before this bar
     for (let k = 0; k < count; k++) {
       const i = at[k];
+      barStamp[i] = stamp;
       if (pf.qty[i] === 0) continue;
-      const exit = this.#findPending(i, "exit", "market");
-      const b = bar(i);
+      const exit = this.#pendingExit(i);
       if (exit) {
         this.#removePending(exit);
-        this.#exit(i, b.open, openTs, exit, "signal", true);
+        this.#exit(i, bar(i).open, openTs, exit, "signal", true);
       } else if (!Number.isNaN(this.slPrice[i]) || !Number.isNaN(this.tpPrice[i])) {
-        this.#checkProtective(i, b, openTs, closeTs);
+        this.#checkProtective(i, bar(i), openTs, closeTs);
       }
     }
-    if (this.pending.length === 0) return;
+    if (this.#pending.length === 0) return;
     // 2. market entries at the open
-    this.#openedAtOpen.length = 0;
+    this.#nOpened = 0;
     const snap = this.#snapshot;
     let n = this.#snapshotOfPending();
     for (let k = 0; k < n; k++) {
       const o = snap[k];
       if (o.role !== "entry" || o.type !== "market") continue;
-      const i = this.#index.get(o.asset)!;
-      if (!this.#has(at, count, i)) continue;
+      const i = o.i;
+      if (barStamp[i] !== stamp) continue;
       this.#removePending(o);
-      if (this.#entry(o, bar(i).open, openTs, true)) this.#openedAtOpen.push(i);
+      if (this.#entry(o, bar(i).open, openTs, true)) this.#openedAtOpen[this.#nOpened++] = i;
     }
     // 3. SL/TP of positions opened at this open
-    for (const i of this.#openedAtOpen) this.#checkProtective(i, bar(i), openTs, closeTs);
+    for (let k = 0; k < this.#nOpened; k++) {
+      const i = this.#openedAtOpen[k];
+      if (!Number.isNaN(this.slPrice[i]) || !Number.isNaN(this.tpPrice[i])) {
+        this.#checkProtective(i, bar(i), openTs, closeTs);
+      }
+    }
     // 4. limit and stop entries
-    n = this.pending.length === 0 ? 0 : this.#snapshotOfPending();
+    n = this.#pending.length === 0 ? 0 : this.#snapshotOfPending();
     for (let k = 0; k < n; k++) {
       const o = snap[k];
       if (o.role !== "entry" || o.type === "market") continue;
-      const i = this.#index.get(o.asset)!;
-      if (!this.#has(at, count, i)) continue;
+      const i = o.i;
+      if (barStamp[i] !== stamp) continue;
       const b = bar(i);
       const ref = triggerPrice(o.type, o.side, o.price, b);
       if (Number.isNaN(ref)) continue;
@@ -228,12 +357,16 @@ export class Broker {
     close: (i: number) => number,
     closeTs: number,
   ): void {
-    if (this.pending.length === 0) return;
+    if (this.#pending.length === 0) return;
+    const stamp = ++this.#stamp, barStamp = this.#barStamp;
+    for (let k = 0; k < count; k++) barStamp[at[k]] = stamp;
     for (const role of ["exit", "entry"] as const) {
-      for (const o of this.pending.slice()) {
+      const snap = this.#snapshot, n = this.#snapshotOfPending();
+      for (let k = 0; k < n; k++) {
+        const o = snap[k];
         if (o.role !== role || o.type !== "market") continue;
-        const i = this.#index.get(o.asset)!;
-        if (!this.#has(at, count, i)) continue;
+        const i = o.i;
+        if (barStamp[i] !== stamp) continue;
         this.#removePending(o);
         if (role === "exit") {
           if (this.#pf.qty[i] !== 0) this.#exit(i, close(i), closeTs, o, "signal", true);
@@ -260,10 +393,12 @@ export class Broker {
         ts(i),
         "engine",
         reason,
+        undefined,
+        undefined,
       );
       this.#exit(i, price(i), ts(i), o, reason, true);
     }
-    this.pending = [];
+    this.#pending = [];
   }
 
   /**
@@ -271,7 +406,7 @@ export class Broker {
    * (iterate them before the next call). Entries past that count are stale and never read.
    */
   #snapshotOfPending(): number {
-    const snap = this.#snapshot, pending = this.pending, n = pending.length;
+    const snap = this.#snapshot, pending = this.#pending, n = pending.length;
     for (let k = 0; k < n; k++) {
       if (k < snap.length) snap[k] = pending[k];
       else snap.push(pending[k]);
@@ -279,20 +414,19 @@ export class Broker {
     return n;
   }
 
-  #has(at: ArrayLike<number>, count: number, i: number): boolean {
-    for (let k = 0; k < count; k++) if (at[k] === i) return true;
-    return false;
-  }
-
-  #findPending(i: number, role: OrderRole, type: OrderType): Order | undefined {
-    const a = this.#assets[i];
-    for (const o of this.pending) if (o.asset === a && o.role === role && o.type === type) return o;
+  /** Asset i's pending market exit, if any. */
+  #pendingExit(i: number): HeldOrder | undefined {
+    const pending = this.#pending;
+    for (let k = 0; k < pending.length; k++) {
+      const o = pending[k];
+      if (o.i === i && o.role === "exit" && o.type === "market") return o;
+    }
     return undefined;
   }
 
-  /** Removes `o` from `pending`, keeping the others' order (no `splice`: it allocates). */
-  #removePending(o: Order): void {
-    const pending = this.pending;
+  /** Removes `o` from `#pending`, keeping the others' order (no `splice`: it allocates). */
+  #removePending(o: HeldOrder): void {
+    const pending = this.#pending;
     let k = 0;
     while (k < pending.length && pending[k] !== o) k++;
     if (k === pending.length) return;
@@ -301,16 +435,16 @@ export class Broker {
   }
 
   #cancelPending(i: number, ts: number, reason: string): void {
-    const a = this.#assets[i], pending = this.pending;
+    const pending = this.#pending;
     let any = false;
-    for (let k = 0; k < pending.length && !any; k++) any = pending[k].asset === a;
+    for (let k = 0; k < pending.length && !any; k++) any = pending[k].i === i;
     if (!any) return;
-    const keep: Order[] = [];
-    for (const o of this.pending) {
-      if (o.asset !== a) keep.push(o);
-      else this.#emit?.({ type: "cancel", order: o, ts, reason });
+    const keep: HeldOrder[] = [];
+    for (const o of pending) {
+      if (o.i !== i) keep.push(o);
+      else this.#emit?.({ type: "cancel", order: o.plain(), ts, reason });
     }
-    this.pending = keep;
+    this.#pending = keep;
   }
 
   #newOrder(
@@ -323,55 +457,26 @@ export class Broker {
     ts: number,
     source: string,
     reason: string,
-    protect?: { stopLoss?: number; takeProfit?: number },
-  ): Order {
-    const id = this.#nextId++, asset = this.#assets[i];
-    // Without SL/TP (the usual case) one literal of the same keys, without the spreads' objects.
-    const order: Order = protect?.stopLoss === undefined && protect?.takeProfit === undefined
-      ? { id, asset, side, type, role, price, fraction, createdTs: ts, source, reason }
-      : {
-        id,
-        asset,
-        side,
-        type,
-        role,
-        price,
-        fraction,
-        ...(protect.stopLoss !== undefined ? { stopLoss: protect.stopLoss } : {}),
-        ...(protect.takeProfit !== undefined ? { takeProfit: protect.takeProfit } : {}),
-        createdTs: ts,
-        source,
-        reason,
-      };
-    this.#emit?.({ type: "order", order });
-    return order;
-  }
-
-  #place(
-    i: number,
-    side: OrderSide,
-    type: OrderType,
-    role: OrderRole,
-    price: number,
-    fraction: number,
-    ts: number,
-    signal: Signal,
-    protect: Signal | undefined,
-  ): void {
-    this.pending.push(
-      this.#newOrder(
-        i,
-        side,
-        type,
-        role,
-        price,
-        fraction,
-        ts,
-        signal.strategy,
-        signal.reason,
-        protect,
-      ),
+    stopLoss: number | undefined,
+    takeProfit: number | undefined,
+  ): HeldOrder {
+    const order = new HeldOrder(
+      this.#nextId++,
+      i,
+      this.#assets[i],
+      side,
+      type,
+      role,
+      price,
+      fraction,
+      stopLoss,
+      takeProfit,
+      ts,
+      source,
+      reason,
     );
+    if (this.#emit) this.#emit({ type: "order", order: order.plain() });
+    return order;
   }
 
   #checkProtective(i: number, b: BarPrices, openTs: number, closeTs: number): void {
@@ -382,7 +487,7 @@ export class Broker {
     this.#exit(i, hit.price, hit.atOpen ? openTs : closeTs, o, hit.role, hit.role === "stop_loss");
   }
 
-  #exit(i: number, ref: number, ts: number, order: Order, reason: string, slip: boolean): void {
+  #exit(i: number, ref: number, ts: number, order: HeldOrder, reason: string, slip: boolean): void {
     const pf = this.#pf;
     const side: OrderSide = pf.qty[i] > 0 ? "sell" : "buy";
     const units = Math.abs(pf.qty[i]);
@@ -391,41 +496,65 @@ export class Broker {
     pf.settle(i, price, fee, ts, reason, this.tradeLog);
     pf.slippage += Math.abs(price - ref) * units;
     this.#record(order, ts, price, ref, units, fee);
-    this.#clearProtective(i, order, ts);
+    if (this.#slOrder[i] !== undefined || this.#tpOrder[i] !== undefined) {
+      this.#clearProtective(i, order, ts);
+    }
   }
 
   /** Fills an entry; returns false when it was rejected. */
-  #entry(o: Order, ref: number, ts: number, slip: boolean): boolean {
-    const pf = this.#pf;
-    const i = this.#index.get(o.asset)!;
+  #entry(o: HeldOrder, ref: number, ts: number, slip: boolean): boolean {
+    const pf = this.#pf, c = this.#c;
+    const i = o.i;
     if (pf.qty[i] !== 0) {
       this.#reject(o, ts, "rejected", "a position in this asset is already open", 0, 0);
       return false;
     }
-    const price = slip ? slipped(ref, o.side, this.#c.slippageBps) : ref;
-    const sizing = sizeEntry({
-      fraction: o.fraction,
-      equity: pf.equity(),
-      committed: pf.gross(),
-      cash: pf.cash,
-      side: o.side,
+    const price = slip ? slipped(ref, o.side, c.slippageBps) : ref;
+    const equity = pf.equity(), committed = pf.gross(), cash = pf.cash;
+    let units = entryUnits(
+      o.fraction,
+      equity,
+      committed,
+      cash,
+      o.side === "buy",
       price,
-      rate: this.#c.commission,
-      fixed: this.#c.commissionFixed,
-      whole: this.#c.wholeUnits,
-    });
-    if (sizing.units === 0) {
-      this.#reject(o, ts, "rejected", sizing.problem!, sizing.requested, 0);
-      return false;
+      c.commission,
+      c.commissionFixed,
+      c.wholeUnits,
+    );
+    if (units < 0) {
+      // rejected or reduced: the sizing with its reason
+      const sizing = sizeEntry({
+        fraction: o.fraction,
+        equity,
+        committed,
+        cash,
+        side: o.side,
+        price,
+        rate: c.commission,
+        fixed: c.commissionFixed,
+        whole: c.wholeUnits,
+      });
+      if (sizing.units === 0) {
+        this.#reject(o, ts, "rejected", sizing.problem!, sizing.requested, 0);
+        return false;
+      }
+      this.#reject(o, ts, "reduced", sizing.problem!, sizing.requested, sizing.granted);
+      units = sizing.units;
     }
-    if (sizing.problem) {
-      this.#reject(o, ts, "reduced", sizing.problem, sizing.requested, sizing.granted);
-    }
-    const fee = commission(sizing.units, price, this.#c.commission, this.#c.commissionFixed);
+    const fee = commission(units, price, c.commission, c.commissionFixed);
     const sign = o.side === "buy" ? 1 : -1;
-    pf.open(i, sign, sizing.units, price, fee, ts);
-    pf.slippage += Math.abs(price - ref) * sizing.units;
-    this.#record(o, ts, price, ref, sizing.units, fee);
+    pf.open(i, sign, units, price, fee, ts);
+    pf.slippage += Math.abs(price - ref) * units;
+    this.#record(o, ts, price, ref, units, fee);
+    if (o.stopLoss !== undefined || o.takeProfit !== undefined) {
+      this.#protect(o, i, sign, price, ts);
+    }
+    return true;
+  }
+
+  /** Attaches the entry's stop-loss and / or take-profit to the position it opened at `price`. */
+  #protect(o: HeldOrder, i: number, sign: 1 | -1, price: number, ts: number): void {
     if (o.stopLoss !== undefined) {
       this.slPrice[i] = level(price * (1 - sign * o.stopLoss));
       this.#slOrder[i] = this.#newOrder(
@@ -438,6 +567,8 @@ export class Broker {
         ts,
         o.source,
         "stop-loss",
+        undefined,
+        undefined,
       );
     }
     if (o.takeProfit !== undefined) {
@@ -452,20 +583,20 @@ export class Broker {
         ts,
         o.source,
         "take-profit",
+        undefined,
+        undefined,
       );
     }
-    if (o.stopLoss !== undefined || o.takeProfit !== undefined) this.#protected++;
-    return true;
+    this.#protected++;
   }
 
   /** One cancels the other: once the position is closed, its remaining SL/TP legs go. */
-  #clearProtective(i: number, filled: Order, ts: number): void {
+  #clearProtective(i: number, filled: HeldOrder, ts: number): void {
     const sl = this.#slOrder[i], tp = this.#tpOrder[i];
-    if (sl === undefined && tp === undefined) return;
     if (this.#emit) {
       for (const o of [sl, tp]) {
         if (o && o !== filled) {
-          this.#emit({ type: "cancel", order: o, ts, reason: "position closed" });
+          this.#emit({ type: "cancel", order: o.plain(), ts, reason: "position closed" });
         }
       }
     }
@@ -476,13 +607,13 @@ export class Broker {
     this.#protected--;
   }
 
-  #record(o: Order, ts: number, price: number, ref: number, qty: number, fee: number): void {
-    this.fillLog.add(o, o.type, ts, price, qty, fee, ref);
+  #record(o: HeldOrder, ts: number, price: number, ref: number, qty: number, fee: number): void {
+    this.fillLog.add(o.id, o.asset, o.kind, ts, price, qty, fee, ref);
     if (this.#emit) this.#emit({ type: "fill", fill: this.fills[this.fillLog.length - 1] });
   }
 
   #reject(
-    o: Order,
+    o: HeldOrder,
     ts: number,
     outcome: "rejected" | "reduced",
     reason: string,

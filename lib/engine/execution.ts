@@ -105,9 +105,7 @@ export function sizeEntry(options: {
 }): Sizing {
   const { fraction, equity, committed, cash, side, price, rate, fixed, whole } = options;
   const requested = fraction * equity;
-  let free = equity - committed;
-  if (side === "buy" && cash < free) free = cash;
-  const granted = Math.max(0, Math.min(requested, free));
+  const granted = grantedOf(requested, equity, committed, cash, side === "buy");
   if (!(requested > 0)) {
     return {
       units: 0,
@@ -116,13 +114,7 @@ export function sizeEntry(options: {
       problem: `equity ${equity} leaves nothing to invest`,
     };
   }
-  let units = granted > fixed ? (granted - fixed) / (price * (1 + rate)) : 0;
-  if (whole) {
-    units = Math.floor(units + 1e-9);
-    while (units > 0 && units * price * (1 + rate) + fixed > granted) units--;
-  } else if (units > 0 && units * price + units * price * rate + fixed > granted) {
-    units *= 1 - 1e-12; // rounding must never spend more than granted
-  }
+  const units = unitsFor(granted, price, rate, fixed, whole);
   if (!(units > 0)) {
     const why = whole
       ? `${granted.toFixed(2)} available does not buy one whole unit at ${price} with costs`
@@ -140,4 +132,58 @@ export function sizeEntry(options: {
     };
   }
   return { units, requested, granted };
+}
+
+/**
+ * The units {@link sizeEntry} gives when it reports no problem (the order fills in full), else
+ * −1 (rejected or reduced: ask `sizeEntry` for the details). The same arithmetic, with positional
+ * arguments and a number for a result: the engine sizes every entry with it and allocates nothing.
+ */
+export function entryUnits(
+  fraction: number,
+  equity: number,
+  committed: number,
+  cash: number,
+  buy: boolean,
+  price: number,
+  rate: number,
+  fixed: number,
+  whole: boolean,
+): number {
+  const requested = fraction * equity;
+  if (!(requested > 0)) return -1;
+  const granted = grantedOf(requested, equity, committed, cash, buy);
+  const units = unitsFor(granted, price, rate, fixed, whole);
+  return units > 0 && !(granted < requested * (1 - 1e-12)) ? units : -1;
+}
+
+/** min(requested, free equity), free equity = equity − committed and, for buys, at most cash. */
+function grantedOf(
+  requested: number,
+  equity: number,
+  committed: number,
+  cash: number,
+  buy: boolean,
+): number {
+  let free = equity - committed;
+  if (buy && cash < free) free = cash;
+  return Math.max(0, Math.min(requested, free));
+}
+
+/** Units that `granted` buys at `price` with commission, never spending more than granted. */
+function unitsFor(
+  granted: number,
+  price: number,
+  rate: number,
+  fixed: number,
+  whole: boolean,
+): number {
+  let units = granted > fixed ? (granted - fixed) / (price * (1 + rate)) : 0;
+  if (whole) {
+    units = Math.floor(units + 1e-9);
+    while (units > 0 && units * price * (1 + rate) + fixed > granted) units--;
+  } else if (units > 0 && units * price + units * price * rate + fixed > granted) {
+    units *= 1 - 1e-12; // rounding must never spend more than granted
+  }
+  return units;
 }

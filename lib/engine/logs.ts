@@ -22,15 +22,11 @@ const SIDES: readonly OrderSide[] = ["buy", "sell"];
 const ROLES: readonly OrderRole[] = ["entry", "exit", "stop_loss", "take_profit"];
 const TYPES: readonly OrderType[] = ["market", "limit", "stop"];
 const POSITION_SIDES: readonly PositionSide[] = ["long", "short"];
-const SIDE_CODE: Readonly<Record<OrderSide, number>> = { buy: 0, sell: 1 };
-const ROLE_CODE: Readonly<Record<OrderRole, number>> = {
-  entry: 0,
-  exit: 1,
-  stop_loss: 2,
-  take_profit: 3,
-};
-const TYPE_CODE: Readonly<Record<OrderType, number>> = { market: 0, limit: 1, stop: 2 };
-const POSITION_SIDE_CODE: Readonly<Record<PositionSide, number>> = { long: 0, short: 1 };
+
+/** The fill log's code of an order's side, role and type (4 bits each), as `FillLog.add` takes. */
+export function fillKind(side: OrderSide, role: OrderRole, type: OrderType): number {
+  return SIDES.indexOf(side) | ROLES.indexOf(role) << 4 | TYPES.indexOf(type) << 8;
+}
 
 /** Every fill of a run. */
 export class FillLog {
@@ -43,10 +39,14 @@ export class FillLog {
     return this.#rows.length;
   }
 
-  /** Records one fill (the fields of {@link Fill}, in its order; positional: see TradeLog.add). */
+  /**
+   * Records one fill of order `id` (positional: see TradeLog.add); `kind` is the order's
+   * {@link fillKind}, computed once per order.
+   */
   add(
-    order: { readonly id: number; readonly asset: string; side: OrderSide; role: OrderRole },
-    type: OrderType,
+    id: number,
+    asset: string,
+    kind: number,
     ts: number,
     price: number,
     qty: number,
@@ -54,9 +54,9 @@ export class FillLog {
     ref: number,
   ): void {
     const rows = this.#rows, o = rows.append(), t = rows.tail;
-    t[o + F_ID] = order.id;
-    t[o + F_ASSET] = this.#asset.code(order.asset);
-    t[o + F_KIND] = SIDE_CODE[order.side] | ROLE_CODE[order.role] << 4 | TYPE_CODE[type] << 8;
+    t[o + F_ID] = id;
+    t[o + F_ASSET] = this.#asset.code(asset);
+    t[o + F_KIND] = kind;
     t[o + F_TS] = ts;
     t[o + F_PRICE] = price;
     t[o + F_QTY] = qty;
@@ -160,7 +160,7 @@ export class TradeLog {
     const rows = this.#rows, o = rows.append(), t = rows.tail;
     t[o + T_ASSET] = this.#asset.code(asset);
     // a side code is 0 or 1
-    t[o + T_KIND] = POSITION_SIDE_CODE[side] + 2 * this.#reason.code(reason);
+    t[o + T_KIND] = (side === "long" ? 0 : 1) + 2 * this.#reason.code(reason);
     t[o + T_ENTRY_TS] = entryTs;
     t[o + T_ENTRY_PRICE] = entryPrice;
     t[o + T_EXIT_TS] = exitTs;
