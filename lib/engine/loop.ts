@@ -62,15 +62,22 @@ export class EventLoop {
   /** The assets with a bar at the current timestamp, and how many. */
   readonly #at: Int32Array;
   #nAt = 0;
-  readonly #lastClose: Float64Array;
-  readonly #lastCloseTs: Float64Array;
   /** One reusable bar-prices object per asset (read by the broker during the fill phase). */
   readonly #prices: BarPrices[];
   #halted = false;
   readonly #ctx: FeedContext;
   readonly #pctx: PipelineContext & { now: number; equity: number };
   readonly #barOf = (i: number): BarPrices => this.#prices[i];
-  readonly #closeOfAsset = (i: number): number => this.#prices[i].close;
+  /** Asset i's latest released close (NaN before its first bar). */
+  readonly #lastClose = (i: number): number => {
+    const c = this.#cursor[i];
+    return c > 0 ? this.#in.series[i].close[c - 1] : NaN;
+  };
+  /** Close time of asset i's latest released bar (NaN before its first bar). */
+  readonly #lastCloseTs = (i: number): number => {
+    const c = this.#cursor[i];
+    return c > 0 ? this.closeOf(this.#in.series[i].ts[c - 1]) : NaN;
+  };
 
   constructor(input: LoopInput) {
     const { series, cfg } = input;
@@ -99,8 +106,6 @@ export class EventLoop {
     }
     this.#cursor = new Int32Array(A);
     this.#at = new Int32Array(A);
-    this.#lastClose = new Float64Array(A).fill(NaN);
-    this.#lastCloseTs = new Float64Array(A).fill(NaN);
     this.#prices = this.assets.map(() => ({ open: NaN, high: NaN, low: NaN, close: NaN }));
     // What strategies see: the feed's context over the views (feed.ts), as in every runner.
     this.#ctx = createFeedContext({
@@ -155,7 +160,7 @@ export class EventLoop {
       assets: this.assets,
       equity: this.#in.cfg.capital,
       position: (asset: string): PositionView => this.portfolio.view(this.#assetIndex(asset)),
-      price: (asset: string): number => this.#lastClose[this.#assetIndex(asset)],
+      price: (asset: string): number => this.#lastClose(this.#assetIndex(asset)),
       get fills() {
         return broker.fills;
       },
@@ -176,20 +181,16 @@ export class EventLoop {
     const closeTs = this.#stepMs > 0 ? t + this.#stepMs : nextBarTs(t, this.#in.cfg.interval);
     const { series, onEvent } = this.#in;
     const pf = this.portfolio, mark = pf.mark, at = this.#at, cursor = this.#cursor;
-    // load each asset's bar at t and mark it at the open
+    // the assets with a bar at t; their prices are loaded, and marked at the open, only when an
+    // order can fill or a listener wants the bar (else the close below is all the bar needs)
+    const load = onEvent !== undefined || !this.broker.idle;
     let nAt = 0;
     for (let i = 0; i < series.length; i++) {
       const s = series[i];
       const c = cursor[i];
       if (c >= s.ts.length || s.ts[c] !== t) continue;
       at[nAt++] = i;
-      const p = this.#prices[i];
-      p.open = s.open[c];
-      p.high = s.high[c];
-      p.low = s.low[c];
-      p.close = s.close[c];
-      mark[i] = p.open;
-      if (onEvent) this.#emitBar(i, c);
+      if (load) this.#load(i, c);
     }
     this.#nAt = nAt;
     // 1. fill pending orders against this bar
@@ -197,11 +198,10 @@ export class EventLoop {
     // 2. mark to the close and release the bar to the strategies
     for (let j = 0; j < nAt; j++) {
       const i = at[j];
-      const c = this.#prices[i].close;
-      mark[i] = c;
-      this.#lastClose[i] = c;
-      this.#lastCloseTs[i] = closeTs;
-      this.#feeds[i].release(++cursor[i]);
+      const c = cursor[i];
+      mark[i] = series[i].close[c];
+      this.#feeds[i].release(c + 1);
+      cursor[i] = c + 1;
     }
     // pf.equity(), inlined: a call returning a double would box it on every bar
     let equity = pf.cash;
@@ -232,6 +232,17 @@ export class EventLoop {
     }
     this.equity[k] = equity;
     if (pf.openCount > 0) this.exposedBars++;
+  }
+
+  /** Loads asset `i`'s bar `c` into its prices object, marks it at the open, emits its event. */
+  #load(i: number, c: number): void {
+    const s = this.#in.series[i], p = this.#prices[i];
+    p.open = s.open[c];
+    p.high = s.high[c];
+    p.low = s.low[c];
+    p.close = s.close[c];
+    this.portfolio.mark[i] = p.open;
+    if (this.#in.onEvent) this.#emitBar(i, c);
   }
 
   /** The bar event of asset `i`'s bar `c` (only with a listener). */
@@ -273,12 +284,11 @@ export class EventLoop {
       this.broker.applyTarget(sig, closeTs);
     }
     if (cfg.fill !== "close") return;
-    this.broker.fillMarketAtClose(this.#at, this.#nAt, this.#closeOfAsset, closeTs);
+    this.broker.fillMarketAtClose(this.#at, this.#nAt, this.#lastClose, closeTs);
     this.equity[k] = this.portfolio.equity();
   }
 
   #closeAll(reason: string): void {
-    const lastClose = this.#lastClose, lastCloseTs = this.#lastCloseTs;
-    this.broker.closeAll((i) => lastClose[i], (i) => lastCloseTs[i], reason);
+    this.broker.closeAll(this.#lastClose, this.#lastCloseTs, reason);
   }
 }
