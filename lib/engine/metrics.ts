@@ -295,6 +295,9 @@ interface ReturnStats {
   maxDrawdown: number;
 }
 
+/** The per-bar returns of the curve {@link equityReturnStats} is reading (grown as needed). */
+let scratch = new Float64Array(1024);
+
 /**
  * {@link returnStats} of the returns equity_t / equity_{t−1} − 1 (− rf), equity_{−1} = capital,
  * without materialising them; `undefined` when some return is NaN.
@@ -312,6 +315,9 @@ function equityReturnStats(
   rf: number,
 ): ReturnStats | undefined {
   const n = equity.length;
+  // the returns of the first pass, kept for the second (one division per point, not two)
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  const vs = scratch;
   let sum = 0, downside = 0, w = 1, peak = 1, mdd = 0, prev = capital;
   let skipBelow = peak * (1 + 1e-14);
   for (let i = 0; i < n; i++) {
@@ -320,6 +326,7 @@ function equityReturnStats(
     prev = e;
     if (Number.isNaN(raw)) return undefined;
     const v = rf === 0 ? raw : raw - rf;
+    vs[i] = v;
     sum += v;
     // v² when v < 0, else 0, without a branch on the sign (half the returns are negative, in
     // random order: a branch there is mispredicted half the time and costs more than the rest
@@ -341,13 +348,7 @@ function equityReturnStats(
   }
   const mean = n === 0 ? NaN : sum / n;
   let ss = 0;
-  prev = capital;
-  for (let i = 0; i < n; i++) {
-    const raw = equity[i] / prev - 1;
-    prev = equity[i];
-    const v = rf === 0 ? raw : raw - rf;
-    ss += (v - mean) * (v - mean);
-  }
+  for (let i = 0; i < n; i++) ss += (vs[i] - mean) * (vs[i] - mean);
   const std = n < 2 ? NaN : Math.sqrt(ss / (n - 1));
   return { n, mean, std, downside, growth: w, maxDrawdown: mdd };
 }
