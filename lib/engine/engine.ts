@@ -112,7 +112,7 @@ export interface BacktestResult {
 export function runBacktest(options: BacktestOptions): BacktestResult {
   const cfg = resolveSettings(options);
   const { series, strategies, pipeline } = options;
-  for (const s of series) validateSeries(s);
+  if (!options.seriesValidated) { for (const s of series) validateSeries(s); }
   const loop = new EventLoop({
     series,
     strategies,

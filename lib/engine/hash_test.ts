@@ -96,3 +96,13 @@ Deno.test("a checksum passed in is recorded as given", () => {
   const r = run([bars("btc", [FLAT, FLAT])], {}, { dataChecksum: "given-by-the-service" });
   assert.equal(r.manifest.dataChecksum, "given-by-the-service");
 });
+
+Deno.test("a run validates its bars unless the caller says it did (seriesValidated), with the same result", () => {
+  const good = bars("btc", [FLAT, FLAT, FLAT]);
+  const a = run([good], {}), b = run([good], {}, { seriesValidated: true });
+  assert.deepEqual(b.metrics, a.metrics);
+  assert.equal(b.manifest.configHash, a.manifest.configHash);
+  const bad = { ...good, high: Float64Array.from(good.high) };
+  bad.high[1] = bad.low[1] / 2;
+  assert.throws(() => run([bad], {}), /Cannot use btc bar 1/);
+});

@@ -52,6 +52,12 @@ export interface BacktestOptions {
    * the engine computes it itself.
    */
   dataChecksum?: string;
+  /**
+   * The caller has checked every series with `validateSeries` (feed.ts) and not changed them
+   * since, so the run skips that pass over the bars. Like `dataChecksum`, for a caller that runs
+   * many backtests over one dataset (the optimiser validates each dataset once); default false.
+   */
+  seriesValidated?: boolean;
   /** Extra parameters to record in the manifest (data source, date range, …). */
   manifestParams?: Readonly<Record<string, unknown>>;
 }

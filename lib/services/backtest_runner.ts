@@ -394,11 +394,14 @@ export function runInputOf(input: Input): RunInput {
 /**
  * Runs the engine over a loaded input exactly as `deno task backtest` does (the CLI's
  * {@link runBacktestJob} calls this); the manifest records the sources and the range.
+ * `seriesValidated`: the caller has checked `input.series` with `validateSeries` since it last
+ * changed (the optimiser does, once per dataset), so the engine skips that pass.
  */
 export function backtestOnInput(
   job: RunSettings,
   strategies: readonly Strategy[],
   input: RunInput,
+  seriesValidated = false,
 ): BacktestResult {
   const maps = sourceMaps(input.sources);
   return runBacktest({
@@ -406,6 +409,7 @@ export function backtestOnInput(
     series: input.series,
     // The service checksums its dataset once (node:crypto SHA-256); the engine then skips it.
     dataChecksum: input.dataChecksum,
+    seriesValidated,
     interval: input.interval,
     macro: input.macro,
     strategies,

@@ -15,6 +15,7 @@
  * Web Worker pool of `worker_pool.ts`; a queue executor (BullMQ) implements the same interface.
  * @module
  */
+import { validateSeries } from "../engine/feed.ts";
 import { canonicalJson, sha256Hex } from "../engine/hash.ts";
 import type { Metrics } from "../engine/metrics.ts";
 import type { RiskLimits } from "../signals/risk.ts";
@@ -119,6 +120,20 @@ function pipelineOf(exec: TrialExec) {
   };
 }
 
+/**
+ * The datasets whose series have been validated. A dataset is checked the first time a trial
+ * runs on it (it may come from another thread or from Redis), not on every trial, as its checksum
+ * is computed once; trials never change a dataset's arrays.
+ */
+const validated = new WeakSet<TrialDataset>();
+
+/** Validates `dataset`'s series once (throws a RangeError naming the bar that is unusable). */
+function checkOnce(dataset: TrialDataset): void {
+  if (validated.has(dataset)) return;
+  for (const s of dataset.series) validateSeries(s);
+  validated.add(dataset);
+}
+
 /** Runs one trial over its dataset: the backtest the CLI would run with these parameters. */
 export function runTrial(
   registry: StrategyRegistry,
@@ -130,7 +145,9 @@ export function runTrial(
   }
   const strategy = registry.create(trial.strategy, trial.params);
   const { risk: _risk, ...exec } = trial.exec;
-  const result = backtestOnInput({ ...exec, ...pipelineOf(trial.exec) }, [strategy], dataset);
+  checkOnce(dataset);
+  const settings = { ...exec, ...pipelineOf(trial.exec) };
+  const result = backtestOnInput(settings, [strategy], dataset, true);
   return {
     id: trial.id,
     params: trial.params,

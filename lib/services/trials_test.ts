@@ -4,6 +4,7 @@ import { dataChecksum } from "../engine/manifest.ts";
 import { STRATEGIES } from "../../strategies/mod.ts";
 import {
   inlineExecutor,
+  runTrial,
   runTrials,
   trialDataset,
   type TrialExecutor,
@@ -62,4 +63,21 @@ Deno.test("runTrials refuses a trial whose dataset is missing and an executor th
     close: () => Promise.resolve(),
   };
   await assert.rejects(runTrials({ datasets: [dataset], trials }, lossy), /trial 0: no result/);
+});
+
+Deno.test("a trial checks its dataset's bars once: a bad bar is refused, naming it, on the first trial", () => {
+  const bad = { ...series[0], close: Float64Array.from(closes) };
+  bad.close[4] = NaN;
+  const d = trialDataset({
+    interval: "1d",
+    series: [bad],
+    macro: [],
+    sources: [seriesSource("price", "x", "csv", "x.csv")],
+    dataChecksum: dataChecksum([bad]),
+  });
+  const t = { ...trials[0], datasetHash: d.hash };
+  assert.throws(() => runTrial(STRATEGIES, d, t), /Cannot use x bar 4 .*close/);
+  // a good dataset runs, and its second trial gives the same result as the first
+  const a = runTrial(STRATEGIES, dataset, trials[0]), b = runTrial(STRATEGIES, dataset, trials[0]);
+  assert.deepEqual(b.metrics, a.metrics);
 });
